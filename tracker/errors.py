@@ -11,6 +11,8 @@ from __future__ import annotations
 class TrackerError(Exception):
     """A problem the user can act on; ``str(error)`` is the one-line message."""
 
+    exit_code = 1
+
     def __init__(self, message: str, details: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -40,3 +42,9 @@ class SchemaError(DatabaseError):
 
 class ConfirmationRequired(TrackerError):
     """A destructive command was run without a terminal and without ``--yes``."""
+
+
+class AmbiguousPatientError(TrackerError):
+    """Several patients are stored and none was named: a usage error (exit 2)."""
+
+    exit_code = 2

@@ -1,0 +1,159 @@
+"""Shared fixtures: real SQLite files in tmp_path, and the real PostgreSQL server.
+
+Tests that take ``db_url`` run once on SQLite and once on PostgreSQL when
+``TRACKER_TEST_PG_URL`` is set (CI sets it). Each PostgreSQL test gets its own schema
+(``search_path``), so tests never see each other's rows. With the variable set, a server
+that cannot be reached fails the test; it never skips.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tracker.cli import cli
+
+PG_ENV = "TRACKER_TEST_PG_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pg_base_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema for one test, dropped afterwards."""
+    base = pg_base_url()
+    if base is None:
+        pytest.skip(f"{PG_ENV} is not set; PostgreSQL tests run in CI")
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as connection:  # fails loudly if the server is unreachable
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _with_search_path(base, schema)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL: a new SQLite file, or a new PostgreSQL schema (migrated)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "tracker.db")
+    url: str = request.getfixturevalue("pg_schema_url")
+    # Server databases are never migrated implicitly: do what a user would do first.
+    result = CliRunner().invoke(cli, ["--db", url, "db", "upgrade"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return url
+
+
+@pytest.fixture
+def sqlite_path(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+@dataclass
+class Tracker:
+    """Runs the CLI against one database, in-process (fast) with exact outputs."""
+
+    db: str
+    env: dict[str, str]
+
+    def __call__(self, *args: str, input: str | None = None, patient: str | None = None) -> Result:
+        argv = ["--db", self.db]
+        if patient is not None:
+            argv += ["--patient", patient]
+        runner = CliRunner()
+        return runner.invoke(cli, [*argv, *args], input=input, env=self.env)
+
+    def ok(self, *args: str, patient: str | None = None) -> Result:
+        result = self(*args, patient=patient)
+        assert result.exit_code == 0, (result.output, result.stderr)
+        return result
+
+    def json(self, *args: str, patient: str | None = None) -> Any:
+        return json.loads(self.ok(*args, "--json", patient=patient).stdout)
+
+    def fails(self, *args: str, code: int = 1, patient: str | None = None) -> Result:
+        result = self(*args, patient=patient)
+        assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
+        assert "Traceback" not in result.output
+        return result
+
+
+@pytest.fixture
+def tracker(db_url: str, tmp_path: Path) -> Tracker:
+    """The CLI bound to a fresh database of each backend."""
+    return Tracker(db_url, {"HOME": str(tmp_path / "home"), "TRACKER_PATIENT": ""})
+
+
+@pytest.fixture
+def sqlite_tracker(sqlite_path: Path, tmp_path: Path) -> Tracker:
+    """The CLI bound to a fresh SQLite file (tests of SQLite-only behaviour)."""
+    return Tracker(str(sqlite_path), {"HOME": str(tmp_path / "home"), "TRACKER_PATIENT": ""})
+
+
+def run_tracker(
+    args: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 120,
+    python: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tracker`` as a real process."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [python or sys.executable, "-m", "tracker", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def database_snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every tracker table, to prove a failed command changed nothing."""
+    import sqlalchemy as sa
+
+    from tracker.config import location_from
+
+    location = location_from(url)
+    engine = sa.create_engine(location.url)
+    try:
+        with engine.connect() as connection:
+            tables = sa.inspect(connection).get_table_names()
+            return {
+                table: sorted(
+                    (tuple(row) for row in connection.execute(sa.text(f'SELECT * FROM "{table}"'))),
+                    key=repr,
+                )
+                for table in sorted(tables)
+            }
+    finally:
+        engine.dispose()

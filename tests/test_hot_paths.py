@@ -1,0 +1,52 @@
+"""Hot paths stay cheap: what `--help`, `add` and `list` import (python -X importtime)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY_FOR_ALL = ("matplotlib", "numpy", "alembic")
+
+
+def imported_modules(args: list[str], home: Path) -> set[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env["HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tracker", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    modules = set()
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            modules.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return modules
+
+
+def test_help_imports_no_sqlalchemy(tmp_path: Path) -> None:
+    modules = imported_modules(["--help"], tmp_path)
+    assert "click" in modules
+    assert not modules & {"sqlalchemy", *HEAVY_FOR_ALL}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["add", "CEA", "3.1", "--date", "2026-01-05"], ["list"], ["list", "--json"]],
+    ids=["add", "list", "list-json"],
+)
+def test_add_and_list_import_no_matplotlib_numpy_or_alembic(
+    tmp_path: Path, args: list[str]
+) -> None:
+    db = str(tmp_path / "t.db")
+    # The first run creates and migrates the file (alembic is allowed there).
+    imported_modules(["--db", db, "add", "CEA", "2", "--date", "2026-01-01"], tmp_path)
+    modules = imported_modules(["--db", db, *args], tmp_path)
+    assert "sqlalchemy" in modules
+    assert not modules & set(HEAVY_FOR_ALL)

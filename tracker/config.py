@@ -1,0 +1,87 @@
+"""Where the database is: ``--db`` > ``TRACKER_DB_URL`` > the user data directory.
+
+Kept free of SQLAlchemy imports so ``tracker --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "tumor-marker-tracker"
+DB_URL_ENV = "TRACKER_DB_URL"
+PATIENT_ENV = "TRACKER_PATIENT"
+DEFAULT_DB_NAME = "tracker.db"
+DEMO_DB_NAME = "demo.db"
+
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
+# user:password@host — the password runs to the last "@" (an unescaped "@" can be in it).
+_URL_PASSWORD = re.compile(
+    r"^(?P<head>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@]*:)(?P<pw>.*)(?P<tail>@[^@]*)$", re.DOTALL
+)
+
+
+@dataclass(frozen=True)
+class DatabaseLocation:
+    """A database the user chose (or the default), as an SQLAlchemy URL."""
+
+    url: str
+    # The SQLite file, when the database is one (None for server databases and :memory:).
+    sqlite_path: Path | None
+    # True when the tracker chose the location itself (the user data dir): its folder is
+    # created 0700 and the file 0600.
+    is_default: bool
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def display(self) -> str:
+        """The location with any password hidden, for messages."""
+        return hide_password(self.url) if self.sqlite_path is None else str(self.sqlite_path)
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder (platformdirs), e.g. ~/.local/share/tumor-marker-tracker."""
+    from platformdirs import user_data_dir as _user_data_dir
+
+    return Path(_user_data_dir(APP_NAME, appauthor=False))
+
+
+def hide_password(url: str) -> str:
+    """``postgresql://ann:secret@host/db`` -> ``postgresql://ann:***@host/db``."""
+    return _URL_PASSWORD.sub(r"\g<head>***\g<tail>", url)
+
+
+def url_password(url: str) -> str | None:
+    """The password written in a URL, if any (to scrub it from driver messages)."""
+    match = _URL_PASSWORD.match(url)
+    return match.group("pw") if match and match.group("pw") else None
+
+
+def location_from(
+    value: str | None, *, default_name: str = DEFAULT_DB_NAME, use_env: bool = True
+) -> DatabaseLocation:
+    """Turn ``--db`` (or ``TRACKER_DB_URL``, or nothing) into a database location."""
+    chosen = value or (os.environ.get(DB_URL_ENV) if use_env else None) or None
+    if chosen is None:
+        path = user_data_dir() / default_name
+        return DatabaseLocation(f"sqlite:///{path}", path, is_default=True)
+    if _URL_SCHEME.match(chosen):
+        sqlite_path = _sqlite_file_of(chosen)
+        return DatabaseLocation(chosen, sqlite_path, is_default=False)
+    path = Path(chosen).expanduser().absolute()
+    return DatabaseLocation(f"sqlite:///{path}", path, is_default=False)
+
+
+def _sqlite_file_of(url: str) -> Path | None:
+    if not url.startswith("sqlite"):
+        return None
+    rest = url.split("://", 1)[1]
+    if rest in ("", "/", "/:memory:") or rest.startswith("/:memory:") or rest.startswith("/file:"):
+        return None
+    # sqlite:///relative.db and sqlite:////absolute.db; query strings are options.
+    return Path(rest[1:].split("?", 1)[0]).absolute()

@@ -1,0 +1,67 @@
+"""Turning driver errors into one plain line, never showing a password."""
+
+from __future__ import annotations
+
+from tracker.config import DatabaseLocation, hide_password, url_password
+from tracker.errors import DatabaseError
+
+# (fragment of the driver's message, lower case) -> what to tell the user.
+_SQLITE_MESSAGES = (
+    ("file is not a database", "{where} is not a SQLite database (or it is encrypted)"),
+    (
+        "database disk image is malformed",
+        "{where} is damaged (corrupt); restore it from a backup with `tracker restore`",
+    ),
+    ("database is locked", "{where} is busy: another program held it for over 30 s; try again"),
+    ("readonly database", "{where} is read-only; nothing was changed"),
+    ("unable to open database file", "cannot open {where}: check that it exists and is writable"),
+    ("disk is full", "the disk is full while writing {where}; nothing was changed"),
+    ("disk i/o error", "a disk error occurred while writing {where}; nothing was changed"),
+)
+
+
+def _first_line(text: str) -> str:
+    for line in text.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return text.strip()
+
+
+def scrub(text: str, location: DatabaseLocation) -> str:
+    """Remove the URL's password from any text (driver messages can echo the DSN)."""
+    password = url_password(location.url)
+    if password:
+        text = text.replace(password, "***")
+    return text.replace(location.url, location.display)
+
+
+def translate_db_error(exc: BaseException, location: DatabaseLocation) -> DatabaseError:
+    """A DatabaseError with one line a person understands, password hidden."""
+    original = getattr(exc, "orig", None) or exc
+    detail = _first_line(str(original)) or type(original).__name__
+    lowered = detail.lower()
+    where = f"database {location.display}"
+    if location.is_sqlite:
+        for fragment, message in _SQLITE_MESSAGES:
+            if fragment in lowered:
+                return DatabaseError(scrub(message.format(where=where), location))
+    elif _is_connection_problem(exc, lowered):
+        return DatabaseError(
+            scrub(f"cannot connect to {hide_password(location.url)}: {detail}", location)
+        )
+    return DatabaseError(scrub(f"{where}: {detail}", location))
+
+
+def _is_connection_problem(exc: BaseException, lowered: str) -> bool:
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    hints = (
+        "connection",
+        "could not connect",
+        "password authentication",
+        "server closed",
+        "timeout",
+        "does not exist",
+        "terminating",
+    )
+    return any(hint in lowered for hint in hints)
