@@ -23,6 +23,7 @@ from tracker.cli_support import (
     print_wrapped,
     prompt_if_missing,
 )
+from tracker.cli_trend import settings_command, trend_command
 from tracker.config import DB_URL_ENV, PATIENT_ENV
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -218,6 +219,8 @@ cli.add_command(patient_group)
 cli.add_command(event_group)
 cli.add_command(db_group)
 cli.add_command(markers_command)
+cli.add_command(trend_command)
+cli.add_command(settings_command)
 
 
 def _is_number(text: str) -> bool:

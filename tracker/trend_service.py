@@ -143,3 +143,31 @@ def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> li
         return []
     result = patient_trend(session, patient, marker_code=reading.marker)
     return _flags_for_reading(result, reading_id)
+
+
+def describe_trend_settings(settings: TrendSettings) -> list[str]:
+    """The trend defaults in force, one line each, marking what the user changed."""
+    from tracker.markers import DEFAULT_ANALYTICAL_CV_PCT
+    from tracker.trend_types import DEFAULT_FLARE_WINDOW_DAYS
+    from tracker.units import format_number
+
+    def mark(changed: bool) -> str:
+        return " (changed)" if changed else " (default)"
+
+    window = settings.flare_window_days
+    lines = [
+        "Trend settings (change with `tracker settings --flare-window/--cva/--floor`):",
+        f"  flare window: {window} days after a treatment start"
+        f"{mark(window != DEFAULT_FLARE_WINDOW_DAYS)}",
+    ]
+    for code, marker in MARKERS.items():
+        cv = settings.analytical_cv_for(code)
+        floor_value = settings.rise_floor.get(code, marker.rise_floor)
+        threshold = marker.rise_threshold_pct(cv)
+        lines.append(
+            f"  {marker.name}: analytical CV {format_number(cv)}%"
+            f"{mark(cv != DEFAULT_ANALYTICAL_CV_PCT)}, rise floor "
+            f"{format_number(floor_value)} {marker.unit}"
+            f"{mark(floor_value != marker.rise_floor)} -> a rise counts from {threshold:.1f}%"
+        )
+    return lines

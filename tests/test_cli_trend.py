@@ -1,0 +1,89 @@
+"""`add` shows flags, `trend` summarises, `settings` keeps the trend defaults."""
+
+from __future__ import annotations
+
+from tests.conftest import Tracker
+
+SERIES_KEYS = ["marker", "lab", "unit", "count", "latest", "nadir", "upper_limit",
+               "threshold_pct", "doubling_time_days"]  # fmt: skip
+FLAG_KEYS = ["marker", "lab", "kind", "status", "drawn_on", "value", "unit", "compared_to",
+             "change_pct", "threshold_pct", "message", "benign_causes",
+             "logged_conditions"]  # fmt: skip
+
+
+def _ca153_series(tracker: Tracker) -> None:
+    tracker.ok("add", "CA15-3", "24", "--date", "2026-01-05", "--lab", "City Lab")
+    tracker.ok("add", "CA15-3", "26", "--date", "2026-03-30", "--lab", "City Lab")
+
+
+def test_add_prints_the_flags_of_the_new_reading(tracker: Tracker) -> None:
+    _ca153_series(tracker)
+    quiet = tracker.ok("add", "CEA", "2", "--date", "2026-03-30")
+    assert quiet.stdout.strip() == "Added #3: CEA 2 ng/mL on 2026-03-30"
+    out = tracker.ok("add", "CA15-3", "41", "--date", "2026-05-04", "--lab", "City Lab").stdout
+    lines = out.splitlines()
+    assert lines[0] == "Added #4: CA 15-3 41 U/mL on 2026-05-04 (City Lab)"
+    text = " ".join(line.strip() for line in lines[1:])
+    assert "58% above the previous result (26 U/mL on 2026-03-30)" in text
+    assert "above the usual upper limit (30 U/mL)" in text
+    assert "kidney impairment" in text
+    assert text.endswith("Discuss with your oncologist.")
+    assert all(line.startswith("  ") for line in lines[1:])
+
+
+def test_trend_json_follows_the_contract(tracker: Tracker) -> None:
+    _ca153_series(tracker)
+    tracker.ok("event", "add", "condition", "hepatitis", "--date", "2025-12-01")
+    tracker.ok("add", "CA15-3", "41", "--date", "2026-05-04", "--lab", "City Lab")
+    document = tracker.json("trend")
+    assert list(document) == ["patient", "series", "flags"]
+    assert document["patient"] == "me"
+    [series] = document["series"]
+    assert list(series) == SERIES_KEYS
+    assert series["marker"] == "CA 15-3" and series["lab"] == "City Lab"
+    assert series["count"] == 3 and series["unit"] == "U/mL"
+    assert series["latest"] == {"drawn_on": "2026-05-04", "value": 41.0, "qualifier": None}
+    assert series["nadir"] == {"drawn_on": "2026-01-05", "value": 24.0, "qualifier": None}
+    assert series["upper_limit"] == 30.0 and series["threshold_pct"] == 25.0
+    kinds = [(f["kind"], f["status"]) for f in document["flags"]]
+    assert kinds == [("rise", "unconfirmed"), ("above_reference", "info")]
+    rise = document["flags"][0]
+    assert list(rise) == FLAG_KEYS
+    assert rise["compared_to"] == {"drawn_on": "2026-03-30", "value": 26.0}
+    assert rise["change_pct"] == 57.7
+    assert rise["logged_conditions"] == ["hepatitis"]
+    assert "chronic liver disease (cirrhosis, hepatitis)" in rise["benign_causes"]
+
+
+def test_trend_text_and_marker_filter(tracker: Tracker) -> None:
+    assert "No readings yet" in tracker.ok("trend").stdout
+    assert tracker.json("trend") == {"patient": None, "series": [], "flags": []}
+    _ca153_series(tracker)
+    tracker.ok("add", "CEA", "2", "--date", "2026-03-30")
+    out = tracker.ok("trend").stdout
+    assert out.startswith("Trend for me\n")
+    assert "CA 15-3 (City Lab): 2 results" in out
+    assert "CEA (lab not recorded): 1 result" in out
+    assert [s["marker"] for s in tracker.json("trend", "--marker", "cea")["series"]] == ["CEA"]
+
+
+def test_settings_persist_and_change_the_flags(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "2.0", "--date", "2026-01-05")
+    tracker.ok("add", "CEA", "2.6", "--date", "2026-02-05")  # +30%, above 27.9%
+    assert [f["kind"] for f in tracker.json("trend")["flags"]] == ["rise"]
+    # For one run: a larger analytical CV raises the threshold above 30%.
+    assert tracker.json("trend", "--cva", "CEA=12")["flags"] == []
+    # Persisted: a higher floor (0.7 ng/mL) silences the 0.6 ng/mL rise from now on.
+    shown = tracker.ok("settings", "--floor", "CEA=0.7").stdout
+    assert "CEA: analytical CV 5% (default), rise floor 0.7 ng/mL (changed)" in shown
+    assert tracker.json("trend")["flags"] == []
+    tracker.ok("settings", "--reset")
+    assert [f["kind"] for f in tracker.json("trend")["flags"]] == ["rise"]
+
+
+def test_bad_settings_are_refused(tracker: Tracker) -> None:
+    message = tracker.fails("settings", "--flare-window", "91").stderr
+    assert message.strip() == "Error: flare window 91 days is outside 0 to 90 days"
+    assert "must look like MARKER=NUMBER" in tracker.fails("trend", "--cva", "6").stderr
+    assert "unknown marker 'PSA'" in tracker.fails("settings", "--floor", "PSA=1").stderr
+    assert "(default)" in tracker.ok("settings").stdout.splitlines()[1]
