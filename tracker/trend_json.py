@@ -1,0 +1,65 @@
+"""The ``trend --json`` document (DESIGN.md, "trend --json"), built from a ``TrendResult``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.markers import marker_by_code
+from tracker.trend_types import Flag, ReadingPoint, SeriesSummary, TrendResult
+
+
+def _round_1(value: float | None) -> float | None:
+    # Percentages and days are shown to 0.1 (CLINICAL.md "Thresholds").
+    return None if value is None else round(value, 1)
+
+
+def _point(reading: ReadingPoint) -> dict[str, Any]:
+    return {
+        "drawn_on": reading.drawn_on.isoformat(),
+        "value": reading.value,
+        "qualifier": reading.qualifier,
+    }
+
+
+def _series(summary: SeriesSummary) -> dict[str, Any]:
+    return {
+        "marker": marker_by_code(summary.marker).name,
+        "lab": summary.lab,
+        "unit": summary.unit,
+        "count": summary.count,
+        "latest": _point(summary.latest),
+        "nadir": _point(summary.nadir),
+        "upper_limit": summary.upper_limit,
+        "threshold_pct": _round_1(summary.threshold_pct),
+        "doubling_time_days": _round_1(summary.doubling_time_days),
+    }
+
+
+def _flag(flag: Flag) -> dict[str, Any]:
+    compared = flag.compared_to
+    return {
+        "marker": marker_by_code(flag.marker).name,
+        "lab": flag.lab,
+        "kind": flag.kind,
+        "status": flag.status,
+        "drawn_on": flag.drawn_on.isoformat(),
+        "value": flag.value,
+        "unit": flag.unit,
+        "compared_to": None
+        if compared is None
+        else {"drawn_on": compared.drawn_on.isoformat(), "value": compared.value},
+        "change_pct": _round_1(flag.change_pct),
+        "threshold_pct": _round_1(flag.threshold_pct),
+        "message": flag.message,
+        "benign_causes": list(flag.benign_causes),
+        "logged_conditions": list(flag.logged_conditions),
+    }
+
+
+def trend_document(patient_name: str, result: TrendResult) -> dict[str, Any]:
+    """Exactly the ``trend --json`` document: patient, series and flags, ISO dates."""
+    return {
+        "patient": patient_name,
+        "series": [_series(summary) for summary in result.series],
+        "flags": [_flag(flag) for flag in result.flags],
+    }
