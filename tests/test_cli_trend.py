@@ -29,6 +29,9 @@ def test_add_prints_the_flags_of_the_new_reading(tracker: Tracker) -> None:
     assert "kidney impairment" in text
     assert text.endswith("Discuss with your oncologist.")
     assert all(line.startswith("  ") for line in lines[1:])
+    # The above-limit flag beside the rise does not repeat the change or the causes.
+    assert text.count("Conditions that can also raise CA 15-3") == 1
+    assert "The rise flagged on the same result says how large the change is." in text
 
 
 def test_trend_json_follows_the_contract(tracker: Tracker) -> None:

@@ -129,7 +129,7 @@ class SeriesReader:
                 self._mark_flare(facts)
                 rises.append(facts)
                 self.episode = self.awaiting = facts
-            flag = self._above_reference(reading)
+            flag = self._above_reference(reading, beside_rise=facts is not None)
             if flag is not None:
                 flags.append(flag)
             if self.nadir is None or is_lower(reading, self.nadir):
@@ -208,7 +208,7 @@ class SeriesReader:
             facts.kind = POSSIBLE_FLARE
             facts.flare_start = start
 
-    def _above_reference(self, reading: ReadingPoint) -> Flag | None:
+    def _above_reference(self, reading: ReadingPoint, *, beside_rise: bool) -> Flag | None:
         """Crossing the upper limit (the lab's ``ref_high`` wins) from not above (or none)."""
         marker = self.rules.marker
         previous = self.previous
@@ -217,7 +217,9 @@ class SeriesReader:
             return None
         if previous is not None and is_above(previous, upper_limit_of(previous, marker)):
             return None
-        message = above_reference_message(reading, previous, limit, self.lab, self.wording)
+        message = above_reference_message(
+            reading, previous, limit, self.lab, self.wording, beside_rise=beside_rise
+        )
         return make_flag(reading, self.lab, ABOVE_REFERENCE, INFO, previous, self.wording, message)
 
     def _rise_flag(self, facts: RiseFacts) -> Flag:

@@ -270,8 +270,15 @@ def above_reference_message(
     limit: float,
     lab: str | None,
     wording: MarkerWording,
+    *,
+    beside_rise: bool = False,
 ) -> str:
-    """The message of an ``above_reference`` flag (status info)."""
+    """The message of an ``above_reference`` flag (status info).
+
+    Beside a rise flag on the same result it stays short: the change, its comparison
+    with normal variation and the benign causes are already in the rise flag, and a
+    person should not have to read them twice.
+    """
     unit = wording.unit
     sentences = [
         f"{wording.name} is {_dated(reading, unit)}, above {_limit_phrase(reading, limit, unit)}."
@@ -281,11 +288,15 @@ def above_reference_message(
         sentences.append(f"This is the first {wording.name} result {source}.")
     else:
         sentences.append(f"The previous result ({_dated(previous, unit)}) was not above it.")
-        sentences.append(_change_assessment(reading, previous, wording))
+        if not beside_rise:
+            sentences.append(_change_assessment(reading, previous, wording))
     sentences.append(
         "Upper limits differ between labs, and results above them also have benign causes."
     )
-    sentences.extend(_causes_sentences(wording))
+    if beside_rise:
+        sentences.append("The rise flagged on the same result says how large the change is.")
+    else:
+        sentences.extend(_causes_sentences(wording))
     sentences.append(CLOSING)
     return " ".join(sentences)
 
