@@ -1,0 +1,10 @@
+"""Report rendering: plain data in, PNG/PDF bytes out; it never opens a database.
+
+Installed as ``tracker.reports``. Importing this package does not import matplotlib:
+that happens only when a report is drawn, so the tracker's other commands stay fast.
+"""
+
+from .data import ReportInput
+from .output import render_report, report_format, write_report
+
+__all__ = ["ReportInput", "render_report", "report_format", "write_report"]

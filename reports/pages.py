@@ -1,0 +1,249 @@
+"""Flowing text, charts and tables down A4 pages, starting new pages as they fill.
+
+Everything is placed in inches (``fig.dpi_scale_trans``) one line at a time, so the
+position of each line is known exactly and nothing is squeezed: a long table or a long
+list of flags simply continues on the next page under a "(continued)" heading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .layout import Metrics
+from .style import RULE_GREY, TEXT_GREY
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+PAGE_WIDTH_IN = 8.27
+PAGE_HEIGHT_IN = 11.69
+MARGIN_LEFT_IN = 0.75
+MARGIN_RIGHT_IN = 0.75
+MARGIN_TOP_IN = 0.65
+MARGIN_BOTTOM_IN = 0.72
+TEXT_WIDTH_IN = PAGE_WIDTH_IN - MARGIN_LEFT_IN - MARGIN_RIGHT_IN
+BODY_PT = 9.5
+LINE_FACTOR = 1.38  # line pitch as a multiple of the font size
+BLOCK_GAP_IN = 0.18
+TABLE_PT = 8.5
+# A table heading needs its column titles and three rows below it on the same page.
+TABLE_KEEP_IN = 4 * TABLE_PT * LINE_FACTOR * 1.08 / 72.0 + 0.06
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: heading, width and alignment."""
+
+    title: str
+    width_in: float
+    align: str = "left"  # "left" or "right"
+
+
+def _pitch_in(size_pt: float) -> float:
+    return size_pt * LINE_FACTOR / 72.0
+
+
+class Flow:
+    """Lays out blocks top to bottom over as many pages as they need."""
+
+    def __init__(self, running_head: str, metrics: Metrics) -> None:
+        self.pages: list[Figure] = []
+        self._metrics = metrics
+        self._running_head = running_head
+        self._y = 0.0  # the next baseline's distance from the page bottom, in inches
+        self._continued = ""
+
+    @property
+    def page(self) -> Figure:
+        return self.pages[-1]
+
+    def new_page(self, continued: str = "") -> None:
+        """Start a page; ``continued`` names the section carried over onto it."""
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(PAGE_WIDTH_IN, PAGE_HEIGHT_IN))
+        self.pages.append(fig)
+        self._y = PAGE_HEIGHT_IN - MARGIN_TOP_IN
+        self._text(
+            PAGE_WIDTH_IN - MARGIN_RIGHT_IN,
+            self._y + 0.25,
+            self._running_head,
+            size=7.5,
+            colour=TEXT_GREY,
+            align="right",
+        )
+        self._continued = continued
+        if continued:
+            self._y -= _pitch_in(12)
+            self._text(MARGIN_LEFT_IN, self._y, f"{continued} (continued)", size=12, bold=True)
+            self._y -= 0.12
+
+    def section(self, name: str) -> None:
+        """Name what the following pages continue, for their "(continued)" heading."""
+        self._continued = name
+
+    def room(self, height_in: float) -> None:
+        """Move to a new page unless ``height_in`` still fits on this one."""
+        if not self.pages or self._y - height_in < MARGIN_BOTTOM_IN:
+            self.new_page(self._continued)
+
+    def space(self, height_in: float) -> None:
+        """Vertical space (dropped at the bottom of a page)."""
+        self._y -= height_in
+
+    def heading(self, text: str, size: float = 12.0, *, keep_in: float = 0.0) -> None:
+        """A bold heading, kept with what follows (two lines, or ``keep_in`` inches)."""
+        self.room(_pitch_in(size) + 0.08 + max(keep_in, 2 * _pitch_in(BODY_PT)))
+        self._y -= _pitch_in(size)
+        self._text(MARGIN_LEFT_IN, self._y, text, size=size, bold=True)
+        self._y -= 0.08
+
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = BODY_PT,
+        indent_in: float = 0.0,
+        bullet: str = "",
+        colour: str = "black",
+        bold: bool = False,
+        after_in: float = 0.05,
+    ) -> None:
+        """Wrapped text; a ``bullet`` hangs in the margin of the first line."""
+        width_pt = (TEXT_WIDTH_IN - indent_in) * 72.0
+        for index, line in enumerate(self._metrics.wrap(text, width_pt, size, bold=bold)):
+            self.room(_pitch_in(size))
+            self._y -= _pitch_in(size)
+            if bullet and index == 0:
+                self._text(MARGIN_LEFT_IN + indent_in - 0.18, self._y, bullet, size=size)
+            self._text(
+                MARGIN_LEFT_IN + indent_in, self._y, line, size=size, colour=colour, bold=bold
+            )
+        self._y -= after_in
+
+    def block(self, height_in: float, draw: Callable[[Figure, float, float], None]) -> None:
+        """A drawing of fixed height (a chart): ``draw(fig, bottom_in, height_in)``."""
+        self.room(height_in + BLOCK_GAP_IN)
+        self._y -= height_in + BLOCK_GAP_IN
+        draw(self.page, self._y, height_in)
+
+    def table(self, columns: list[Column], rows: list[list[str]], size: float = TABLE_PT) -> None:
+        """A table whose rows run on over as many pages as needed, heading repeated."""
+        pitch = _pitch_in(size) * 1.08
+        header_height = pitch + 0.06
+        self.room(header_height + 3 * pitch)
+        self._table_header(columns, size, pitch)
+        stripes: list[float] = []
+        for index, row in enumerate(rows):
+            if self._y - pitch < MARGIN_BOTTOM_IN:
+                self._stripes(stripes, pitch)
+                stripes = []
+                self.new_page(self._continued)
+                self._table_header(columns, size, pitch)
+            self._y -= pitch
+            if index % 2 == 1:
+                stripes.append(self._y)
+            x = MARGIN_LEFT_IN
+            for column, cell in zip(columns, row, strict=True):
+                if cell:
+                    text = self._metrics.shorten(cell, column.width_in * 72.0 - 6, size)
+                    anchor = x + column.width_in - 0.06 if column.align == "right" else x
+                    self._text(anchor, self._y, text, size=size, align=column.align)
+                x += column.width_in
+        self._stripes(stripes, pitch)
+        self._y -= 0.1
+
+    def _table_header(self, columns: list[Column], size: float, pitch: float) -> None:
+        self._y -= pitch
+        x = MARGIN_LEFT_IN
+        for column in columns:
+            anchor = x + column.width_in - 0.06 if column.align == "right" else x
+            self._text(anchor, self._y, column.title, size=size, bold=True, align=column.align)
+            x += column.width_in
+        rule_y = self._y - 0.06
+        self.page.add_artist(_rule(self.page, rule_y))
+        self._y = rule_y - 0.02
+
+    def _stripes(self, baselines: list[float], pitch: float) -> None:
+        """Shade every other row in one drawing call."""
+        if not baselines:
+            return
+        from matplotlib.collections import PolyCollection
+
+        left, right = MARGIN_LEFT_IN - 0.05, PAGE_WIDTH_IN - MARGIN_RIGHT_IN + 0.05
+        low = pitch * 0.3  # the baseline sits about a third of a line above the row's foot
+        shapes = [
+            [(left, y - low), (right, y - low), (right, y - low + pitch), (left, y - low + pitch)]
+            for y in baselines
+        ]
+        stripes = PolyCollection(
+            shapes,
+            facecolors="#EEF2F6",
+            edgecolors="none",
+            transform=self.page.dpi_scale_trans,
+            zorder=-1,
+        )
+        self.page.add_artist(stripes)
+
+    def _text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float,
+        bold: bool = False,
+        colour: str = "black",
+        align: str = "left",
+    ) -> None:
+        self.page.text(
+            x,
+            y,
+            text,
+            transform=self.page.dpi_scale_trans,
+            fontsize=size,
+            fontweight="bold" if bold else "normal",
+            color=colour,
+            ha=align,
+            va="baseline",
+        )
+
+    def finish(self, footer: str) -> list[Figure]:
+        """Add the footer and page numbers to every page; return the pages."""
+        total = len(self.pages)
+        for number, fig in enumerate(self.pages, start=1):
+            fig.text(
+                MARGIN_LEFT_IN,
+                0.45,
+                footer,
+                transform=fig.dpi_scale_trans,
+                fontsize=7.5,
+                color=TEXT_GREY,
+                va="baseline",
+            )
+            fig.text(
+                PAGE_WIDTH_IN - MARGIN_RIGHT_IN,
+                0.45,
+                f"Page {number} of {total}",
+                transform=fig.dpi_scale_trans,
+                fontsize=7.5,
+                color=TEXT_GREY,
+                ha="right",
+                va="baseline",
+            )
+        return self.pages
+
+
+def _rule(fig: Figure, y: float) -> Line2D:
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        [MARGIN_LEFT_IN, PAGE_WIDTH_IN - MARGIN_RIGHT_IN],
+        [y, y],
+        transform=fig.dpi_scale_trans,
+        color=RULE_GREY,
+        linewidth=0.8,
+    )

@@ -1,0 +1,219 @@
+"""The PDF report: a summary to hand over, a chart page per marker, then the caveats.
+
+Pages are matplotlib ``Figure`` objects written with ``PdfPages``. The file carries no
+creation time (or the one ``SOURCE_DATE_EPOCH`` names), so the same data always gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from tracker.markers import Marker
+from tracker.trend_types import RISE_KINDS, Flag
+from tracker.units import format_number, format_value
+
+from .caveats import caveat_sections
+from .charts import Box, draw_chart, legend_height_in, plan_chart
+from .data import ReportInput, lab_label
+from .layout import Metrics
+from .pages import MARGIN_LEFT_IN, TABLE_KEEP_IN, TEXT_WIDTH_IN, Column, Flow
+from .style import FLAG_WORDS, TEXT_GREY, fits_core_fonts, rendering
+from .wording import (
+    DISCUSS,
+    INFORMS,
+    day_text,
+    flag_line,
+    questions,
+    series_lines,
+    summary_flags,
+    who_lines,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+CHART_HEIGHT_IN = 3.7
+
+
+def pdf_dates() -> datetime | None:
+    """The creation date to record: the one ``SOURCE_DATE_EPOCH`` names, else none."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return datetime.fromtimestamp(int(epoch), tz=UTC)
+
+
+def render_pdf(data: ReportInput) -> bytes:
+    """The whole report as PDF bytes."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    core_fonts = fits_core_fonts(data.texts())
+    stamp = pdf_dates()
+    metadata: dict[str, str | datetime | None] = {
+        "Title": "Tumor-marker report",
+        "Subject": "Tumor-marker results for discussion with the oncologist",
+        "Creator": "tumor-marker-tracker",
+        "CreationDate": stamp,
+        "ModDate": stamp,
+    }
+    buffer = io.BytesIO()
+    with rendering(core_fonts=core_fonts):
+        pages = build_pages(data, Metrics(core_fonts=core_fonts))
+        with PdfPages(buffer, metadata=metadata) as pdf:
+            for page in pages:
+                pdf.savefig(page)
+    return buffer.getvalue()
+
+
+def build_pages(data: ReportInput, metrics: Metrics) -> list[Figure]:
+    """Every page of the report, as figures, in order (``metrics``: the font drawn with)."""
+    flow = Flow(f"Tumor-marker report · {data.patient}", metrics)
+    _summary(flow, data)
+    for marker in data.shown_markers():
+        _marker_pages(flow, data, marker)
+    _caveats(flow, data)
+    footer = (
+        f"{data.patient} · made {day_text(data.generated_on)} · {INFORMS} "
+        "Discuss it with your oncologist."
+    )
+    return flow.finish(footer)
+
+
+def _summary(flow: Flow, data: ReportInput) -> None:
+    flow.new_page()
+    flow.section("Summary")
+    flow.heading("Tumor-marker summary", size=18)
+    for line in who_lines(data):
+        flow.paragraph(line, after_in=0.0)
+    flow.space(0.08)
+    flow.paragraph(
+        f"For discussion with your oncologist. {INFORMS} A change in a marker is one piece "
+        "of information, read together with scans, examinations and how you feel.",
+        colour=TEXT_GREY,
+    )
+    flow.heading("Latest results")
+    for marker in data.shown_markers():
+        series = data.series_for(marker.code)
+        if not series:
+            readings = data.readings_for(marker.code)
+            latest = readings[-1]
+            flow.paragraph(
+                f"{marker.name}: latest {format_value(latest.qualifier, latest.value)} "
+                f"{marker.unit} on {day_text(latest.drawn_on)}.",
+                bullet="•",
+                indent_in=0.2,
+            )
+            continue
+        several_labs = len(series) > 1
+        lines = series_lines(data, series[0], name_lab=several_labs)
+        flow.paragraph(" ".join(lines), bullet="•", indent_in=0.2)
+        for earlier in series[1:]:
+            flow.paragraph(
+                f"Earlier results from {lab_label(earlier.lab)}: {earlier.count} tests, the "
+                f"last {format_value(earlier.latest.qualifier, earlier.latest.value)} "
+                f"{earlier.unit} on {day_text(earlier.latest.drawn_on)}. Results from "
+                "different labs are not compared.",
+                indent_in=0.2,
+                colour=TEXT_GREY,
+            )
+    flow.heading("Flags to discuss")
+    shown, older = summary_flags(data)
+    if not shown and not older:
+        flow.paragraph(
+            "No flags in the period shown: no change beyond the usual variation between "
+            f"tests, and no result above its upper limit. {DISCUSS}"
+        )
+    for flag in shown:
+        flow.paragraph(flag_line(data, flag), bullet="•", indent_in=0.2)
+    if older:
+        flow.paragraph(
+            f"{older} earlier flag{'s are' if older != 1 else ' is'} listed with each "
+            "marker's chart.",
+            colour=TEXT_GREY,
+        )
+    flow.heading("Questions you may want to ask your oncologist")
+    for number, question in enumerate(questions(data), start=1):
+        flow.paragraph(question, bullet=f"{number}.", indent_in=0.2, after_in=0.02)
+
+
+def _marker_pages(flow: Flow, data: ReportInput, marker: Marker) -> None:
+    flow.new_page()
+    flow.section(f"{marker.name} ({marker.description})")
+    flow.heading(f"{marker.name} ({marker.description})", size=15)
+    for summary in data.series_for(marker.code)[:1]:
+        flow.paragraph(" ".join(series_lines(data, summary, name_lab=True)))
+    legend_height = legend_height_in(data, marker, columns=2)
+
+    def draw(fig: Figure, bottom: float, height: float) -> None:
+        box = Box(MARGIN_LEFT_IN, bottom, TEXT_WIDTH_IN, height)
+        layout = plan_chart(data, [marker], box, legend_below=True, legend_height_in=legend_height)
+        draw_chart(fig, layout, data, [marker])
+
+    flow.block(CHART_HEIGHT_IN + legend_height, draw)
+    flags = data.flags_for(marker.code)
+    if flags:
+        flow.heading(f"{marker.name} flags")
+        for flag in flags:
+            flow.paragraph(_flag_detail(flag), bullet="•", indent_in=0.2)
+    columns, rows = readings_table(data, marker)
+    flow.heading(f"{marker.name} results, oldest first", keep_in=TABLE_KEEP_IN)
+    flow.table(columns, rows)
+
+
+def _flag_detail(flag: Flag) -> str:
+    status = {
+        "confirmed": "confirmed by the next test",
+        "not_confirmed": "not confirmed by the next test",
+        "unconfirmed": "latest result, not yet rechecked",
+    }.get(flag.status, "")
+    words = FLAG_WORDS[flag.kind] + (f", {status}" if flag.kind in RISE_KINDS and status else "")
+    return f"{day_text(flag.drawn_on)} ({words}): {flag.message}"
+
+
+def readings_table(data: ReportInput, marker: Marker) -> tuple[list[Column], list[list[str]]]:
+    """The columns and rows of a marker's readings table (cells as text)."""
+    readings = data.readings_for(marker.code)
+    flag_words: dict[int, list[str]] = {}
+    for flag in data.flags_for(marker.code):
+        flag_words.setdefault(flag.reading_id, []).append(FLAG_WORDS[flag.kind])
+    with_limits = any(reading.ref_high is not None for reading in readings)
+    columns = [
+        Column("Date", 1.0),
+        Column(f"Value ({marker.unit})", 1.0, "right"),
+        Column("Lab", 1.55),
+    ]
+    if with_limits:
+        columns.append(Column("Lab's limit", 0.8, "right"))
+    columns.append(Column("Flags", 1.45))
+    used = sum(column.width_in for column in columns)
+    columns.append(Column("Note", TEXT_WIDTH_IN - used))
+    rows = []
+    for reading in readings:
+        row = [
+            day_text(reading.drawn_on),
+            format_value(reading.qualifier, reading.value),
+            lab_label(reading.lab),
+        ]
+        if with_limits:
+            row.append(format_number(reading.ref_high) if reading.ref_high is not None else "")
+        row.append(", ".join(flag_words.get(reading.id, [])))
+        row.append(reading.note or "")
+        rows.append(row)
+    return columns, rows
+
+
+def _caveats(flow: Flow, data: ReportInput) -> None:
+    flow.new_page()
+    flow.section("About these results")
+    flow.heading("About these results", size=15)
+    for section in caveat_sections(data):
+        flow.heading(section.heading, size=10.5)
+        for point in section.points:
+            if section.style == "note":
+                flow.paragraph(point, size=7.5, colour=TEXT_GREY)
+            else:
+                flow.paragraph(point, bullet="•", indent_in=0.2, size=8.4, after_in=0.02)

@@ -1,0 +1,267 @@
+"""The words of the summary page: latest values, change since the nadir, flags, questions.
+
+Tone (CLINICAL.md): calm and factual. The report names numbers and how they changed; it
+never names a diagnosis, and every flag line ends with "Discuss with your oncologist."
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tracker.markers import MARKERS
+from tracker.trend_types import (
+    ABOVE_REFERENCE,
+    CONFIRMED,
+    LAB_CHANGED,
+    NOT_CONFIRMED,
+    POSSIBLE_FLARE,
+    RISE,
+    RISE_FROM_NADIR,
+    RISE_KINDS,
+    STEADY_RISE,
+    UNCONFIRMED,
+    Flag,
+    ReadingPoint,
+    SeriesSummary,
+)
+from tracker.units import format_number, format_value
+
+from .data import ReportInput, lab_label
+
+DISCUSS = "Discuss with your oncologist."
+INFORMS = "This report informs; it does not diagnose."
+
+# Page 1 lists the flags of the last year of results, at most this many: it is meant to
+# be handed over, and every flag is on its marker's page anyway.
+SUMMARY_FLAG_DAYS = 365
+SUMMARY_MAX_FLAGS = 6
+
+# Month names written out here: strftime("%b") follows the process locale, and the same
+# data must give the same bytes on every machine.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_name(month: int) -> str:
+    """Three-letter English month name (1 = Jan)."""
+    return _MONTHS[month - 1]
+
+
+def day_text(day: date) -> str:
+    """``3 Mar 2025``: unambiguous in every country, unlike 03/03/2025."""
+    return f"{day.day} {month_name(day.month)} {day.year}"
+
+
+def pct_text(pct: float) -> str:
+    """A change in %, signed: ``+215%``, ``+4.5%``, ``-30%``."""
+    digits = f"{abs(pct):.0f}" if abs(pct) >= 10 else f"{abs(pct):.1f}"
+    return f"{'-' if pct < 0 else '+'}{digits}%"
+
+
+def threshold_text(pct: float) -> str:
+    """A threshold shown rounded to 0.1 % (CLINICAL.md)."""
+    return f"{pct:.1f}%"
+
+
+def value_text(value: float, qualifier: str | None, unit: str) -> str:
+    """``6.3 ng/mL``, ``<0.5 ng/mL``."""
+    return f"{format_value(qualifier, value)} {unit}"
+
+
+def delta_text(delta: float, unit: str) -> str:
+    """A signed difference in the marker's unit: ``+4.3 ng/mL``."""
+    sign = "-" if delta < 0 else "+"
+    return f"{sign}{format_number(round(abs(delta), 3))} {unit}"
+
+
+def who_lines(data: ReportInput) -> list[str]:
+    """Who the report is about, and which period it covers."""
+    start, end = data.period()
+    person = f"Patient: {data.patient}"
+    if data.born is not None:
+        person += f" (born {day_text(data.born)})"
+    shown = ", ".join(marker.name for marker in data.shown_markers())
+    return [
+        person,
+        f"Results shown: {shown}, from {day_text(start)} to {day_text(end)}",
+        f"Report made on {day_text(data.generated_on)}",
+    ]
+
+
+def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -> list[str]:
+    """The state of one series: latest value, nadir and change since it, pace."""
+    marker = MARKERS[summary.marker]
+    unit = summary.unit
+    latest, nadir = summary.latest, summary.nadir
+    head = marker.name + (f" ({lab_label(summary.lab)})" if name_lab else "")
+    lines = [
+        f"{head}: latest {value_text(latest.value, latest.qualifier, unit)} on "
+        f"{day_text(latest.drawn_on)}; upper reference limit "
+        f"{format_number(summary.upper_limit)} {unit}; {summary.count} "
+        f"test{'s' if summary.count != 1 else ''}."
+    ]
+    lines.append(nadir_line(latest, nadir, unit))
+    if summary.doubling_time_days is not None:
+        lines.append(
+            f"At the recent pace the level would double in about "
+            f"{summary.doubling_time_days:.0f} days. This describes the numbers; it is not "
+            "a forecast."
+        )
+    return lines
+
+
+def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str) -> str:
+    """Change since the lowest value of the current treatment line."""
+    lowest = (
+        f"Lowest since the current treatment began (nadir): "
+        f"{value_text(nadir.value, nadir.qualifier, unit)} on {day_text(nadir.drawn_on)}"
+    )
+    if latest.id == nadir.id:
+        return f"{lowest}; the latest result is the lowest."
+    delta = latest.value - nadir.value
+    if nadir.value > 0 and nadir.qualifier is None:
+        change = f"{pct_text(delta / nadir.value * 100.0)} ({delta_text(delta, unit)})"
+    else:
+        # "<0.5" has no exact value to take a percentage of.
+        change = f"{delta_text(delta, unit)} from its limit"
+    return f"{lowest}; change since then {change}."
+
+
+def flag_line(data: ReportInput, flag: Flag) -> str:
+    """One flag in plain words, from its numbers; ends with "Discuss with your oncologist."."""
+    marker = MARKERS[flag.marker]
+    unit = flag.unit
+    subject = (
+        f"{day_text(flag.drawn_on)}, {marker.name} {value_text(flag.value, flag.qualifier, unit)}"
+    )
+    parts = [f"{subject}: {_what_happened(data, flag)}"]
+    status = _status_sentence(flag)
+    if status:
+        parts.append(status)
+    if flag.logged_conditions and flag.kind in RISE_KINDS:
+        names = ", ".join(flag.logged_conditions)
+        verb = "is" if len(flag.logged_conditions) == 1 else "are"
+        parts.append(f"Also logged: {names}, which {verb} known to raise {marker.name} too.")
+    parts.append(DISCUSS)
+    return " ".join(parts)
+
+
+def _comparison(flag: Flag) -> str:
+    compared = flag.compared_to
+    if compared is None:
+        return ""
+    value = value_text(compared.value, compared.qualifier, flag.unit)
+    return f"{value} on {day_text(compared.drawn_on)}"
+
+
+def _change(flag: Flag) -> str:
+    compared = flag.compared_to
+    if compared is None:
+        return "up"
+    delta = delta_text(flag.value - compared.value, flag.unit)
+    if flag.change_pct is None:
+        return f"up {delta}"
+    return f"up {pct_text(flag.change_pct).lstrip('+')} ({delta})"
+
+
+def _beyond_noise(flag: Flag) -> str:
+    if flag.threshold_pct is None:
+        return ""
+    return (
+        f", more than the usual variation between two tests ({threshold_text(flag.threshold_pct)})"
+    )
+
+
+def _what_happened(data: ReportInput, flag: Flag) -> str:
+    if flag.kind == RISE:
+        return f"{_change(flag)} from the previous test ({_comparison(flag)}){_beyond_noise(flag)}."
+    if flag.kind == RISE_FROM_NADIR:
+        return (
+            f"{_change(flag)} from the lowest value since the current treatment began "
+            f"({_comparison(flag)}){_beyond_noise(flag)}."
+        )
+    if flag.kind == STEADY_RISE:
+        return (
+            f"{_change(flag)} in several small steps since {_comparison(flag)}"
+            f"{_beyond_noise(flag)}, though no single step was that large."
+        )
+    if flag.kind == POSSIBLE_FLARE:
+        return (
+            f"{_change(flag)} since {_comparison(flag)}, within the first weeks after a "
+            "treatment started. A short rise (a flare) is known to happen after starting "
+            "treatment; a test after this period tells more."
+        )
+    if flag.kind == ABOVE_REFERENCE:
+        reading = data.reading(flag.reading_id)
+        limit = (
+            data.upper_limit_for(reading)
+            if reading is not None
+            else MARKERS[flag.marker].upper_limit
+        )
+        return f"above the upper reference limit of {format_number(limit)} {flag.unit}."
+    if flag.kind == LAB_CHANGED:
+        return (
+            f"this result came from a different lab ({lab_label(flag.lab)}) than the test "
+            "before. Results from different labs are not compared with each other; two "
+            "results from the new lab set a new starting point."
+        )
+    return flag.message
+
+
+def _status_sentence(flag: Flag) -> str:
+    if flag.status == CONFIRMED:
+        return "The next test agreed."
+    if flag.status == NOT_CONFIRMED:
+        return "The next test came back lower, so this rise was not confirmed."
+    if flag.status == UNCONFIRMED:
+        return "This is the latest result; a repeat test would show whether it holds."
+    return ""
+
+
+def summary_flags(data: ReportInput) -> tuple[list[Flag], int]:
+    """The flags page 1 lists (newest first), and how many older ones it leaves out."""
+    flags = data.flags_shown()
+    if not flags:
+        return [], 0
+    _, last = data.period()
+    recent_from = last - timedelta(days=SUMMARY_FLAG_DAYS)
+    recent = [flag for flag in flags if flag.drawn_on >= recent_from][:SUMMARY_MAX_FLAGS]
+    return recent, len(flags) - len(recent)
+
+
+def questions(data: ReportInput) -> list[str]:
+    """Questions the person may want to ask, starting with ones their recent flags raise."""
+    flags, _older = summary_flags(data)
+    kinds = {flag.kind for flag in flags}
+    asked: list[str] = []
+    if any(flag.status == UNCONFIRMED for flag in flags):
+        asked.append("Is a repeat test needed to check the latest change, and when?")
+    if POSSIBLE_FLARE in kinds:
+        asked.append(
+            "Could a rise soon after starting treatment be a short flare, and when is the "
+            "best time to retest?"
+        )
+    if kinds & {RISE, STEADY_RISE, RISE_FROM_NADIR}:
+        asked.append("What does this change mean for me, taken together with my other results?")
+    if any(flag.logged_conditions for flag in flags):
+        asked.append(
+            "Could a condition I have logged (for example "
+            f"{_conditions_named(flags)}) explain part of the change?"
+        )
+    if LAB_CHANGED in kinds:
+        asked.append(
+            "My results came from more than one lab. Should future tests stay with one lab, "
+            "and which results are the new starting point?"
+        )
+    if ABOVE_REFERENCE in kinds:
+        asked.append("How much does it matter that a result is above the lab's upper limit?")
+    asked += [
+        "Are these markers useful for me, alongside scans and examinations?",
+        "How often should these markers be tested, and what would change the plan?",
+        "Could any supplements I take (such as biotin) affect these results?",
+    ]
+    return asked
+
+
+def _conditions_named(flags: list[Flag]) -> str:
+    names = [name for flag in flags for name in flag.logged_conditions]
+    return ", ".join(dict.fromkeys(names))
