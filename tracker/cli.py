@@ -12,6 +12,8 @@ import click
 
 from tracker import __version__
 from tracker.cli_admin import db_group, markers_command
+from tracker.cli_check import check_command
+from tracker.cli_due import due_command
 from tracker.cli_people import event_group, patient_group
 from tracker.cli_support import (
     AppContext,
@@ -221,6 +223,8 @@ cli.add_command(db_group)
 cli.add_command(markers_command)
 cli.add_command(trend_command)
 cli.add_command(settings_command)
+cli.add_command(due_command)
+cli.add_command(check_command)
 
 
 def _is_number(text: str) -> bool:

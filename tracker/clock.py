@@ -1,0 +1,25 @@
+"""What "today" is for the watch commands (``due``, ``check``).
+
+``TRACKER_TODAY=YYYY-MM-DD`` pins the date so tests and demonstrations give the same
+answer on any day; it is meant for testing and is read by ``due`` and ``check`` only.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from tracker.errors import ValidationError
+
+TODAY_ENV = "TRACKER_TODAY"
+
+
+def today() -> date:
+    """Today's date, or the one ``TRACKER_TODAY`` pins (for tests)."""
+    pinned = os.environ.get(TODAY_ENV, "").strip()
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError:
+        raise ValidationError(f"{TODAY_ENV}={pinned!r} is not a date like 2026-05-04") from None
