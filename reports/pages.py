@@ -29,6 +29,7 @@ BODY_PT = 9.5
 LINE_FACTOR = 1.38  # line pitch as a multiple of the font size
 BLOCK_GAP_IN = 0.18
 TABLE_PT = 8.5
+MAX_CELL_LINES = 3
 # A table heading needs its column titles and three rows below it on the same page.
 TABLE_KEEP_IN = 4 * TABLE_PT * LINE_FACTOR * 1.08 / 72.0 + 0.06
 
@@ -114,9 +115,21 @@ class Flow:
     ) -> None:
         """Wrapped text; a ``bullet`` hangs in the margin of the first line."""
         width_pt = (TEXT_WIDTH_IN - indent_in) * 72.0
-        for index, line in enumerate(self._metrics.wrap(text, width_pt, size, bold=bold)):
-            self.room(_pitch_in(size))
-            self._y -= _pitch_in(size)
+        lines = self._metrics.wrap(text, width_pt, size, bold=bold)
+        pitch = _pitch_in(size)
+        fits = int((self._y - MARGIN_BOTTOM_IN) / pitch + 1e-9)
+        # No paragraph leaves a single line behind or carries a single line over.
+        break_before = -1
+        if fits < len(lines) and (fits < 2 or len(lines) - fits < 2):
+            break_before = min(fits, len(lines) - 2)
+            if break_before < 2:
+                self.new_page(self._continued)
+                break_before = -1
+        for index, line in enumerate(lines):
+            if index == break_before:
+                self.new_page(self._continued)
+            self.room(pitch)
+            self._y -= pitch
             if bullet and index == 0:
                 self._text(MARGIN_LEFT_IN + indent_in - 0.18, self._y, bullet, size=size)
             self._text(
@@ -129,32 +142,57 @@ class Flow:
         self.room(height_in + BLOCK_GAP_IN)
         self._y -= height_in + BLOCK_GAP_IN
         draw(self.page, self._y, height_in)
+        self._y -= BLOCK_GAP_IN
 
     def table(self, columns: list[Column], rows: list[list[str]], size: float = TABLE_PT) -> None:
-        """A table whose rows run on over as many pages as needed, heading repeated."""
+        """A table whose rows run on over as many pages as needed, heading repeated.
+
+        A long text cell (a note) wraps onto up to ``MAX_CELL_LINES`` lines in its row.
+        """
         pitch = _pitch_in(size) * 1.08
-        header_height = pitch + 0.06
-        self.room(header_height + 3 * pitch)
+        self.room(pitch + 0.08 + 3 * pitch)
         self._table_header(columns, size, pitch)
-        stripes: list[float] = []
+        stripes: list[tuple[float, int]] = []
         for index, row in enumerate(rows):
-            if self._y - pitch < MARGIN_BOTTOM_IN:
+            cells = [
+                self._cell_lines(cell, column, size)
+                for column, cell in zip(columns, row, strict=True)
+            ]
+            height = max(1, *(len(lines) for lines in cells))
+            if self._y - height * pitch < MARGIN_BOTTOM_IN:
                 self._stripes(stripes, pitch)
                 stripes = []
                 self.new_page(self._continued)
                 self._table_header(columns, size, pitch)
             self._y -= pitch
             if index % 2 == 1:
-                stripes.append(self._y)
+                stripes.append((self._y, height))
             x = MARGIN_LEFT_IN
-            for column, cell in zip(columns, row, strict=True):
-                if cell:
-                    text = self._metrics.shorten(cell, column.width_in * 72.0 - 6, size)
-                    anchor = x + column.width_in - 0.06 if column.align == "right" else x
-                    self._text(anchor, self._y, text, size=size, align=column.align)
+            for column, lines in zip(columns, cells, strict=True):
+                anchor = x + column.width_in - 0.06 if column.align == "right" else x
+                for number, line in enumerate(lines):
+                    self._text(
+                        anchor, self._y - number * pitch, line, size=size, align=column.align
+                    )
                 x += column.width_in
+            self._y -= (height - 1) * pitch
         self._stripes(stripes, pitch)
         self._y -= 0.1
+
+    def _cell_lines(self, cell: str, column: Column, size: float) -> list[str]:
+        if not cell:
+            return []
+        width_pt = column.width_in * 72.0 - 6
+        if column.align == "right":
+            return [self._metrics.shorten(cell, width_pt, size)]
+        lines = self._metrics.wrap(cell, width_pt, size)
+        if len(lines) > MAX_CELL_LINES:
+            rest = " ".join(lines[MAX_CELL_LINES - 1 :])
+            lines = [
+                *lines[: MAX_CELL_LINES - 1],
+                self._metrics.shorten(rest + " …", width_pt, size),
+            ]
+        return lines
 
     def _table_header(self, columns: list[Column], size: float, pitch: float) -> None:
         self._y -= pitch
@@ -167,18 +205,18 @@ class Flow:
         self.page.add_artist(_rule(self.page, rule_y))
         self._y = rule_y - 0.02
 
-    def _stripes(self, baselines: list[float], pitch: float) -> None:
-        """Shade every other row in one drawing call."""
-        if not baselines:
+    def _stripes(self, rows: list[tuple[float, int]], pitch: float) -> None:
+        """Shade every other row (first baseline, lines) in one drawing call."""
+        if not rows:
             return
         from matplotlib.collections import PolyCollection
 
         left, right = MARGIN_LEFT_IN - 0.05, PAGE_WIDTH_IN - MARGIN_RIGHT_IN + 0.05
         low = pitch * 0.3  # the baseline sits about a third of a line above the row's foot
-        shapes = [
-            [(left, y - low), (right, y - low), (right, y - low + pitch), (left, y - low + pitch)]
-            for y in baselines
-        ]
+        shapes = []
+        for baseline, lines in rows:
+            top, bottom = baseline - low + pitch, baseline - low - (lines - 1) * pitch
+            shapes.append([(left, bottom), (right, bottom), (right, top), (left, top)])
         stripes = PolyCollection(
             shapes,
             facecolors="#EEF2F6",

@@ -17,19 +17,17 @@ from tracker.trend_types import RISE_KINDS, Flag
 from tracker.units import format_number, format_value
 
 from .caveats import caveat_sections
-from .charts import Box, draw_chart, legend_height_in, plan_chart
+from .charts import Box, draw_chart, key_below_height_in, plan_chart
 from .data import ReportInput, lab_label
 from .layout import Metrics
 from .pages import MARGIN_LEFT_IN, TABLE_KEEP_IN, TEXT_WIDTH_IN, Column, Flow
 from .style import FLAG_WORDS, TEXT_GREY, fits_core_fonts, rendering
+from .summary import questions, summary_flag_lines
 from .wording import (
     DISCUSS,
     INFORMS,
     day_text,
-    flag_line,
-    questions,
     series_lines,
-    summary_flags,
     who_lines,
 )
 
@@ -121,14 +119,14 @@ def _summary(flow: Flow, data: ReportInput) -> None:
                 colour=TEXT_GREY,
             )
     flow.heading("Flags to discuss")
-    shown, older = summary_flags(data)
-    if not shown and not older:
+    lines, older = summary_flag_lines(data)
+    if not lines and not older:
         flow.paragraph(
             "No flags in the period shown: no change beyond the usual variation between "
             f"tests, and no result above its upper limit. {DISCUSS}"
         )
-    for flag in shown:
-        flow.paragraph(flag_line(data, flag), bullet="•", indent_in=0.2)
+    for line in lines:
+        flow.paragraph(line, bullet="•", indent_in=0.2)
     if older:
         flow.paragraph(
             f"{older} earlier flag{'s are' if older != 1 else ' is'} listed with each "
@@ -142,18 +140,18 @@ def _summary(flow: Flow, data: ReportInput) -> None:
 
 def _marker_pages(flow: Flow, data: ReportInput, marker: Marker) -> None:
     flow.new_page()
-    flow.section(f"{marker.name} ({marker.description})")
-    flow.heading(f"{marker.name} ({marker.description})", size=15)
+    flow.section(f"{marker.name}: {marker.description}")
+    flow.heading(f"{marker.name}: {marker.description}", size=15)
     for summary in data.series_for(marker.code)[:1]:
         flow.paragraph(" ".join(series_lines(data, summary, name_lab=True)))
-    legend_height = legend_height_in(data, marker, columns=2)
+    key_height = key_below_height_in(data, marker)
 
     def draw(fig: Figure, bottom: float, height: float) -> None:
         box = Box(MARGIN_LEFT_IN, bottom, TEXT_WIDTH_IN, height)
-        layout = plan_chart(data, [marker], box, legend_below=True, legend_height_in=legend_height)
+        layout = plan_chart(data, [marker], box, key_height=key_height)
         draw_chart(fig, layout, data, [marker])
 
-    flow.block(CHART_HEIGHT_IN + legend_height, draw)
+    flow.block(CHART_HEIGHT_IN + key_height, draw)
     flags = data.flags_for(marker.code)
     if flags:
         flow.heading(f"{marker.name} flags")
@@ -182,13 +180,13 @@ def readings_table(data: ReportInput, marker: Marker) -> tuple[list[Column], lis
         flag_words.setdefault(flag.reading_id, []).append(FLAG_WORDS[flag.kind])
     with_limits = any(reading.ref_high is not None for reading in readings)
     columns = [
-        Column("Date", 1.0),
-        Column(f"Value ({marker.unit})", 1.0, "right"),
-        Column("Lab", 1.55),
+        Column("Date", 0.95),
+        Column(f"Value ({marker.unit})", 0.95, "right"),
+        Column("Lab", 1.45),
     ]
     if with_limits:
-        columns.append(Column("Lab's limit", 0.8, "right"))
-    columns.append(Column("Flags", 1.45))
+        columns.append(Column("Lab's limit", 0.75, "right"))
+    columns.append(Column("Flags", 1.15))
     used = sum(column.width_in for column in columns)
     columns.append(Column("Note", TEXT_WIDTH_IN - used))
     rows = []

@@ -37,9 +37,11 @@ PURPLE = "#CC79A7"
 TEXT_GREY = "#444444"
 RULE_GREY = "#999999"
 BAND_COLOUR = SKY_BLUE
-# Treatment lines alternate between two light tints so neighbouring lines stay apart.
-TREATMENT_TINTS = (YELLOW, ORANGE)
-TREATMENT_ALPHA = (0.22, 0.14)
+# Treatment lines alternate between two light greys so neighbouring lines stay apart;
+# grey keeps the (blue) reference band and the coloured results readable on top.
+TREATMENT_SHADES = ("#EDEDED", "#F7F7F7")
+# The same lines in the events strip, darker so the bars stand out on white.
+TREATMENT_BARS = ("#BDBDBD", "#DDDDDD")
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,13 @@ class FlagStyle:
     symbol: str
     colour: str
     label: str
+    # Size relative to the other symbols (a star looks smaller than a square at one size).
+    scale: float = 1.0
 
 
 # Shapes differ by kind, so the key works in grey; rise-type flags share warm colours.
 FLAG_STYLES: dict[str, FlagStyle] = {
-    POSSIBLE_FLARE: FlagStyle("*", ORANGE, "possible flare after a treatment start"),
+    POSSIBLE_FLARE: FlagStyle("*", ORANGE, "possible flare after a treatment start", 1.35),
     RISE: FlagStyle("^", VERMILLION, "rise from the previous test"),
     STEADY_RISE: FlagStyle("p", VERMILLION, "steady rise in small steps"),
     RISE_FROM_NADIR: FlagStyle("D", VERMILLION, "rise from the lowest point (nadir)"),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .data import ONGOING_KINDS, ReportInput
 from .layout import DEJAVU
-from .style import RULE_GREY, TEXT_GREY, TREATMENT_ALPHA, TREATMENT_TINTS
+from .style import RULE_GREY, TEXT_GREY, TREATMENT_BARS
 from .wording import month_name
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ class TimelineItem:
     label_x: float
     label_align: str  # "left" or "right"
     tint_index: int
+    start_shown: bool  # False when the event began before the period shown
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,9 @@ def timeline_rows(
                 lane_ends.append(occupied[1])
             else:
                 lane_ends[lane] = occupied[1]
+            shown = day_number(event.started_on) >= x0
             items.append(
-                TimelineItem(kind, label, start, end, lane, label_x, align, treatments_seen)
+                TimelineItem(kind, label, start, end, lane, label_x, align, treatments_seen, shown)
             )
             if kind == "treatment":
                 treatments_seen += 1
@@ -203,19 +205,7 @@ def draw_timeline(ax: Axes, rows: list[TimelineRow], x0: float, x1: float) -> No
         for item in row.items:
             centre = top + item.lane + 0.5
             if item.end is not None:
-                tint = (
-                    TREATMENT_TINTS[item.tint_index % 2] if row.kind == "treatment" else "#BBBBBB"
-                )
-                alpha = TREATMENT_ALPHA[item.tint_index % 2] * 3 if row.kind == "treatment" else 0.6
-                ax.fill_between(
-                    [item.start, max(item.end, item.start + 1)],
-                    centre - 0.36,
-                    centre + 0.36,
-                    color=tint,
-                    alpha=min(alpha, 1.0),
-                    linewidth=0.8,
-                    edgecolor=TEXT_GREY,
-                )
+                _bar(ax, row.kind, item, centre)
             else:
                 ax.plot([item.start], [centre], marker="|", markersize=9, mew=2, color="black")
             ax.text(
@@ -228,3 +218,20 @@ def draw_timeline(ax: Axes, rows: list[TimelineRow], x0: float, x1: float) -> No
                 color="black",
             )
         top += row.lanes
+
+
+def _bar(ax: Axes, kind: str, item: TimelineItem, centre: float) -> None:
+    """A period: treatments filled grey (alternating), supportive care dashed, others plain."""
+    if kind == "treatment":
+        face, style = TREATMENT_BARS[item.tint_index % 2], "solid"
+    else:
+        face, style = "white", "dashed" if kind == "supportive" else "solid"
+    ax.fill_between(
+        [item.start, max(item.end or item.start, item.start + 1)],
+        centre - 0.36,
+        centre + 0.36,
+        facecolor=face,
+        edgecolor=TEXT_GREY,
+        linestyle=style,
+        linewidth=0.8,
+    )

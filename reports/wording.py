@@ -6,7 +6,7 @@ never names a diagnosis, and every flag line ends with "Discuss with your oncolo
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from tracker.markers import MARKERS
 from tracker.trend_types import (
@@ -30,11 +30,6 @@ from .data import ReportInput, lab_label
 
 DISCUSS = "Discuss with your oncologist."
 INFORMS = "This report informs; it does not diagnose."
-
-# Page 1 lists the flags of the last year of results, at most this many: it is meant to
-# be handed over, and every flag is on its marker's page anyway.
-SUMMARY_FLAG_DAYS = 365
-SUMMARY_MAX_FLAGS = 6
 
 # Month names written out here: strftime("%b") follows the process locale, and the same
 # data must give the same bytes on every machine.
@@ -215,53 +210,3 @@ def _status_sentence(flag: Flag) -> str:
     if flag.status == UNCONFIRMED:
         return "This is the latest result; a repeat test would show whether it holds."
     return ""
-
-
-def summary_flags(data: ReportInput) -> tuple[list[Flag], int]:
-    """The flags page 1 lists (newest first), and how many older ones it leaves out."""
-    flags = data.flags_shown()
-    if not flags:
-        return [], 0
-    _, last = data.period()
-    recent_from = last - timedelta(days=SUMMARY_FLAG_DAYS)
-    recent = [flag for flag in flags if flag.drawn_on >= recent_from][:SUMMARY_MAX_FLAGS]
-    return recent, len(flags) - len(recent)
-
-
-def questions(data: ReportInput) -> list[str]:
-    """Questions the person may want to ask, starting with ones their recent flags raise."""
-    flags, _older = summary_flags(data)
-    kinds = {flag.kind for flag in flags}
-    asked: list[str] = []
-    if any(flag.status == UNCONFIRMED for flag in flags):
-        asked.append("Is a repeat test needed to check the latest change, and when?")
-    if POSSIBLE_FLARE in kinds:
-        asked.append(
-            "Could a rise soon after starting treatment be a short flare, and when is the "
-            "best time to retest?"
-        )
-    if kinds & {RISE, STEADY_RISE, RISE_FROM_NADIR}:
-        asked.append("What does this change mean for me, taken together with my other results?")
-    if any(flag.logged_conditions for flag in flags):
-        asked.append(
-            "Could a condition I have logged (for example "
-            f"{_conditions_named(flags)}) explain part of the change?"
-        )
-    if LAB_CHANGED in kinds:
-        asked.append(
-            "My results came from more than one lab. Should future tests stay with one lab, "
-            "and which results are the new starting point?"
-        )
-    if ABOVE_REFERENCE in kinds:
-        asked.append("How much does it matter that a result is above the lab's upper limit?")
-    asked += [
-        "Are these markers useful for me, alongside scans and examinations?",
-        "How often should these markers be tested, and what would change the plan?",
-        "Could any supplements I take (such as biotin) affect these results?",
-    ]
-    return asked
-
-
-def _conditions_named(flags: list[Flag]) -> str:
-    names = [name for flag in flags for name in flag.logged_conditions]
-    return ", ".join(dict.fromkeys(names))

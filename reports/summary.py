@@ -1,0 +1,113 @@
+"""Page 1's flags and questions: what is recent, in plain words, and what to ask."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tracker.markers import MARKERS
+from tracker.trend_types import (
+    ABOVE_REFERENCE,
+    LAB_CHANGED,
+    POSSIBLE_FLARE,
+    RISE,
+    RISE_FROM_NADIR,
+    STEADY_RISE,
+    UNCONFIRMED,
+    Flag,
+)
+
+from .data import ReportInput, lab_key, lab_label
+from .wording import DISCUSS, day_text, flag_line, value_text
+
+# Page 1 lists the flags of the last year of results, at most this many: it is meant to
+# be handed over, and every flag is on its marker's page anyway.
+SUMMARY_FLAG_DAYS = 365
+SUMMARY_MAX_FLAGS = 6
+
+
+def summary_flags(data: ReportInput) -> tuple[list[Flag], int]:
+    """The flags page 1 lists (newest first), and how many older ones it leaves out."""
+    flags = data.flags_shown()
+    if not flags:
+        return [], 0
+    _, last = data.period()
+    recent_from = last - timedelta(days=SUMMARY_FLAG_DAYS)
+    recent = [flag for flag in flags if flag.drawn_on >= recent_from][:SUMMARY_MAX_FLAGS]
+    return recent, len(flags) - len(recent)
+
+
+def questions(data: ReportInput) -> list[str]:
+    """Questions the person may want to ask, starting with ones their recent flags raise."""
+    flags, _older = summary_flags(data)
+    kinds = {flag.kind for flag in flags}
+    asked: list[str] = []
+    if any(flag.status == UNCONFIRMED for flag in flags):
+        asked.append("Is a repeat test needed to check the latest change, and when?")
+    if POSSIBLE_FLARE in kinds:
+        asked.append(
+            "Could a rise soon after starting treatment be a short flare, and when is the "
+            "best time to retest?"
+        )
+    if kinds & {RISE, STEADY_RISE, RISE_FROM_NADIR}:
+        asked.append("What does this change mean for me, taken together with my other results?")
+    if any(flag.logged_conditions for flag in flags):
+        asked.append(
+            "Could a condition I have logged (for example "
+            f"{_conditions_named(flags)}) explain part of the change?"
+        )
+    if LAB_CHANGED in kinds:
+        asked.append(
+            "My results came from more than one lab. Should future tests stay with one lab, "
+            "and which results are the new starting point?"
+        )
+    if ABOVE_REFERENCE in kinds:
+        asked.append("How much does it matter that a result is above the lab's upper limit?")
+    asked += [
+        "Are these markers useful for me, alongside scans and examinations?",
+        "How often should these markers be tested, and what would change the plan?",
+        "Could any supplements I take (such as biotin) affect these results?",
+    ]
+    return asked
+
+
+def _conditions_named(flags: list[Flag]) -> str:
+    names = [name for flag in flags for name in flag.logged_conditions]
+    return ", ".join(dict.fromkeys(names))
+
+
+def summary_flag_lines(data: ReportInput) -> tuple[list[str], int]:
+    """Page 1's flag lines, newest first, and how many older flags it leaves out.
+
+    A switch of lab shows on every marker drawn that day; it is said once for all.
+    """
+    flags, older = summary_flags(data)
+    lab_switches: dict[tuple[date, str], list[Flag]] = {}
+    order: list[Flag | tuple[date, str]] = []
+    for flag in flags:
+        if flag.kind != LAB_CHANGED:
+            order.append(flag)
+            continue
+        key = (flag.drawn_on, lab_key(flag.lab))
+        if key not in lab_switches:
+            lab_switches[key] = []
+            order.append(key)
+        lab_switches[key].append(flag)
+    lines = [
+        flag_line(data, item) if isinstance(item, Flag) else _lab_switch_line(lab_switches[item])
+        for item in order
+    ]
+    return lines, older
+
+
+def _lab_switch_line(flags: list[Flag]) -> str:
+    results = " and ".join(
+        f"{MARKERS[flag.marker].name} {value_text(flag.value, flag.qualifier, flag.unit)}"
+        for flag in flags
+    )
+    these = "these results" if len(flags) > 1 else "this result"
+    return (
+        f"{day_text(flags[0].drawn_on)}, {results}: {these} came from a different lab "
+        f"({lab_label(flags[0].lab)}) than the tests before. Results from different labs "
+        "are not compared with each other; two results from the new lab set a new starting "
+        f"point. {DISCUSS}"
+    )
