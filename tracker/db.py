@@ -2,7 +2,10 @@
 
 Only this module builds engines. SQLite gets WAL, foreign keys and a 30 s busy timeout;
 write transactions start with ``BEGIN IMMEDIATE`` so two writers queue instead of
-failing with "database is locked" half-way through. The schema check on every run reads
+failing with "database is locked" half-way through. Where SQLite reports "busy" without
+having waited (it skips its busy handler when waiting could deadlock, e.g. around WAL
+recovery), the start of a transaction and the schema check are retried, bounded by the
+same timeout. The schema check on every run reads
 the version table directly and never imports alembic; alembic is loaded only when a
 migration really has to run (``tracker.schema``).
 """
@@ -11,13 +14,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.config import DatabaseLocation
@@ -32,7 +36,53 @@ HEAD_REVISION = "0002"
 # Every revision this version knows, oldest first: an older one is upgraded.
 KNOWN_REVISIONS = ("0001", "0002")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# For tests and operations: how long a command waits for another one's write lock.
+BUSY_TIMEOUT_ENV = "TRACKER_SQLITE_BUSY_TIMEOUT_MS"
 PG_CONNECT_TIMEOUT_S = 5
+_SQLITE_BUSY = 5  # the primary result code; extended codes (BUSY_RECOVERY…) share it
+T = TypeVar("T")
+
+
+def sqlite_busy_timeout_ms() -> int:
+    """How long SQLite waits for a lock: TRACKER_SQLITE_BUSY_TIMEOUT_MS, else 30 000 ms."""
+    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not text:
+        return SQLITE_BUSY_TIMEOUT_MS
+    if not text.isdigit():
+        raise DatabaseError(f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds")
+    return int(text)
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" (SQLITE_BUSY and its extended codes)."""
+    original = getattr(exc, "orig", None) or exc
+    if not isinstance(original, sqlite3.OperationalError):
+        return False
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == _SQLITE_BUSY)
+    return "database is locked" in str(original)
+
+
+def retry_while_busy(operation: Callable[[], T], budget_s: float) -> T:
+    """Run ``operation``; when SQLite says busy, run it again until ``budget_s`` has passed.
+
+    Only for operations that changed nothing when they failed (starting a transaction,
+    a read). A busy error that arrives after SQLite's own handler waited the whole
+    budget is raised at once, so a database really held by another program still fails
+    after the busy timeout, not later.
+    """
+    deadline = time.monotonic() + budget_s
+    delay_s = 0.01
+    while True:
+        try:
+            return operation()
+        except (sqlite3.OperationalError, OperationalError) as exc:
+            remaining_s = deadline - time.monotonic()
+            if not is_busy_error(exc) or remaining_s <= 0:
+                raise
+        time.sleep(min(delay_s, remaining_s))
+        delay_s = min(delay_s * 2, 0.2)
 
 
 def create_sqlite_file(path: Path, *, private_folder: bool) -> None:
@@ -61,7 +111,6 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     try:
         # WAL lets readers go on while one process writes. The mode is stored in the
         # file, so after the first run this only reads it; it cannot be set inside a
@@ -77,7 +126,12 @@ def _sqlite_on_begin(connection: Connection) -> None:
     # Writers take the write lock up front: a deferred transaction that reads and then
     # writes cannot wait for a busy lock and fails at once.
     write = connection.get_execution_options().get("tracker_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+    # On the driver's connection: a failed BEGIN opened nothing, so it can simply be
+    # sent again; the error (if it persists) is translated by Database._translated.
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None  # a connection in use is never detached
+    retry_while_busy(lambda: driver_connection.execute(statement), sqlite_busy_timeout_ms() / 1000)
 
 
 class Database:
@@ -124,8 +178,15 @@ class Database:
 
     def schema_state(self) -> tuple[str | None, bool]:
         """(revision in the version table or None, whether any tracker table exists)."""
-        with self._translated(), self.engine.connect() as connection:
-            return read_schema_state(connection)
+
+        def read() -> tuple[str | None, bool]:
+            with self.engine.connect() as connection:
+                return read_schema_state(connection)
+
+        with self._translated():
+            if not self.is_sqlite:
+                return read()
+            return retry_while_busy(read, sqlite_busy_timeout_ms() / 1000)
 
     def ensure_schema(self) -> None:
         """Make sure the schema is at HEAD_REVISION before a command runs.
@@ -207,14 +268,20 @@ def build_engine(location: DatabaseLocation) -> Engine:
     """An engine for the location, with the tracker's SQLite or PostgreSQL settings."""
     try:
         if location.is_sqlite:
-            engine = create_engine(location.url)
+            # The driver's timeout is SQLite's busy timeout (no PRAGMA text to build).
+            timeout_s = sqlite_busy_timeout_ms() / 1000
+            engine = create_engine(location.url, connect_args={"timeout": timeout_s})
             event.listen(engine, "connect", _sqlite_on_connect)
             event.listen(engine, "begin", _sqlite_on_begin)
             return engine
         connect_args: dict[str, Any] = {}
         if location.url.startswith("postgresql"):
             connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-        return create_engine(location.url, connect_args=connect_args)
+        # pre_ping: a pooled connection that the server closed (restart, terminate) is
+        # replaced before use instead of failing the next command of a long-lived process.
+        return create_engine(location.url, connect_args=connect_args, pool_pre_ping=True)
+    except DatabaseError:
+        raise
     except Exception as exc:  # bad URL, missing driver: say which, without the password
         raise DatabaseError(
             f"cannot use database {location.display}: {translate_db_error(exc, location).message}"

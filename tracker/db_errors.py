@@ -12,9 +12,16 @@ _SQLITE_MESSAGES = (
         "database disk image is malformed",
         "{where} is damaged (corrupt); restore it from a backup with `tracker restore`",
     ),
-    ("database is locked", "{where} is busy: another program held it for over 30 s; try again"),
+    (
+        "database is locked",
+        "{where} is busy: another program held it for over {busy_s} s; nothing was "
+        "changed; try again",
+    ),
     ("readonly database", "{where} is read-only; nothing was changed"),
-    ("unable to open database file", "cannot open {where}: check that it exists and is writable"),
+    (
+        "unable to open database file",
+        "cannot open {where}: check that it exists and that it and its folder are writable",
+    ),
     ("disk is full", "the disk is full while writing {where}; nothing was changed"),
     ("disk i/o error", "a disk error occurred while writing {where}; nothing was changed"),
 )
@@ -44,12 +51,37 @@ def translate_db_error(exc: BaseException, location: DatabaseLocation) -> Databa
     if location.is_sqlite:
         for fragment, message in _SQLITE_MESSAGES:
             if fragment in lowered:
-                return DatabaseError(scrub(message.format(where=where), location))
+                text = message.format(where=where, busy_s=_busy_timeout_text())
+                return DatabaseError(scrub(text, location))
+    elif _is_lost_connection(lowered):
+        return DatabaseError(
+            scrub(
+                f"the connection to {hide_password(location.url)} was lost ({detail}); "
+                "what this command was writing was not saved; try again",
+                location,
+            )
+        )
     elif _is_connection_problem(exc, lowered):
         return DatabaseError(
             scrub(f"cannot connect to {hide_password(location.url)}: {detail}", location)
         )
     return DatabaseError(scrub(f"{where}: {detail}", location))
+
+
+def _busy_timeout_text() -> str:
+    from tracker.db import sqlite_busy_timeout_ms  # db imports this module
+
+    try:
+        return f"{sqlite_busy_timeout_ms() / 1000:g}"
+    except DatabaseError:
+        return "the set time"
+
+
+def _is_lost_connection(lowered: str) -> bool:
+    # The server went away during the command (restart, pg_terminate_backend): the open
+    # transaction was rolled back by the server, so nothing of it was stored.
+    hints = ("terminating connection", "server closed the connection", "connection was lost")
+    return any(hint in lowered for hint in hints)
 
 
 def _is_connection_problem(exc: BaseException, lowered: str) -> bool:
