@@ -152,14 +152,14 @@ def _marker_pages(flow: Flow, data: ReportInput, marker: Marker) -> None:
         draw_chart(fig, layout, data, [marker])
 
     flow.block(CHART_HEIGHT_IN + key_height, draw)
-    flags = data.flags_for(marker.code)
-    if flags:
-        flow.heading(f"{marker.name} flags")
-        for flag in flags:
-            flow.paragraph(_flag_detail(flag), bullet="•", indent_in=0.2)
     columns, rows = readings_table(data, marker)
     flow.heading(f"{marker.name} results, oldest first", keep_in=TABLE_KEEP_IN)
     flow.table(columns, rows)
+    flags = data.flags_for(marker.code)
+    if flags:
+        flow.heading(f"{marker.name} flags, in full")
+        for flag in flags:
+            flow.paragraph(_flag_detail(flag), bullet="•", indent_in=0.2)
 
 
 def _flag_detail(flag: Flag) -> str:

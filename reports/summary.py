@@ -100,6 +100,8 @@ def summary_flag_lines(data: ReportInput) -> tuple[list[str], int]:
 
 
 def _lab_switch_line(flags: list[Flag]) -> str:
+    order = list(MARKERS)
+    flags = sorted(flags, key=lambda flag: order.index(flag.marker))
     results = " and ".join(
         f"{MARKERS[flag.marker].name} {value_text(flag.value, flag.qualifier, flag.unit)}"
         for flag in flags

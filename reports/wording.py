@@ -113,11 +113,13 @@ def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str) -> str:
     if latest.id == nadir.id:
         return f"{lowest}; the latest result is the lowest."
     delta = latest.value - nadir.value
-    if nadir.value > 0 and nadir.qualifier is None:
+    if latest.qualifier is None and nadir.qualifier is None and nadir.value > 0:
         change = f"{pct_text(delta / nadir.value * 100.0)} ({delta_text(delta, unit)})"
+    elif latest.qualifier is None and nadir.qualifier == "<":
+        # "<0.5" is at most 0.5: the rise from it is at least the difference.
+        change = f"at least {delta_text(delta, unit)}"
     else:
-        # "<0.5" has no exact value to take a percentage of.
-        change = f"{delta_text(delta, unit)} from its limit"
+        return f"{lowest}; a result outside the lab's range makes the change since then inexact."
     return f"{lowest}; change since then {change}."
 
 
@@ -153,9 +155,11 @@ def _change(flag: Flag) -> str:
     if compared is None:
         return "up"
     delta = delta_text(flag.value - compared.value, flag.unit)
+    # From "<0.5" (at most 0.5), or to ">1000", the real change is at least this large.
+    at_least = "at least " if compared.qualifier == "<" or flag.qualifier == ">" else ""
     if flag.change_pct is None:
-        return f"up {delta}"
-    return f"up {pct_text(flag.change_pct).lstrip('+')} ({delta})"
+        return f"up {at_least}{delta}"
+    return f"up {at_least}{pct_text(flag.change_pct).lstrip('+')} ({at_least}{delta})"
 
 
 def _beyond_noise(flag: Flag) -> str:
