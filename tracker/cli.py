@@ -15,6 +15,7 @@ from tracker.cli_admin import db_group, markers_command
 from tracker.cli_check import check_command
 from tracker.cli_due import due_command
 from tracker.cli_people import event_group, patient_group
+from tracker.cli_report import demo_command, report_command
 from tracker.cli_support import (
     AppContext,
     TrackerGroup,
@@ -223,6 +224,8 @@ cli.add_command(db_group)
 cli.add_command(markers_command)
 cli.add_command(trend_command)
 cli.add_command(settings_command)
+cli.add_command(report_command)
+cli.add_command(demo_command)
 cli.add_command(due_command)
 cli.add_command(check_command)
 
