@@ -12,6 +12,7 @@ import click
 
 from tracker import __version__
 from tracker.cli_admin import db_group, markers_command
+from tracker.cli_backup import backup_command, restore_command
 from tracker.cli_check import check_command
 from tracker.cli_due import due_command
 from tracker.cli_people import event_group, patient_group
@@ -228,6 +229,8 @@ cli.add_command(report_command)
 cli.add_command(demo_command)
 cli.add_command(due_command)
 cli.add_command(check_command)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 
 
 def _is_number(text: str) -> bool:

@@ -9,6 +9,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 APP_NAME = "tumor-marker-tracker"
 DB_URL_ENV = "TRACKER_DB_URL"
@@ -69,12 +70,18 @@ def location_from(
     chosen = value or (os.environ.get(DB_URL_ENV) if use_env else None) or None
     if chosen is None:
         path = user_data_dir() / default_name
-        return DatabaseLocation(f"sqlite:///{path}", path, is_default=True)
+        return DatabaseLocation(_sqlite_url(path), path, is_default=True)
     if _URL_SCHEME.match(chosen):
         sqlite_path = _sqlite_file_of(chosen)
         return DatabaseLocation(chosen, sqlite_path, is_default=False)
     path = Path(chosen).expanduser().absolute()
-    return DatabaseLocation(f"sqlite:///{path}", path, is_default=False)
+    return DatabaseLocation(_sqlite_url(path), path, is_default=False)
+
+
+def _sqlite_url(path: Path) -> str:
+    # SQLAlchemy reads "?" as the start of options and decodes %xx in the file name, so
+    # a path like "my?.db" or "a%20b.db" must be percent-quoted to open that very file.
+    return f"sqlite:///{quote(str(path), safe='/')}"
 
 
 def _sqlite_file_of(url: str) -> Path | None:
@@ -84,4 +91,4 @@ def _sqlite_file_of(url: str) -> Path | None:
     if rest in ("", "/", "/:memory:") or rest.startswith("/:memory:") or rest.startswith("/file:"):
         return None
     # sqlite:///relative.db and sqlite:////absolute.db; query strings are options.
-    return Path(rest[1:].split("?", 1)[0]).absolute()
+    return Path(unquote(rest[1:].split("?", 1)[0])).absolute()
