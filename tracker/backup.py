@@ -149,6 +149,11 @@ def backup_database(location: DatabaseLocation, target: Path) -> DatabaseSummary
     ``target`` is never overwritten (it may be the only good copy someone has).
     """
     source = location.sqlite_path
+    if source is None and not location.url.startswith("postgresql"):
+        raise TrackerError(
+            f"`tracker backup` copies SQLite files; {location.display} is neither a SQLite "
+            "file nor a PostgreSQL database"
+        )
     if source is None:
         raise TrackerError(
             f"`tracker backup` copies SQLite files; back up {location.display} with the "

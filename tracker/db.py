@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.config import DatabaseLocation
-from tracker.db_errors import translate_db_error
+from tracker.db_errors import translate_db_error, unusable_url_error
 from tracker.errors import DatabaseError, SchemaError
 
 if TYPE_CHECKING:
@@ -283,9 +283,7 @@ def build_engine(location: DatabaseLocation) -> Engine:
     except DatabaseError:
         raise
     except Exception as exc:  # bad URL, missing driver: say which, without the password
-        raise DatabaseError(
-            f"cannot use database {location.display}: {translate_db_error(exc, location).message}"
-        ) from None
+        raise unusable_url_error(exc, location) from None
 
 
 def open_database(location: DatabaseLocation, *, migrate: bool = True) -> Database:

@@ -68,6 +68,23 @@ def translate_db_error(exc: BaseException, location: DatabaseLocation) -> Databa
     return DatabaseError(scrub(f"{where}: {detail}", location))
 
 
+def unusable_url_error(exc: BaseException, location: DatabaseLocation) -> DatabaseError:
+    """Why an engine cannot even be built for a URL (unknown kind, missing driver, typo)."""
+    where = f"cannot use database {location.display}"
+    detail = scrub(_first_line(str(exc)) or type(exc).__name__, location)
+    if isinstance(exc, ImportError):
+        return DatabaseError(
+            f"{where}: its driver is not installed ({detail}); the tracker works with SQLite "
+            "files and PostgreSQL (postgresql+psycopg://…, from the [postgres] extra)"
+        )
+    if "can't load plugin" in detail.lower():
+        return DatabaseError(
+            f"{where}: unknown kind of database; use a SQLite file path or "
+            "postgresql+psycopg://USER@HOST/NAME"
+        )
+    return DatabaseError(f"{where}: the URL is malformed ({detail})")
+
+
 def _busy_timeout_text() -> str:
     from tracker.db import sqlite_busy_timeout_ms  # db imports this module
 
@@ -95,5 +112,6 @@ def _is_connection_problem(exc: BaseException, lowered: str) -> bool:
         "timeout",
         "does not exist",
         "terminating",
+        "resolve host",
     )
     return any(hint in lowered for hint in hints)
