@@ -48,9 +48,18 @@ def _to_float(digits: str, decimal_comma: bool) -> float:
     if decimal_comma:
         # 1.234,5 -> 1234.5: dots group thousands, the comma is the decimal mark.
         digits = digits.replace(".", "").replace(",", ".")
+    elif "," in digits and "." in digits:
+        # Both marks: the last one is the decimal mark, the other groups thousands
+        # (1,234.5 from an English sheet, 1.234,5 from a German one); anything else is a typo.
+        if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+\.\d*", digits):
+            digits = digits.replace(",", "")
+        elif re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+,\d*", digits):
+            digits = digits.replace(".", "").replace(",", ".")
+        else:
+            raise ValueError(digits)
     elif "," in digits:
-        if "." in digits or re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", digits):
-            # 1,234.5 or 1,234: commas group thousands.
+        if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", digits):
+            # 1,234: commas group thousands.
             digits = digits.replace(",", "")
         else:
             # 4,2 from a keyboard with a decimal comma.

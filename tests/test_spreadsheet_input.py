@@ -1,0 +1,86 @@
+"""What spreadsheets and lab portals really produce, typed or pasted into `add`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Tracker, database_snapshot
+
+NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
+MINUS = "\u2212"
+
+
+@pytest.mark.parametrize(
+    ("marker", "value", "unit", "stored", "qualifier"),
+    [
+        ("ca153", "1,234.5", None, 1234.5, None),  # English thousands separator
+        ("ca153", "1.234,5", None, 1234.5, None),  # German: dots group, comma decimal
+        ("ca153", f"1{NBSP}234.5", None, 1234.5, None),  # French-style grouping space
+        ("ca153", f"1{NARROW_NBSP}234,5", None, 1234.5, None),
+        ("ca153", "12,345,678.9", None, None, None),  # too large: refused below
+        ("CEA", "4,2", None, 4.2, None),  # a keyboard with a decimal comma
+        ("CEA", "4.2 ng/mL", None, 4.2, None),  # the unit pasted inside the value cell
+        ("CEA", f"4.2{NBSP}ng/mL", None, 4.2, None),
+        ("CEA", "4.2ng/ml", None, 4.2, None),
+        ("CEA", "4.2 µg/L", None, 4.2, None),  # micro sign
+        ("CEA", "4.2 μg/L", None, 4.2, None),  # Greek mu
+        ("CEA", "4.2 ug/L", None, 4.2, None),
+        ("CEA", "4.2", " µg/l ", 4.2, None),
+        ("CEA", f"<{NBSP}0.5", None, 0.5, "<"),
+        ("CEA", "≤0.5", None, 0.5, "<"),
+        ("CEA", f" {NBSP}3.3{NBSP} ", None, 3.3, None),  # cells padded with spaces
+        ("ca153", "28 kU/L", None, 28.0, None),
+        ("ca153", ">1,000", "U/ml", 1000.0, ">"),
+    ],
+)
+def test_add_accepts_what_spreadsheets_produce(
+    sqlite_tracker: Tracker,
+    marker: str,
+    value: str,
+    unit: str | None,
+    stored: float | None,
+    qualifier: str | None,
+) -> None:
+    args = ["add", marker, value, *([unit] if unit else []), "--date", "2026-01-05"]
+    if stored is None:
+        result = sqlite_tracker.fails(*args)
+        assert "larger than 100,000" in result.stderr
+        return
+    sqlite_tracker.ok(*args)
+    [row] = sqlite_tracker.json("list")
+    assert (row["value"], row["qualifier"]) == (stored, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "message"),
+    [
+        (f"{MINUS}3", None, f"value '{MINUS}3' is negative; CEA cannot be below 0"),
+        ("\u20133.1", None, "value '\u20133.1' is negative; CEA cannot be below 0"),  # en dash
+        (f"{MINUS}0.4{NBSP}ng/mL", None, "is negative; CEA cannot be below 0"),
+        ("12,34.5", None, "value '12,34.5' is not a number (examples: 4.2, <0.5, >1000)"),
+        ("1.5,2", None, "value '1.5,2' is not a number (examples: 4.2, <0.5, >1000)"),
+        ("4.2 U/mL", None, "CEA is measured in ng/mL"),
+        ("4.2 ng/mL", "U/mL", "value '4.2 ng/mL' carries the unit 'ng/mL' but the unit given"),
+        ("6.3 H", None, "CEA is measured in ng/mL"),  # a portal's "high" flag
+        ("n/a", None, "value 'n/a' is not a number"),
+    ],
+)
+def test_add_refuses_the_rest_clearly_and_stores_nothing(
+    sqlite_tracker: Tracker, value: str, unit: str | None, message: str
+) -> None:
+    sqlite_tracker.ok("add", "CEA", "1", "--date", "2026-01-01")
+    before = database_snapshot(sqlite_tracker.db)
+    result = sqlite_tracker.fails("add", "CEA", value, *([unit] if unit else []))
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert database_snapshot(sqlite_tracker.db) == before
+
+
+def test_edit_reads_values_the_same_way(sqlite_tracker: Tracker) -> None:
+    sqlite_tracker.ok("add", "ca153", "28", "--date", "2026-01-05")
+    sqlite_tracker.ok("edit", "1", "--value", "1.234,5")
+    assert sqlite_tracker.json("list")[0]["value"] == 1234.5
+    refused = sqlite_tracker.fails("edit", "1", "--value", f"{MINUS}2")
+    assert refused.stderr == f"Error: value '{MINUS}2' is negative; CA 15-3 cannot be below 0\n"
+    assert sqlite_tracker.json("list")[0]["value"] == 1234.5
