@@ -1,0 +1,128 @@
+"""Baseline scripts for import and export: what a competent one-off script would do.
+
+Run as a file (``python benchmarks/baselines.py import sqlite DB.db FILE.csv``), so it
+pays the same interpreter start-up as the tracker and imports nothing but the standard
+library and the database driver. PostgreSQL targets name a schema; the connection string
+comes from the ``BENCH_PG_CONNINFO`` variable so no password appears in a process list.
+
+    import sqlite PATH CSV | import postgresql SCHEMA CSV   csv.reader + executemany
+    export sqlite PATH OUT | export postgresql SCHEMA OUT   one SELECT + csv.writer
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+CONNINFO_ENV = "BENCH_PG_CONNINFO"
+BATCH_ROWS = 10_000
+# Display names in CSV files <-> the catalogue codes stored in the reading table.
+CODES = {"CEA": "CEA", "CA 15-3": "CA15-3", "CA 27.29": "CA27.29", "CA 125": "CA125"}
+NAMES = {code: name for name, code in CODES.items()}
+CSV_HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"
+
+INSERT_READING = (
+    "INSERT INTO reading (patient_id, marker, value, qualifier, unit, entered_value, "
+    "entered_unit, drawn_on, lab, ref_high, note, source, created_at) "
+    "VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}) "
+    "ON CONFLICT DO NOTHING"
+)
+SELECT_READINGS = (
+    "SELECT patient.name, reading.marker, reading.value, reading.qualifier, reading.unit, "
+    "reading.drawn_on, reading.lab, reading.ref_high, reading.note "
+    "FROM reading JOIN patient ON patient.id = reading.patient_id "
+    "ORDER BY patient.name, reading.drawn_on, reading.id"
+)
+
+
+def connect(backend: str, target: str) -> tuple[Any, str]:
+    """A DB-API connection and its parameter placeholder."""
+    if backend == "sqlite":
+        import sqlite3
+
+        return sqlite3.connect(target), "?"
+    import psycopg
+
+    connection = psycopg.connect(os.environ[CONNINFO_ENV])
+    connection.execute("SELECT set_config('search_path', %s, false)", (target,))
+    return connection, "%s"
+
+
+def _patient_ids(cursor: Any, mark: str, names: set[str], known: dict[str, int]) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for name in names - known.keys():
+        cursor.execute(
+            f"INSERT INTO patient (name, created_at) VALUES ({mark}, {mark}) "  # noqa: S608
+            "ON CONFLICT DO NOTHING",
+            (name, now),
+        )
+        cursor.execute(f"SELECT id FROM patient WHERE name = {mark}", (name,))  # noqa: S608
+        known[name] = cursor.fetchone()[0]
+
+
+def import_csv(connection: Any, mark: str, path: str) -> int:
+    """Insert every reading row of the file, in batches; returns the row count."""
+    cursor = connection.cursor()
+    statement = INSERT_READING.format(mark)
+    known: dict[str, int] = {}
+    now = datetime.now(UTC).replace(tzinfo=None)
+    count = 0
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        column = {name: i for i, name in enumerate(next(reader))}
+        wanted = ("patient", "marker", "value", "unit", "drawn_on", "lab", "ref_high", "note")
+        p, m, v, u, d, lab, ref, note = (column[name] for name in wanted)
+        while batch := list(islice(reader, BATCH_ROWS)):
+            _patient_ids(cursor, mark, {row[p] for row in batch}, known)
+            rows = []
+            for row in batch:
+                value = row[v]
+                qualifier = value[0] if value[:1] in ("<", ">") else None
+                rows.append(
+                    (known[row[p]], CODES[row[m]], float(value.lstrip("<>")), qualifier, row[u],
+                     value, row[u], row[d], row[lab] or None,
+                     float(row[ref]) if row[ref] else None, row[note] or None, "csv", now)
+                )  # fmt: skip
+            cursor.executemany(statement, rows)
+            count += len(rows)
+    connection.commit()
+    return count
+
+
+def _csv_rows(cursor: Any) -> Iterator[list[object]]:
+    for name, code, value, qualifier, unit, drawn_on, lab, ref_high, note in cursor:
+        shown = f"{qualifier}{value:g}" if qualifier else f"{value:g}"
+        yield ["reading", name, NAMES[code], shown, unit, str(drawn_on), lab or "",
+               "" if ref_high is None else f"{ref_high:g}", note or "", "", "", ""]  # fmt: skip
+
+
+def export_csv(connection: Any, path: str) -> None:
+    """Every reading, ordered as a person would read them, into a CSV file."""
+    cursor = connection.cursor()
+    cursor.execute(SELECT_READINGS)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_HEADER.split(","))
+        writer.writerows(_csv_rows(cursor))
+    connection.rollback()
+
+
+def main(argv: list[str]) -> None:
+    action, backend, target, path = argv
+    connection, mark = connect(backend, target)
+    try:
+        if action == "import":
+            import_csv(connection, mark, path)
+        else:
+            export_csv(connection, path)
+    finally:
+        connection.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

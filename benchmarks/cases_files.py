@@ -1,0 +1,94 @@
+"""Cases that write or read files: the PDF report, CSV import and export, and the peak
+memory of a large import."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from benchmarks.backends import Backend
+from benchmarks.bench import Bench, Row, paired_row
+from benchmarks.data import SERIES_END, patient_name, seed_events, seed_readings, write_csv
+from benchmarks.timing import Run, interleaved
+
+PYPLOT_BASELINE = ["-c", "import matplotlib.pyplot"]
+
+
+def report_case(bench: Bench, backend: Backend) -> Row:
+    """``tracker report --out r.pdf`` for one patient: 2 markers × 100 readings, 4 events."""
+    per_marker = bench.sizes.report_per_marker
+    database = backend.create("report")
+    seed_readings(database.url, 2 * per_marker, per_patient=2 * per_marker)
+    seed_events(database.url, patient_name(0), SERIES_END - timedelta(days=per_marker))
+    out = bench.path("report.pdf")
+    paired = interleaved(
+        lambda: bench.tracker_run(["report", "--out", str(out)], database),
+        lambda: bench.python_run(PYPLOT_BASELINE),
+        runs=bench.heavy_runs,
+        warmup=bench.warmup,
+    )
+    return paired_row(
+        f"`tracker report --out r.pdf`, 2 markers × {per_marker} readings",
+        backend.label,
+        paired,
+        goal=2.5,
+    )
+
+
+def import_case(bench: Bench, backend: Backend) -> Row:
+    """``tracker import FILE`` of many patients' rows into an empty database, every run."""
+    rows = bench.sizes.bulk_rows
+    source = write_csv(bench.path("import.csv"), rows, per_patient=bench.sizes.per_patient)
+    ours = backend.create("import_tracker")
+    theirs = backend.create("import_baseline")
+
+    def tracker_import() -> Run:
+        backend.reset(ours)
+        return bench.tracker_run(["import", str(source)], ours)
+
+    def baseline_import() -> Run:
+        backend.reset(theirs)
+        return bench.baseline_script("import", theirs, source)
+
+    paired = interleaved(tracker_import, baseline_import, runs=bench.heavy_runs, warmup=False)
+    return paired_row(f"`tracker import`, {rows:,} rows", backend.label, paired, goal=3.0)
+
+
+def export_case(bench: Bench, backend: Backend) -> Row:
+    """``tracker export --all-patients --out FILE`` of every reading."""
+    rows = bench.sizes.bulk_rows
+    database = backend.create("export")
+    seed_readings(database.url, rows, per_patient=bench.sizes.per_patient)
+    out = bench.path("export.csv")
+    paired = interleaved(
+        lambda: bench.tracker_run(["export", "--all-patients", "--out", str(out)], database),
+        lambda: bench.baseline_script("export", database, bench.path("baseline-export.csv")),
+        runs=bench.heavy_runs,
+        warmup=bench.warmup,
+    )
+    return paired_row(f"`tracker export`, {rows:,} rows", backend.label, paired, goal=2.0)
+
+
+def mebibytes(kib: int) -> str:
+    return f"{kib / 1024:.1f} MiB"
+
+
+def import_memory_case(bench: Bench, backend: Backend) -> Row:
+    """Peak memory of ``tracker import``: a large file against a small one (streaming)."""
+    small_rows, large_rows = bench.sizes.memory_small, bench.sizes.memory_large
+    peaks: list[int] = []
+    for rows in (small_rows, large_rows):
+        source = write_csv(
+            bench.path(f"memory-{rows}.csv"), rows, per_patient=bench.sizes.per_patient
+        )
+        database = backend.create(f"memory_{rows}")
+        peaks.append(bench.tracker_run(["import", str(source)], database).peak_rss_kib)
+        source.unlink()
+    small, large = peaks
+    return Row(
+        case=f"`tracker import` peak memory, {large_rows:,} vs {small_rows:,} rows",
+        backend=backend.label,
+        project=mebibytes(large),
+        baseline=mebibytes(small),
+        ratio=large / small,
+        goal=1.2,
+    )

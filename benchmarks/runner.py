@@ -1,0 +1,121 @@
+"""Runs the cases on each database backend and collects the table's rows."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from benchmarks.backends import Backend, PostgresBackend, SQLiteBackend, scrubbed_environment
+from benchmarks.bench import FULL_SIZES, QUICK_SIZES, Bench, Row
+from benchmarks.cases_cli import add_case, help_case, list_case
+from benchmarks.cases_files import export_case, import_case, import_memory_case, report_case
+from benchmarks.cases_scaling import trend_case
+from benchmarks.timing import BenchmarkError
+
+
+@dataclass(frozen=True)
+class Case:
+    """A named case: ``run`` takes the bench, and a backend when ``per_backend``."""
+
+    key: str
+    title: str
+    run: Callable[..., Row]
+    per_backend: bool
+
+
+CASES = (
+    Case("help", "`tracker --help`", help_case, per_backend=False),
+    Case("add", "`tracker add CEA …`", add_case, per_backend=True),
+    Case("list", "`tracker list --json`", list_case, per_backend=True),
+    Case("report", "`tracker report --out r.pdf`", report_case, per_backend=True),
+    Case("import", "`tracker import`", import_case, per_backend=True),
+    Case("export", "`tracker export`", export_case, per_backend=True),
+    Case("trend", "trend, time per reading", trend_case, per_backend=False),
+    Case("memory", "`tracker import` peak memory", import_memory_case, per_backend=True),
+)
+CASE_KEYS = tuple(case.key for case in CASES)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    quick: bool
+    runs: int
+    postgres_url: str | None
+    only: Sequence[str] = ()
+
+
+@dataclass
+class Outcome:
+    rows: list[Row]
+    postgres_version: str | None
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _guarded(case: Case, backend_label: str, run: Callable[[], Row]) -> Row:
+    """Run one case; a failure becomes a row saying so (the other cases still run)."""
+    _progress(f"  {case.key} ({backend_label}) …")
+    try:
+        return run()
+    except BenchmarkError as error:
+        message = str(error)
+    except Exception as error:  # a harness bug must not hide the other results
+        traceback.print_exc()
+        message = f"{type(error).__name__}: {error}"
+    _progress(f"  {case.key} ({backend_label}) failed: {message}")
+    first_line = message.strip().splitlines()[0] if message.strip() else "failed"
+    return Row(case.title, backend_label, "—", "—", None, None, error=first_line)
+
+
+def _run_case(case: Case, bench: Bench, backends: list[Backend]) -> list[Row]:
+    """The case's rows: one, or one per backend."""
+    if not case.per_backend:
+        return [_guarded(case, "—", partial(case.run, bench))]
+    rows = []
+    for backend in backends:
+        row = _guarded(case, backend.label, partial(case.run, bench, backend))
+        # Goals are for the embedded default; server numbers are for information.
+        rows.append(row if isinstance(backend, SQLiteBackend) else replace(row, goal=None))
+    return rows
+
+
+def run_cases(options: Options) -> Outcome:
+    """Every selected case on SQLite (with goals) and PostgreSQL (for information)."""
+    sizes = QUICK_SIZES if options.quick else FULL_SIZES
+    runs = 1 if options.quick else options.runs
+    selected = [case for case in CASES if not options.only or case.key in options.only]
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as scratch:
+        folder = Path(scratch)
+        (folder / "home").mkdir()
+        (folder / "sqlite").mkdir()
+        bench = Bench(
+            folder=folder,
+            env=scrubbed_environment(folder / "home"),
+            sizes=sizes,
+            runs=runs,
+            heavy_runs=1 if options.quick else max(3, (runs + 1) // 2),
+            warmup=not options.quick,
+        )
+        backends: list[Backend] = [SQLiteBackend(folder / "sqlite", bench.setup)]
+        postgres_version = None
+        if options.postgres_url:
+            postgres = PostgresBackend(options.postgres_url, bench.setup)
+            postgres_version = postgres.server_version()
+            backends.append(postgres)
+        try:
+            rows: list[Row] = []
+            for case in selected:
+                rows.extend(_run_case(case, bench, backends))
+        finally:
+            for backend in backends:
+                backend.close()
+    return Outcome(rows, postgres_version)
