@@ -84,3 +84,23 @@ def test_edit_reads_values_the_same_way(sqlite_tracker: Tracker) -> None:
     refused = sqlite_tracker.fails("edit", "1", "--value", f"{MINUS}2")
     assert refused.stderr == f"Error: value '{MINUS}2' is negative; CA 15-3 cannot be below 0\n"
     assert sqlite_tracker.json("list")[0]["value"] == 1234.5
+
+
+def test_control_characters_are_refused_the_same_way_on_every_backend(tracker: Tracker) -> None:
+    """NUL cannot be stored by PostgreSQL, and an escape sequence in a note would reach the
+    terminal of whoever lists it; tabs and line breaks are ordinary text."""
+    tracker.ok("add", "CEA", "1", "--date", "2026-01-01", "--note", "line one\n\tline two")
+    before = database_snapshot(tracker.db)
+    cases = [
+        (["add", "CEA", "2", "--note", "a\x00b"], "a note cannot contain control characters"),
+        (["add", "CEA", "2", "--note", "\x1b[2J"], "a note cannot contain control characters"),
+        (["add", "CEA", "2", "--lab", "Lab\x00"], "a lab name cannot contain control characters"),
+        (["edit", "1", "--note", "x\x07"], "a note cannot contain control characters"),
+        (["event", "add", "symptom", "pa\x00in"], "an event name cannot contain control"),
+        (["patient", "add", "Ann\x1b"], "a patient name cannot contain control characters"),
+    ]
+    for args, message in cases:
+        result = tracker.fails(*args)
+        assert result.stderr.startswith(f"Error: {message}"), result.stderr
+    assert database_snapshot(tracker.db) == before
+    assert tracker.json("list")[0]["note"] == "line one\n\tline two"

@@ -13,7 +13,7 @@ from tracker.event_kinds import EVENT_KINDS
 from tracker.models import Event, Patient, utcnow
 from tracker.readings import clean_note
 from tracker.trend_types import EventPoint
-from tracker.units import normalise_spaces
+from tracker.units import normalise_spaces, refuse_control_characters
 
 
 def clean_kind(kind: str) -> str:
@@ -26,6 +26,7 @@ def clean_kind(kind: str) -> str:
 
 def clean_event_name(name: str) -> str:
     """The event's name, trimmed; it cannot be empty."""
+    refuse_control_characters(name or "", "an event name")
     cleaned = normalise_spaces(name or "")
     if not cleaned:
         raise ValidationError("an event needs a name (e.g. letrozole, smoking, bone pain)")

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError, ValidationError
 from tracker.models import Event, Patient, Reading, utcnow
 from tracker.sql import insert_ignoring_duplicates
-from tracker.units import normalise_spaces
+from tracker.units import normalise_spaces, refuse_control_characters
 
 DEFAULT_PATIENT_NAME = "me"
 
 
 def clean_name(name: str) -> str:
     """A patient name with white space tidied; empty names are refused."""
+    refuse_control_characters(name or "", "a patient name")
     cleaned = normalise_spaces(name or "")
     if not cleaned:
         raise ValidationError("a patient name cannot be empty")

@@ -15,7 +15,14 @@ from tracker.errors import DuplicateError, NotFoundError, ValidationError
 from tracker.markers import VALUE_CEILING, Marker, find_marker, marker_by_code
 from tracker.models import Patient, Reading, utcnow
 from tracker.trend_types import ReadingPoint
-from tracker.units import format_value, measurement, normalise_spaces, parse_value, unit_factor
+from tracker.units import (
+    format_value,
+    measurement,
+    normalise_spaces,
+    parse_value,
+    refuse_control_characters,
+    unit_factor,
+)
 
 NOTE_MAX_CHARS = 2000
 
@@ -37,6 +44,7 @@ def clean_lab(lab: str | None) -> str | None:
     """Trimmed lab name, inner spaces collapsed; empty means unknown (None)."""
     if lab is None:
         return None
+    refuse_control_characters(lab, "a lab name")
     cleaned = normalise_spaces(lab)
     if len(cleaned) > 200:
         raise ValidationError("a lab name can be at most 200 characters")
@@ -47,6 +55,7 @@ def clean_note(note: str | None) -> str | None:
     """Notes are kept as typed (they round-trip through CSV), only emptiness means none."""
     if note is None or not note.strip():
         return None
+    refuse_control_characters(note, "a note")
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError(f"a note can be at most {NOTE_MAX_CHARS} characters")
     return note

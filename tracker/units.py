@@ -19,6 +19,7 @@ from tracker.markers import VALUE_CEILING, Marker
 EARLIEST_DATE = date(1900, 1, 1)
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MINUS_SIGNS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"
 _QUALIFIERS = {"<": "<", ">": ">", "≤": "<", "≥": ">", "<=": "<", ">=": ">"}
 _NUMBER = re.compile(
@@ -36,6 +37,17 @@ class ParsedValue:
     qualifier: str | None
     number: float
     unit: str | None
+
+
+def refuse_control_characters(text: str, what: str) -> None:
+    """Refuse NUL and terminal control codes in text that is stored and printed later.
+
+    PostgreSQL cannot store NUL at all, and an escape sequence in a note would be sent to
+    the terminal of whoever lists it. Tabs and line breaks are ordinary text.
+    """
+    found = _CONTROL_CHARACTERS.search(text)
+    if found is not None:
+        raise ValidationError(f"{what} cannot contain control characters (found {found.group()!r})")
 
 
 def normalise_spaces(text: str) -> str:
