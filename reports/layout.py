@@ -93,20 +93,25 @@ class Metrics:
     def wrap(self, text: str, width_pt: float, size_pt: float, *, bold: bool = False) -> list[str]:
         """Split ``text`` into lines no wider than ``width_pt`` (breaking at spaces)."""
         lines: list[str] = []
+        space = self.width_pt(" ", size_pt, bold=bold)
         for paragraph in text.split("\n"):
-            line = ""
+            line, used = "", 0.0
             for word in paragraph.split():
-                candidate = f"{line} {word}" if line else word
-                if line and self.width_pt(candidate, size_pt, bold=bold) > width_pt:
+                width = self.width_pt(word, size_pt, bold=bold)
+                # Widths add up word by word: one pass over the text, however long.
+                if line and used + space + width > width_pt:
                     lines.append(line)
-                    line = word
+                    line, used = "", 0.0
+                if line:
+                    line, used = f"{line} {word}", used + space + width
                 else:
-                    line = candidate
+                    line, used = word, width
                 # A single word wider than the line (a long lab name) is cut, not overflowed.
-                while self.width_pt(line, size_pt, bold=bold) > width_pt and len(line) > 1:
+                while used > width_pt and len(line) > 1:
                     head = self.shorten(line, width_pt, size_pt, bold=bold, mark="")
                     lines.append(head)
                     line = line[len(head) :]
+                    used = self.width_pt(line, size_pt, bold=bold)
             lines.append(line)
         return lines
 

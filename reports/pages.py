@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING
 
 from .layout import Metrics
 from .style import RULE_GREY, TEXT_GREY
+from .textblock import Line
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+
+    from .textblock import TextBlock
 
 PAGE_WIDTH_IN = 8.27
 PAGE_HEIGHT_IN = 11.69
@@ -28,6 +31,7 @@ TEXT_WIDTH_IN = PAGE_WIDTH_IN - MARGIN_LEFT_IN - MARGIN_RIGHT_IN
 BODY_PT = 9.5
 LINE_FACTOR = 1.38  # line pitch as a multiple of the font size
 BLOCK_GAP_IN = 0.18
+FOOTER_IN = 0.45  # the footer's baseline above the page's foot
 TABLE_PT = 8.5
 MAX_CELL_LINES = 3
 # A table heading needs its column titles and three rows below it on the same page.
@@ -52,6 +56,7 @@ class Flow:
 
     def __init__(self, running_head: str, metrics: Metrics) -> None:
         self.pages: list[Figure] = []
+        self._blocks: list[TextBlock] = []
         self._metrics = metrics
         self._running_head = running_head
         self._y = 0.0  # the next baseline's distance from the page bottom, in inches
@@ -65,8 +70,12 @@ class Flow:
         """Start a page; ``continued`` names the section carried over onto it."""
         from matplotlib.figure import Figure
 
+        from .textblock import TextBlock
+
         fig = Figure(figsize=(PAGE_WIDTH_IN, PAGE_HEIGHT_IN))
         self.pages.append(fig)
+        self._blocks.append(TextBlock(fig))
+        fig.add_artist(self._blocks[-1])
         self._y = PAGE_HEIGHT_IN - MARGIN_TOP_IN
         self._text(
             PAGE_WIDTH_IN - MARGIN_RIGHT_IN,
@@ -237,40 +246,16 @@ class Flow:
         colour: str = "black",
         align: str = "left",
     ) -> None:
-        self.page.text(
-            x,
-            y,
-            text,
-            transform=self.page.dpi_scale_trans,
-            fontsize=size,
-            fontweight="bold" if bold else "normal",
-            color=colour,
-            ha=align,
-            va="baseline",
-        )
+        self._blocks[-1].add(Line(x, y, text, size, bold, colour, align))
 
     def finish(self, footer: str) -> list[Figure]:
         """Add the footer and page numbers to every page; return the pages."""
         total = len(self.pages)
-        for number, fig in enumerate(self.pages, start=1):
-            fig.text(
-                MARGIN_LEFT_IN,
-                0.45,
-                footer,
-                transform=fig.dpi_scale_trans,
-                fontsize=7.5,
-                color=TEXT_GREY,
-                va="baseline",
-            )
-            fig.text(
-                PAGE_WIDTH_IN - MARGIN_RIGHT_IN,
-                0.45,
-                f"Page {number} of {total}",
-                transform=fig.dpi_scale_trans,
-                fontsize=7.5,
-                color=TEXT_GREY,
-                ha="right",
-                va="baseline",
+        for number, block in enumerate(self._blocks, start=1):
+            block.add(Line(MARGIN_LEFT_IN, 0.45, footer, 7.5, False, TEXT_GREY, "left"))
+            page = f"Page {number} of {total}"
+            block.add(
+                Line(PAGE_WIDTH_IN - MARGIN_RIGHT_IN, 0.45, page, 7.5, False, TEXT_GREY, "right")
             )
         return self.pages
 

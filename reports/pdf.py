@@ -22,12 +22,14 @@ from .data import ReportInput, lab_label
 from .layout import Metrics
 from .pages import MARGIN_LEFT_IN, TABLE_KEEP_IN, TEXT_WIDTH_IN, Column, Flow
 from .style import FLAG_WORDS, TEXT_GREY, fits_core_fonts, rendering
-from .summary import questions, summary_flag_lines
+from .summary import questions, recent_since, summary_flag_lines
 from .wording import (
     DISCUSS,
     INFORMS,
     day_text,
+    pct_text,
     series_lines,
+    value_text,
     who_lines,
 )
 
@@ -153,23 +155,48 @@ def _marker_pages(flow: Flow, data: ReportInput, marker: Marker) -> None:
 
     flow.block(CHART_HEIGHT_IN + key_height, draw)
     columns, rows = readings_table(data, marker)
-    flow.heading(f"{marker.name} results, oldest first", keep_in=TABLE_KEEP_IN)
+    groups = data.lab_groups(marker.code)
+    only_lab = f" (all from {groups[0].label})" if len(groups) == 1 else ""
+    flow.heading(f"{marker.name} results, oldest first{only_lab}", keep_in=TABLE_KEEP_IN)
     flow.table(columns, rows)
     flags = data.flags_for(marker.code)
-    if flags:
-        flow.heading(f"{marker.name} flags, in full")
-        for flag in flags:
-            flow.paragraph(_flag_detail(flag), bullet="•", indent_in=0.2)
+    if not flags:
+        return
+    # The last year's flags in the trend's own full words; older ones in one line each
+    # (their full text repeats the same causes and would bury the recent ones).
+    since = recent_since(data)
+    recent = [flag for flag in flags if flag.drawn_on >= since]
+    older = [flag for flag in flags if flag.drawn_on < since]
+    flow.heading(f"{marker.name} flags")
+    for flag in recent:
+        flow.paragraph(f"{_flag_title(flag)}: {flag.message}", bullet="•", indent_in=0.2)
+    if older:
+        flow.paragraph(f"Earlier {marker.name} flags, in short:", after_in=0.02)
+        for flag in older:
+            flow.paragraph(_flag_short(flag), bullet="•", indent_in=0.2, after_in=0.02)
 
 
-def _flag_detail(flag: Flag) -> str:
+def _flag_title(flag: Flag) -> str:
     status = {
         "confirmed": "confirmed by the next test",
         "not_confirmed": "not confirmed by the next test",
         "unconfirmed": "latest result, not yet rechecked",
     }.get(flag.status, "")
     words = FLAG_WORDS[flag.kind] + (f", {status}" if flag.kind in RISE_KINDS and status else "")
-    return f"{day_text(flag.drawn_on)} ({words}): {flag.message}"
+    return f"{day_text(flag.drawn_on)} ({words})"
+
+
+def _flag_short(flag: Flag) -> str:
+    text = f"{_flag_title(flag)}: {value_text(flag.value, flag.qualifier, flag.unit)}"
+    compared = flag.compared_to
+    if compared is not None:
+        text += (
+            f", compared with {value_text(compared.value, compared.qualifier, flag.unit)} "
+            f"on {day_text(compared.drawn_on)}"
+        )
+        if flag.change_pct is not None:
+            text += f" ({pct_text(flag.change_pct)})"
+    return text + "."
 
 
 def readings_table(data: ReportInput, marker: Marker) -> tuple[list[Column], list[list[str]]]:
@@ -179,11 +206,11 @@ def readings_table(data: ReportInput, marker: Marker) -> tuple[list[Column], lis
     for flag in data.flags_for(marker.code):
         flag_words.setdefault(flag.reading_id, []).append(FLAG_WORDS[flag.kind])
     with_limits = any(reading.ref_high is not None for reading in readings)
-    columns = [
-        Column("Date", 0.95),
-        Column(f"Value ({marker.unit})", 0.95, "right"),
-        Column("Lab", 1.45),
-    ]
+    # One lab throughout: its name goes in the heading, not in every row.
+    with_labs = len(data.lab_groups(marker.code)) > 1
+    columns = [Column("Date", 0.95), Column(f"Value ({marker.unit})", 0.95, "right")]
+    if with_labs:
+        columns.append(Column("Lab", 1.45))
     if with_limits:
         columns.append(Column("Lab's limit", 0.75, "right"))
     columns.append(Column("Flags", 1.15))
@@ -191,11 +218,9 @@ def readings_table(data: ReportInput, marker: Marker) -> tuple[list[Column], lis
     columns.append(Column("Note", TEXT_WIDTH_IN - used))
     rows = []
     for reading in readings:
-        row = [
-            day_text(reading.drawn_on),
-            format_value(reading.qualifier, reading.value),
-            lab_label(reading.lab),
-        ]
+        row = [day_text(reading.drawn_on), format_value(reading.qualifier, reading.value)]
+        if with_labs:
+            row.append(lab_label(reading.lab))
         if with_limits:
             row.append(format_number(reading.ref_high) if reading.ref_high is not None else "")
         row.append(", ".join(flag_words.get(reading.id, [])))

@@ -25,14 +25,19 @@ SUMMARY_FLAG_DAYS = 365
 SUMMARY_MAX_FLAGS = 6
 
 
+def recent_since(data: ReportInput) -> date:
+    """The first day of "recent": a year before the latest result shown."""
+    _, last = data.period()
+    return last - timedelta(days=SUMMARY_FLAG_DAYS)
+
+
 def summary_flags(data: ReportInput) -> tuple[list[Flag], int]:
     """The flags page 1 lists (newest first), and how many older ones it leaves out."""
     flags = data.flags_shown()
     if not flags:
         return [], 0
-    _, last = data.period()
-    recent_from = last - timedelta(days=SUMMARY_FLAG_DAYS)
-    recent = [flag for flag in flags if flag.drawn_on >= recent_from][:SUMMARY_MAX_FLAGS]
+    since = recent_since(data)
+    recent = [flag for flag in flags if flag.drawn_on >= since][:SUMMARY_MAX_FLAGS]
     return recent, len(flags) - len(recent)
 
 

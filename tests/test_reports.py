@@ -182,8 +182,8 @@ def test_marker_pages_carry_every_reading_and_the_engines_flag_messages(
     cea = " ".join(page_body(page) for page in pdf_pages(small)[1:3])
     assert "Treatment letrozole" not in cea  # the chart's labels were left out
     assert (
-        "Date Value (ng/mL) Lab Flags Note 10 Jan 2025 <0.5 City Lab 10 Mar 2025 2.2 City Lab "
-        "rise fasting 10 May 2025 3.1 City Lab rise CEA flags, in full" in cea
+        "CEA results, oldest first (all from City Lab) Date Value (ng/mL) Flags Note "
+        "10 Jan 2025 <0.5 10 Mar 2025 2.2 rise fasting 10 May 2025 3.1 rise CEA flags" in cea
     )
     flags = [flag for flag in small.trend.flags if flag.marker == "CEA"]
     assert len(flags) == 2
@@ -255,7 +255,7 @@ def test_since_and_marker_limit_what_is_shown(small: ReportInput) -> None:
     assert page_body(pages[1]).startswith("CEA: carcinoembryonic antigen")
     assert "About these results" in pages[-1]
     markers = " ".join(pages[1:-1])
-    assert "10 Jan 2025 <0.5" not in markers and "10 Mar 2025 2.2 City Lab" in markers
+    assert "10 Jan 2025 <0.5" not in markers and "10 Mar 2025 2.2 rise fasting" in markers
     assert "CA 15-3: cancer antigen" not in " ".join(pages)
 
 
@@ -355,3 +355,23 @@ def test_importing_reports_loads_no_matplotlib_and_drawing_never_loads_pyplot(
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_older_flags_are_listed_in_one_line_each_and_labs_get_a_column() -> None:
+    readings = [
+        reading(1, "CEA", "2022-01-10", 2.0),
+        reading(2, "CEA", "2022-03-10", 3.0),
+        reading(3, "CEA", "2022-05-10", 2.0),
+        reading(4, "CEA", "2025-01-10", 2.0, lab="North Lab"),
+        reading(5, "CEA", "2025-03-10", 2.1, lab="North Lab"),
+    ]
+    data = make_input(readings)
+    text = " ".join(page_body(page) for page in pdf_pages(data)[1:-1])
+    assert "Date Value (ng/mL) Lab Flags Note 10 Jan 2022 2 City Lab" in text
+    assert "10 Jan 2025 2 North Lab new lab" in text
+    assert (
+        "Earlier CEA flags, in short: • 10 Mar 2022 (rise, not confirmed by the next test): "
+        "3 ng/mL, compared with 2 ng/mL on 10 Jan 2022 (+50%)." in text
+    )
+    [lab_change] = [flag for flag in data.trend.flags if flag.kind == "lab_changed"]
+    assert " ".join(lab_change.message.split()) in text
