@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tracker.markers import marker_by_code
 from tracker.models import Event, Reading
 from tracker.units import format_number, format_value
+
+if TYPE_CHECKING:
+    from tracker.readings import ListedReading
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
@@ -30,7 +34,7 @@ def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def readings_table(readings: Sequence[Reading]) -> str:
+def readings_table(readings: Sequence[ListedReading | Reading]) -> str:
     """ID, date, marker, value, unit, lab, reference limit and note of each reading."""
     rows = [
         [
