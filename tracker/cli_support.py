@@ -5,10 +5,8 @@ Nothing here imports SQLAlchemy at module level, so ``tracker --help`` stays fas
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,7 +16,6 @@ import click
 
 from tracker.config import DatabaseLocation, location_from
 from tracker.errors import ConfirmationRequired, TrackerError, ValidationError
-from tracker.units import parse_date
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -48,7 +45,9 @@ class AppContext:
         """The chosen database, opened (and, for a fresh SQLite file, migrated) once."""
         if self._database is None:
             from tracker.db import open_database
+            from tracker.startup import resume_collector
 
+            resume_collector()  # the command's code is loaded: its real work begins
             self._database = open_database(self.location(), migrate=migrate)
         return self._database
 
@@ -162,16 +161,32 @@ def parse_id(text: str, what: str = "reading") -> int:
 
 def optional_date(text: str | None, *, what: str = "date") -> date | None:
     """Parse an optional date option (exit 1 with a clear message when malformed)."""
+    # Imported here: units loads the marker catalogue, which `--help` never needs.
+    from tracker.units import parse_date
+
     return None if text is None else parse_date(text, what=what)
 
 
 def print_json(document: Any) -> None:
-    """One JSON document and nothing else on stdout."""
+    """One JSON document and nothing else on stdout.
+
+    An array is written one element per line: as easy to read as an indented dump, and
+    json's C encoder does the work (indentation forces its pure-Python encoder, which
+    doubles the time of ``list --json`` on a long history).
+    """
+    import json
+
+    if isinstance(document, list) and document:
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        click.echo("[\n" + ",\n".join("  " + encode(item) for item in document) + "\n]")
+        return
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def print_wrapped(text: str, indent: str = "  ") -> None:
     """A paragraph wrapped for a terminal, indented under the line it belongs to."""
+    import textwrap
+
     click.echo(
         textwrap.fill(
             text,
