@@ -15,6 +15,7 @@ from tracker.cli_admin import db_group, markers_command
 from tracker.cli_backup import backup_command, restore_command
 from tracker.cli_check import check_command
 from tracker.cli_due import due_command
+from tracker.cli_io import export_command, import_command
 from tracker.cli_people import event_group, patient_group
 from tracker.cli_report import demo_command, report_command
 from tracker.cli_support import (
@@ -231,6 +232,8 @@ cli.add_command(due_command)
 cli.add_command(check_command)
 cli.add_command(backup_command)
 cli.add_command(restore_command)
+cli.add_command(export_command)
+cli.add_command(import_command)
 
 
 def _is_number(text: str) -> bool:
