@@ -55,7 +55,21 @@ def report_command(app: AppContext, out: str, marker: str | None, since: str | N
                 "no readings yet; add one with `tracker add MARKER VALUE --date YYYY-MM-DD`"
             )
         data = report_input(session, patient, request)
+    _spare_the_collector()
     click.echo(write_patient_report(data, request.out))
+
+
+def _spare_the_collector() -> None:
+    """Move every object alive now out of the garbage collector's sight.
+
+    The process ends right after the report is written, and by now it holds the
+    long-lived objects of SQLAlchemy and matplotlib: otherwise each automatic collection
+    while drawing, and the interpreter's final one, would walk all of them again (about
+    a sixth of the command's time). Only objects made from here on are ever collected.
+    """
+    import gc
+
+    gc.freeze()
 
 
 @click.command("demo")
@@ -92,4 +106,5 @@ def demo_command(app: AppContext, out: str) -> None:
     )
     with database.reading() as session:
         data = report_input(session, patient, request)
+    _spare_the_collector()
     click.echo(write_patient_report(data, request.out))
