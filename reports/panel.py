@@ -226,7 +226,7 @@ def _draw_flags(fig: Figure, ax: Axes, flags: list[Flag]) -> None:
             marker=style.symbol,
             markersize=FLAG_SIZE_PT * style.scale,
             markerfacecolor="white" if hollow else style.colour,
-            markeredgecolor=style.colour if hollow else "black",
+            markeredgecolor=TEXT_GREY if hollow else "black",
             markeredgewidth=1.3 if hollow else 0.6,
             zorder=6,
             clip_on=False,
