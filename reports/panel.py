@@ -113,7 +113,7 @@ def draw_panel(
         limited = [reading for reading in group.readings if reading.qualifier is not None]
         _points(ax, exact, style.colour, filled=True)
         _points(ax, limited, style.colour, filled=False)
-    _draw_nadir(ax, data, marker, (low, high), log_scale)
+    _draw_nadir(ax, data, marker, (low, high), log_scale, flags)
     _draw_flags(fig, ax, flags)
 
 
@@ -234,7 +234,12 @@ def _draw_flags(fig: Figure, ax: Axes, flags: list[Flag]) -> None:
 
 
 def _draw_nadir(
-    ax: Axes, data: ReportInput, marker: Marker, y_limits: tuple[float, float], log_scale: bool
+    ax: Axes,
+    data: ReportInput,
+    marker: Marker,
+    y_limits: tuple[float, float],
+    log_scale: bool,
+    flags: list[Flag],
 ) -> None:
     """Ring the current treatment line's nadir and name it, when it lies in the period."""
     series = data.series_for(marker.code)
@@ -260,15 +265,18 @@ def _draw_nadir(
         fraction = (math.log(max(y, low)) - math.log(low)) / (math.log(high) - math.log(low))
     else:
         fraction = (y - low) / (high - low)
-    # Below the ring when there is room, otherwise to its right.
+    # Below the ring when there is room; otherwise above it, over any flag symbols (the
+    # line leaves the nadir sideways, so beside it the word would sit on the line).
     below = fraction > 0.16
+    stacked = sum(1 for flag in flags if flag.reading_id == nadir.id)
+    above_pt = FLAG_FIRST_PT + FLAG_STEP_PT * stacked if stacked else NADIR_RING_PT / 2 + 1
     ax.annotate(
         "nadir",
         (x, y),
-        xytext=(0, -11) if below else (9, 0),
+        xytext=(0, -11) if below else (0, above_pt),
         textcoords="offset points",
-        ha="center" if below else "left",
-        va="top" if below else "center",
+        ha="center",
+        va="top" if below else "bottom",
         fontsize=7.5,
         fontstyle="italic",
         zorder=7,
