@@ -69,7 +69,7 @@ def test_bad_rows_are_named_by_spreadsheet_row(stored: Tracker) -> None:
         "  row 15: the reading names no marker",
         "  row 16: the row has 13 cells but the header has 12 columns (a value that contains "
         "the delimiter must be in quotes)",
-        "  row 17: the note contains a NUL character (binary data?)",
+        "  row 17: a note cannot contain control characters (found '\\x00')",
     ]
     assert lines[6].startswith("  row 9: date '2999-01-01' is in the future (today is ")
 

@@ -64,13 +64,18 @@ def test_every_formula_start_gets_one_quote(tracker: Tracker) -> None:
 def test_out_file_is_private_and_replaced_atomically(tracker: Tracker, tmp_path: Path) -> None:
     fill(tracker)
     target = tmp_path / "out.csv"
-    target.write_text("old content\n")
-    target.chmod(0o644)
     result = tracker.ok("export", "--out", str(target))
     assert result.stdout == f"Exported 4 readings and 1 event to {target}.\n"
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert target.read_bytes() == tracker.ok("export").stdout_bytes
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
+    # Written over, a file keeps the mode its owner gave it (as reports do).
+    shared = tmp_path / "shared.csv"
+    shared.write_text("old content\n")
+    shared.chmod(0o640)
+    tracker.ok("export", "--out", str(shared))
+    assert stat.S_IMODE(os.stat(shared).st_mode) == 0o640
+    assert shared.read_bytes() == target.read_bytes()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
 def test_out_into_a_missing_folder_fails_cleanly(tracker: Tracker, tmp_path: Path) -> None:

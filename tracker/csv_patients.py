@@ -10,8 +10,6 @@ from tracker.models import Patient, utcnow
 from tracker.patients import DEFAULT_PATIENT_NAME, clean_name, resolve_patient
 from tracker.sql import insert_ignoring_duplicates
 
-# Patients are few; a file naming thousands of them must still not grow memory forever.
-CACHE_LIMIT = 1_000
 # The summary names this many created patients, then counts the rest.
 NAMED_LIMIT = 5
 
@@ -22,7 +20,6 @@ class PatientIds:
     def __init__(self, session: Session, selected: str | None) -> None:
         self._session = session
         self._dialect = session.get_bind().dialect.name
-        self._by_cell: dict[str, int] = {}
         self.created_names: list[str] = []
         self.created_count = 0
         # Decided before any row creates a patient, so that who an empty cell means does
@@ -45,14 +42,11 @@ class PatientIds:
         return self._default_id
 
     def named(self, cell: str) -> int:
-        """The id of the patient a cell names (formula quote already removed)."""
-        patient_id = self._by_cell.get(cell)
-        if patient_id is None:
-            patient_id = self._id_for(clean_name(cell))
-            if len(self._by_cell) >= CACHE_LIMIT:
-                self._by_cell.clear()
-            self._by_cell[cell] = patient_id
-        return patient_id
+        """The id of the patient a cell names (formula quote already removed).
+
+        The caller remembers the answer per cell text: this runs a query each time.
+        """
+        return self._id_for(clean_name(cell))
 
     def _id_for(self, name: str) -> int:
         query = select(Patient.id).where(Patient.name == name)

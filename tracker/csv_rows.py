@@ -41,7 +41,6 @@ EVENT_COLUMNS = ("patient_id", "kind", "name", "started_on", "ended_on", "note",
 CACHE_LIMIT = 4_096
 # Bytes that were not UTF-8 arrive as lone surrogates (decoded with "surrogateescape").
 NOT_UTF8 = re.compile("[\udc80-\udcff]")
-_UNSTORABLE = re.compile("[\x00\udc80-\udcff]")
 UTF8_HINT = "save it from the spreadsheet as 'CSV UTF-8' and import that file"
 
 K = TypeVar("K")
@@ -55,15 +54,14 @@ def _remember(cache: dict[K, V], key: K, value: V) -> V:
     return value
 
 
-def _plain_text(text: str, what: str) -> str:
-    """A text cell that can be stored: no NUL, nothing that was not UTF-8."""
-    bad = _UNSTORABLE.search(text)
-    if bad is None:
-        return text
-    if bad.group(0) == "\x00":
-        # PostgreSQL cannot store NUL, and in a CSV file it means binary junk.
-        raise ValidationError(f"the {what} contains a NUL character (binary data?)")
-    raise ValidationError(f"the {what} {readable(text)!r} is not UTF-8 text; {UTF8_HINT}")
+def _utf8_text(text: str) -> str:
+    """A text cell as it can be stored: nothing in it that was not UTF-8.
+
+    (NUL and other control characters are refused by the cleaners ``add`` uses.)
+    """
+    if NOT_UTF8.search(text):
+        raise ValidationError("the cell is not UTF-8 text")  # build() names the cell
+    return text
 
 
 def readable(text: str) -> str:
@@ -88,6 +86,8 @@ class RowBuilder:
         # An absent column reads as an empty cell: its index points past the padded row.
         absent = columns.width
         self._at = {name: columns.index.get(name, absent) for name in EXPORT_HEADER}
+        # The same positions in EXPORT_HEADER's order, unpacked at once on the hot path.
+        self._positions = tuple(self._at[name] for name in EXPORT_HEADER)
         self._decimal_comma = dialect.decimal_comma
         self._patients = patients
         self._today = today
@@ -98,6 +98,7 @@ class RowBuilder:
         self._ref_highs: dict[tuple[str, str, str | None], float | None] = {}
         self._dates: dict[str, Any] = {}
         self._labs: dict[str, str | None] = {}
+        self._patient_ids: dict[str, int] = {}
 
     def build(self, cells: list[str]) -> tuple[str, tuple[Any, ...]]:
         """Validate one row; a ValidationError names what is wrong with it."""
@@ -129,10 +130,12 @@ class RowBuilder:
             cells.append("")
         else:
             cells.extend([""] * (width + 1 - count))
-        at = self._at
-        record = cells[at["record"]].strip().lower()
+        record = cells[self._at["record"]]
+        if record != RECORD_READING:
+            record = record.strip().lower()
         if record == RECORD_READING or (
-            not record and (cells[at["marker"]].strip() or not cells[at["kind"]].strip())
+            not record
+            and (cells[self._at["marker"]].strip() or not cells[self._at["kind"]].strip())
         ):
             return RECORD_READING, self._reading(cells)
         if record == RECORD_EVENT or not record:
@@ -140,15 +143,22 @@ class RowBuilder:
         raise ValidationError(f"record {record!r} must be 'reading' or 'event'")
 
     def _patient_id(self, cell: str) -> int:
-        if not cell.strip():
-            return self._patients.default()
-        return self._patients.named(unprotect_formula(_plain_text(cell, "patient name")))
+        patient_id = self._patient_ids.get(cell)
+        if patient_id is None:
+            if cell.strip():
+                patient_id = self._patients.named(unprotect_formula(_utf8_text(cell)))
+            else:
+                patient_id = self._patients.default()
+            patient_id = _remember(self._patient_ids, cell, patient_id)
+        return patient_id
 
     def _reading(self, cells: list[str]) -> tuple[Any, ...]:
-        at = self._at
-        marker = self._marker(cells[at["marker"]])
-        value_text = cells[at["value"]]
-        unit_text = cells[at["unit"]]
+        (_, i_patient, i_marker, i_value, i_unit, i_drawn, i_lab, i_ref_high, i_note, *_) = (
+            self._positions
+        )
+        marker = self._marker(cells[i_marker])
+        value_text = cells[i_value]
+        unit_text = cells[i_unit]
         key = (marker.code, value_text, unit_text)
         measured = self._measurements.get(key)
         if measured is None:
@@ -160,18 +170,19 @@ class RowBuilder:
                 key,
                 measurement(marker, value_text, unit_text or None, decimal_comma=comma),
             )
+        note = cells[i_note]
         return (
-            self._patient_id(cells[at["patient"]]),
+            self._patient_id(cells[i_patient]),
             marker.code,
             measured.value,
             measured.qualifier,
             measured.unit,
             measured.entered_value,
             measured.entered_unit,
-            self._date(cells[at["drawn_on"]], "date"),
-            self._lab(cells[at["lab"]]),
-            self._ref_high(marker, cells[at["ref_high"]], measured.entered_unit),
-            self._note(cells[at["note"]]),
+            self._date(cells[i_drawn], "date"),
+            self._lab(cells[i_lab]),
+            self._ref_high(marker, cells[i_ref_high], measured.entered_unit),
+            self._note(note) if note else None,
             CSV_SOURCE,
             self._created_at,
         )
@@ -179,7 +190,7 @@ class RowBuilder:
     def _event(self, cells: list[str]) -> tuple[Any, ...]:
         at = self._at
         kind = clean_kind(cells[at["kind"]])
-        name = clean_event_name(unprotect_formula(_plain_text(cells[at["name"]], "event name")))
+        name = clean_event_name(unprotect_formula(_utf8_text(cells[at["name"]])))
         started_on = self._date(cells[at["drawn_on"]], "start date")
         ended_text = cells[at["ended_on"]]
         ended_on = None
@@ -221,7 +232,7 @@ class RowBuilder:
         try:
             return self._labs[cell]
         except KeyError:
-            lab = clean_lab(unprotect_formula(_plain_text(cell, "lab name")))
+            lab = clean_lab(unprotect_formula(_utf8_text(cell)))
             return _remember(self._labs, cell, lab)
 
     def _ref_high(self, marker: Marker, cell: str, unit: str | None) -> float | None:
@@ -238,4 +249,4 @@ class RowBuilder:
     def _note(cell: str) -> str | None:
         if not cell:
             return None
-        return clean_note(unprotect_formula(_plain_text(cell, "note")))
+        return clean_note(unprotect_formula(_utf8_text(cell)))

@@ -117,9 +117,7 @@ def import_csv(
         feed = _Feed(source, progress)
         try:
             with database.writing() as session:
-                _import_rows(
-                    session, _records(reader), columns, dialect, options, today, summary, feed
-                )
+                _import_rows(session, reader, columns, dialect, options, today, summary, feed)
                 if options.dry_run:
                     raise _RollBack(summary)
         except _RollBack:
@@ -162,32 +160,9 @@ def _header_line(text: io.TextIOWrapper, name: str) -> str:
     return line
 
 
-class _FatalRow(Exception):
-    """The file cannot be read on from this row (e.g. a cell beyond csv's size limit)."""
-
-    def __init__(self, row_number: int, message: str) -> None:
-        super().__init__(message)
-        self.row_number = row_number
-        self.message = message
-
-
-def _records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row number, cells): the header is row 1, a multi-line cell one row."""
-    row_number = 1
-    while True:
-        row_number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise _FatalRow(row_number, f"the row cannot be read as CSV ({error})") from None
-        yield row_number, cells
-
-
 def _import_rows(
     session: Session,
-    records: Iterator[tuple[int, list[str]]],
+    reader: Iterator[list[str]],
     columns: Columns,
     dialect: CsvDialect,
     options: ImportOptions,
@@ -214,8 +189,11 @@ def _import_rows(
     events: list[tuple[object, ...]] = []
     bad = _BadRows()
     valid = readings_added = events_added = 0
+    # Spreadsheet row numbers: the header is row 1, a cell with line breaks is one row.
+    row_number = 1
     try:
-        for row_number, cells in records:
+        for cells in reader:
+            row_number += 1
             if not any(cells):
                 continue  # a blank line: still a spreadsheet row, but nothing to import
             summary.rows += 1
@@ -234,8 +212,8 @@ def _import_rows(
                 readings.clear()
                 events.clear()
                 feed.chunk_done()
-    except _FatalRow as fatal:
-        bad.add(fatal.row_number, fatal.message)
+    except csv.Error as error:  # e.g. a cell beyond the csv module's size limit
+        bad.add(row_number + 1, f"the row cannot be read as CSV ({error})")
     if bad.count:
         raise bad.error(summary.source)
     readings_added += reading_insert.insert(readings)

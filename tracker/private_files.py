@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,14 +15,22 @@ from tracker.errors import TrackerError
 
 @contextmanager
 def atomic_private_text(path: Path) -> Iterator[TextIO]:
-    """A UTF-8 text stream that becomes ``path`` (mode 0600) only once fully written.
+    """A UTF-8 text stream that becomes ``path`` only once it is fully written.
 
-    It is written to a temporary file beside ``path`` (mkstemp creates it 0600) and
-    renamed over ``path`` at the end, so a reader never sees half a file and a failure
-    leaves any earlier file as it was. Newlines are written as given.
+    It is written to a temporary file beside ``path`` and renamed over it at the end, so
+    a reader never sees half a file and a failure leaves any earlier file as it was. A
+    new file is private (0600: it holds health data); a file written over keeps its mode
+    (as reports do: one shared on purpose stays shared). Newlines are written as given.
     """
     folder = path.parent if str(path.parent) else Path(".")
     try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise TrackerError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        # mkstemp creates the file 0600, in the same folder so the rename is atomic.
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
     except OSError as error:
         raise TrackerError(f"cannot write {path}: {error.strerror or error}") from None
@@ -32,6 +41,8 @@ def atomic_private_text(path: Path) -> Iterator[TextIO]:
             stream.flush()
             os.fsync(stream.fileno())
         try:
+            if mode is not None:
+                os.chmod(temp, mode)
             os.replace(temp, path)
         except OSError as error:
             raise TrackerError(f"cannot write {path}: {error.strerror or error}") from None
