@@ -170,6 +170,13 @@ def test_events_and_readings_without_record_column(tracker: Tracker) -> None:
         ("treatment", "letrozole", "2026-01-10", None, "first line"),
     ]
     assert [r["value"] for r in tracker.json("list")] == [2.5]
+    # Without a record column every row is a reading, whatever else it holds.
+    readings_only = "kind,name,date,marker,value\ncondition,smoking,2026-01-01,,\n"
+    result = feed_fails(tracker, readings_only)
+    assert result.stderr == (
+        "Error: nothing was imported: 1 row has a problem in standard input\n"
+        "  row 2: the reading names no marker\n"
+    )
 
 
 def test_header_names_are_case_insensitive_and_aliases_match_add(tracker: Tracker) -> None:

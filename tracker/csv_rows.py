@@ -83,6 +83,7 @@ class RowBuilder:
         to_db_date: Callable[[date], Any],
     ) -> None:
         self._width = columns.width
+        self._has_record = columns.has("record")
         # An absent column reads as an empty cell: its index points past the padded row.
         absent = columns.width
         self._at = {name: columns.index.get(name, absent) for name in EXPORT_HEADER}
@@ -130,9 +131,12 @@ class RowBuilder:
             cells.append("")
         else:
             cells.extend([""] * (width + 1 - count))
+        if not self._has_record:
+            return RECORD_READING, self._reading(cells)  # DESIGN.md: then all are readings
         record = cells[self._at["record"]]
         if record != RECORD_READING:
             record = record.strip().lower()
+        # An empty record cell: an event if it names a kind and no marker.
         if record == RECORD_READING or (
             not record
             and (cells[self._at["marker"]].strip() or not cells[self._at["kind"]].strip())
