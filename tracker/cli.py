@@ -30,6 +30,7 @@ from tracker.cli_support import (
 )
 from tracker.cli_trend import settings_command, trend_command
 from tracker.config import DB_URL_ENV, PATIENT_ENV
+from tracker.startup import pause_collector
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -246,4 +247,5 @@ def _is_number(text: str) -> bool:
 
 def main() -> None:
     """Console-script entry point."""
+    pause_collector()  # until the command opens its database (tracker/startup.py says why)
     cli(prog_name="tracker")
