@@ -6,6 +6,7 @@ what failed, so a test can start several of them at once against one database.
 
     python -m tests.workers adds DB WORKER COUNT      add COUNT distinct CEA readings
     python -m tests.workers reads DB COUNT            list --json COUNT times
+    python -m tests.workers counts DB UNTIL           patient list until UNTIL readings
     python -m tests.workers edits DB READING_ID       edit one reading's value in a loop
 """
 
@@ -55,6 +56,21 @@ def reads(db: str, count: int) -> dict[str, Any]:
     return {"failures": failures, "sizes": sizes}
 
 
+def counts(db: str, until: int, most: int = 5000) -> dict[str, Any]:
+    """``patient list`` until "me" has UNTIL readings (at most 5000 times): how many
+    readings there were each time (cheap to run, so it sees every committed state)."""
+    failures = []
+    sizes = []
+    while len(sizes) + len(failures) < most and (not sizes or sizes[-1] < until):
+        code, output = _run(["--db", db, "patient", "list"])
+        rows = [line.split() for line in output.splitlines() if line.startswith("me ")]
+        if code != 0:
+            failures.append({"code": code, "output": output})
+        else:
+            sizes.append(int(rows[0][-2]) if rows else 0)
+    return {"failures": failures, "sizes": sizes}
+
+
 def edits(db: str, reading_id: str) -> dict[str, Any]:
     """Edit forever (the test kills this process): values alternate 10.0 and 20.0."""
     index = 0
@@ -69,10 +85,13 @@ def edits(db: str, reading_id: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     job, *args = argv
+    print("started", flush=True)  # a test can wait for this before starting other work
     if job == "adds":
         outcome = adds(args[0], int(args[1]), int(args[2]))
     elif job == "reads":
         outcome = reads(args[0], int(args[1]))
+    elif job == "counts":
+        outcome = counts(args[0], int(args[1]))
     elif job == "edits":
         outcome = edits(args[0], args[1])
     else:
