@@ -42,6 +42,11 @@ COMMANDS = [
     ["db", "downgrade", "0001"],
     ["backup", "/tmp/tracker-secret-test.db"],
     ["restore", "/tmp/tracker-secret-test.db", "--yes"],
+    ["export", "--out", "/tmp/tracker-secret-test.csv"],
+    ["import", "/tmp/tracker-secret-test.csv"],
+    ["report", "--out", "/tmp/tracker-secret-test.pdf"],
+    ["event", "list"],
+    ["patient", "list"],
 ]
 
 
@@ -221,3 +226,45 @@ def test_unusable_urls_say_why(url: str, reason: str) -> None:
         1,
         f"Error: cannot use database {shown}: {reason}\n",
     )
+
+
+# --- spreadsheet formulas -----------------------------------------------------------------
+
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_no_exported_text_cell_can_start_a_formula_and_all_round_trip(
+    sqlite_tracker: Tracker, tmp_path: Path
+) -> None:
+    """Cross-check over every text column (patient, lab, note, event name), both ways."""
+    import csv
+    import io
+
+    texts = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "'=kept"]
+    for index, text in enumerate(texts):
+        patient = f"{text} {index}"
+        sqlite_tracker.ok("patient", "add", "--", patient)
+        args = ["add", "CEA", str(index + 1), "--lab", text, "--note", text]
+        sqlite_tracker.ok(*args, "--date", "2026-01-05", patient=patient)
+        sqlite_tracker.ok(
+            "event", "add", "--date", "2026-01-01", "--", "condition", text, patient=patient
+        )
+    exported = sqlite_tracker.ok("export", "--all-patients").stdout
+    rows = list(csv.DictReader(io.StringIO(exported, newline="")))
+    assert len(rows) == 2 * len(texts)
+    for row in rows:
+        for column in ("patient", "lab", "note", "name"):
+            assert not row[column].startswith(DANGEROUS_STARTS), (column, row[column])
+    copy = Tracker(str(tmp_path / "copy.db"), sqlite_tracker.env)
+    result = copy("import", "-", input=exported)
+    assert result.exit_code == 0, result.output
+    for index, text in enumerate(texts):
+        patient = f"{text} {index}"
+        [reading] = copy.json("list", patient=patient)
+        [event] = copy.json("event", "list", patient=patient)
+        assert (reading["patient"], reading["lab"], reading["note"], event["name"]) == (
+            " ".join(patient.split()),  # names and labs have their spaces tidied on entry
+            " ".join(text.split()),
+            text,  # notes are kept exactly as typed
+            " ".join(text.split()),
+        )
