@@ -15,7 +15,7 @@ import click
 from tracker.cli_support import AppContext, pass_app, print_wrapped
 
 # Formats `export --format` writes; each has its own writer service.
-EXPORT_FORMATS = ("csv",)
+EXPORT_FORMATS = ("csv", "fhir")
 # Below this size an import is over before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 1_000_000
 
@@ -42,18 +42,22 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
     """Write every reading and event (of one patient, or --all-patients) as CSV.
 
     The columns are record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,
-    name,ended_on; `tracker import` reads the file back exactly.
+    name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
+    a FHIR R4 Bundle (JSON) instead, which `tracker import` reads back just as exactly.
     """
     from tracker.csv_export import export_csv
+    from tracker.fhir_export import export_fhir
     from tracker.private_files import atomic_private_text
+
+    export = export_fhir if export_format == "fhir" else export_csv
 
     database = app.database()
     if out == "-":
         with _stdout_text() as stream:
-            export_csv(database, stream, patient=app.patient_option, all_patients=all_patients)
+            export(database, stream, patient=app.patient_option, all_patients=all_patients)
         return
     with atomic_private_text(Path(out)) as stream:
-        counts = export_csv(database, stream, patient=app.patient_option, all_patients=all_patients)
+        counts = export(database, stream, patient=app.patient_option, all_patients=all_patients)
     readings = "1 reading" if counts.readings == 1 else f"{counts.readings} readings"
     events = "1 event" if counts.events == 1 else f"{counts.events} events"
     click.echo(f"Exported {readings} and {events} to {out}.")
@@ -68,28 +72,50 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
 def import_command(
     app: AppContext, source: str, dry_run: bool, delimiter: str | None, decimal_comma: bool
 ) -> None:
-    """Add the readings and events of a CSV file (- reads standard input).
+    """Add the readings and events of a CSV file or a FHIR Bundle (- reads standard input).
 
     Reads what `export` writes, and also files from spreadsheets and lab portals: any
     column order, a `date` column for drawn_on, `;` or tab separators, decimal commas.
     All or nothing: a file with bad rows adds nothing and names each bad row. Rows that
     are already stored are skipped, so importing a file twice adds it once.
+
+    A .json file (or content starting with `{`) is read as a FHIR R4 Bundle: the
+    tracker's own export, or a portal's Observations with CEA, CA 15-3, CA 27.29 or
+    CA 125 LOINC codes (other entries are counted as skipped).
     """
-    from tracker.csv_summary import imported_flags, summary_line
+    from tracker.csv_summary import ImportSummary, imported_flags, summary_line
     from tracker.csvio import ImportOptions, import_csv, open_file
+    from tracker.fhir_import import import_fhir, looks_like_fhir
 
     options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run)
     database = app.database()
     opened = nullcontext((sys.stdin.buffer, 0)) if source == "-" else open_file(source)
     name = "standard input" if source == "-" else source
+    notes: list[str] | None = None  # None: a CSV file
+    summary: ImportSummary
     with opened as (stream, size), _progress(size) as progress:
-        summary = import_csv(
-            database, stream, options, name=name, today=date.today(), progress=progress, warn=_warn
-        )
+        if looks_like_fhir(name, stream):
+            fhir_summary = import_fhir(database, stream, options, name=name, today=date.today())
+            summary, notes = fhir_summary, fhir_summary.notes
+        else:
+            summary = import_csv(
+                database,
+                stream,
+                options,
+                name=name,
+                today=date.today(),
+                progress=progress,
+                warn=_warn,
+            )
     if summary.rows == 0:
-        click.echo(f"No rows to import: {name} has a header but no data rows.")
+        empty = (
+            "is a Bundle without entries" if notes is not None else "has a header but no data rows"
+        )
+        click.echo(f"No rows to import: {name} {empty}.")
         return
     click.echo(summary_line(summary))
+    for note in notes or []:
+        click.echo(note)
     report = imported_flags(database, summary)
     several = len({patient for patient, _ in report.flags}) > 1
     for patient, flag in report.flags:

@@ -1,6 +1,6 @@
 """What an import did: the counts, the one-line summary and the flags it raised.
 
-The readings an import added all carry its timestamp and the ``csv`` source, so one
+The readings an import added all carry its timestamp and its source (``csv``, ``fhir``), so one
 grouped query after the inserts counts them per marker and finds their series, without
 remembering any row of the file.
 """
@@ -43,22 +43,26 @@ class ImportSummary:
     series: list[tuple[int, str]] = field(default_factory=list)
     series_count: int = 0
     created_at: datetime | None = None
+    # The source column of the rows this import writes (`csv`, or `fhir` for a Bundle).
+    row_source: str = CSV_SOURCE
 
     @property
     def readings(self) -> int:
         return sum(self.readings_by_marker.values())
 
 
-def imported_rows(stamp: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """The rows this import added: they all carry its timestamp and the csv source."""
-    return Reading.created_at == stamp, Reading.source == CSV_SOURCE
+def imported_rows(
+    stamp: datetime, row_source: str
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The rows this import added: they all carry its timestamp and its source."""
+    return Reading.created_at == stamp, Reading.source == row_source
 
 
 def count_readings(session: Session, stamp: datetime, summary: ImportSummary) -> None:
     """Added readings per marker, and the series they went to (one query after the inserts)."""
     counts = session.execute(
         select(Reading.patient_id, Reading.marker, func.count())
-        .where(*imported_rows(stamp))
+        .where(*imported_rows(stamp, summary.row_source))
         .group_by(Reading.patient_id, Reading.marker)
         .order_by(Reading.patient_id, Reading.marker)
     )
@@ -102,7 +106,7 @@ def imported_flags(database: Database, summary: ImportSummary) -> ImportFlags:
                 .where(
                     Reading.patient_id == patient_id,
                     Reading.marker == code,
-                    *imported_rows(summary.created_at),
+                    *imported_rows(summary.created_at, summary.row_source),
                 )
                 .order_by(Reading.drawn_on.desc(), Reading.id.desc())
                 .limit(1)
