@@ -52,10 +52,6 @@ class ImportOptions:
 class _RollBack(Exception):
     """Leaves the transaction of a dry run without committing it."""
 
-    def __init__(self, summary: ImportSummary) -> None:
-        super().__init__("dry run")
-        self.summary = summary
-
 
 class _BadRows:
     """The first ERROR_LIMIT problems, word for word, and how many there were in all."""
@@ -119,7 +115,7 @@ def import_csv(
             with database.writing() as session:
                 _import_rows(session, reader, columns, dialect, options, today, summary, feed)
                 if options.dry_run:
-                    raise _RollBack(summary)
+                    raise _RollBack
         except _RollBack:
             pass
         return summary
