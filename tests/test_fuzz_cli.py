@@ -207,3 +207,15 @@ def test_import_of_random_bytes_and_csv_like_text(
     check(tracker, argv, stdin=data)
     if dry_run:
         assert snapshot(tracker.db) == before
+
+
+def test_ids_beyond_what_a_database_can_hold_are_refused_clearly(tracker: Tracker) -> None:
+    """Found by the fuzz test above: such an id used to crash the SQLite driver."""
+    seeded(tracker)
+    huge = "99999999999999999999"
+    for args in (["edit", huge, "--note", "x"], ["delete", huge, "--yes"]):
+        result = check(tracker, args)
+        assert result.stderr == f"Error: no reading #{huge}: ids are at most {2**63 - 1}\n"
+    result = check(tracker, ["event", "delete", f"#{huge}", "--yes"])
+    assert result.stderr == f"Error: no event #{huge}: ids are at most {2**63 - 1}\n"
+    assert check(tracker, ["edit", str(2**63 - 1), "--note", "x"]).exit_code == 1

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 DEBUG_ENV = "TRACKER_DEBUG"
 WRAP_WIDTH = 88
+MAX_ID = 2**63 - 1
 
 
 class AppContext:
@@ -156,6 +157,8 @@ def parse_id(text: str, what: str = "reading") -> int:
     cleaned = text.strip().lstrip("#")
     if not cleaned.isdigit() or int(cleaned) <= 0:
         raise ValidationError(f"{what} id {text!r} is not a number like 12 (see `tracker list`)")
+    if int(cleaned) > MAX_ID:  # no database can hold it (SQLite and PostgreSQL: 64 bits)
+        raise ValidationError(f"no {what} #{cleaned}: ids are at most {MAX_ID}")
     return int(cleaned)
 
 
