@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker.markers import MARKERS
+from tracker.trend_rules import change_pct
 from tracker.trend_types import (
     ABOVE_REFERENCE,
     CONFIRMED,
@@ -113,8 +114,9 @@ def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str) -> str:
     if latest.id == nadir.id:
         return f"{lowest}; the latest result is the lowest."
     delta = latest.value - nadir.value
-    if latest.qualifier is None and nadir.qualifier is None and nadir.value > 0:
-        change = f"{pct_text(delta / nadir.value * 100.0)} ({delta_text(delta, unit)})"
+    pct = change_pct(latest, nadir)
+    if latest.qualifier is None and nadir.qualifier is None and pct is not None:
+        change = f"{pct_text(pct)} ({delta_text(delta, unit)})"
     elif latest.qualifier is None and nadir.qualifier == "<":
         # "<0.5" is at most 0.5: the rise from it is at least the difference.
         change = f"at least {delta_text(delta, unit)}"

@@ -90,3 +90,14 @@ def test_bad_settings_are_refused(tracker: Tracker) -> None:
     assert "must look like MARKER=NUMBER" in tracker.fails("trend", "--cva", "6").stderr
     assert "unknown marker 'PSA'" in tracker.fails("settings", "--floor", "PSA=1").stderr
     assert "(default)" in tracker.ok("settings").stdout.splitlines()[1]
+
+
+def test_a_rise_from_a_vanishingly_small_value_is_worded_without_a_percentage(
+    tracker: Tracker,
+) -> None:
+    tracker.ok("add", "CEA", "5e-324", "--date", "2026-01-05")
+    out = tracker.ok("add", "CEA", "1", "--date", "2026-02-05").stdout
+    assert out.splitlines()[0] == "Added #2: CEA 1 ng/mL on 2026-02-05"
+    [flag] = tracker.json("trend")["flags"]
+    assert flag["kind"] == "rise" and flag["change_pct"] is None
+    assert flag["message"].endswith("Discuss with your oncologist.")

@@ -159,10 +159,15 @@ def is_lower(reading: ReadingPoint, than: ReadingPoint) -> bool:
 
 
 def change_pct(new: ReadingPoint, base: ReadingPoint) -> float | None:
-    """Change from ``base`` to ``new`` in % of ``base``; None when ``base`` is 0."""
+    """Change from ``base`` to ``new`` in % of ``base``; None when ``base`` is 0.
+
+    Also None when the ratio overflows (a base like 5e-324 typed by mistake): no
+    percentage can be shown for it, and JSON has no infinity.
+    """
     if base.value == 0:
         return None
-    return (new.value - base.value) / base.value * 100.0
+    pct = (new.value - base.value) / base.value * 100.0
+    return pct if math.isfinite(pct) else None
 
 
 def lab_key(lab: str | None) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from tracker.trend_rules import (
     TreatmentStart,
     TreatmentTimeline,
+    change_pct,
     is_above,
     is_increase,
     is_lower,
@@ -62,10 +63,8 @@ def make_flag(
     causes: bool = True,
     threshold: bool = False,
 ) -> Flag:
-    """A ``Flag`` of ``reading``; ``change_pct`` is None when the compared value is 0."""
-    change = None
-    if compared is not None and compared.value != 0:
-        change = (reading.value - compared.value) / compared.value * 100.0
+    """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
+    change = None if compared is None else change_pct(reading, compared)
     return Flag(
         reading_id=reading.id,
         marker=reading.marker,

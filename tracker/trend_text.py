@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker.markers import marker_by_code
+from tracker.trend_rules import change_pct
 from tracker.trend_types import Flag, ReadingPoint, SeriesSummary, TrendResult
 from tracker.units import format_number, format_value
 
@@ -30,9 +31,9 @@ def _change_since_nadir(summary: SeriesSummary) -> str:
     latest, nadir = summary.latest, summary.nadir
     if latest.id == nadir.id:
         return "the latest result is the lowest of the current treatment line"
-    if nadir.value <= 0:
+    change = change_pct(latest, nadir)
+    if change is None:
         return f"lowest of the current treatment line: {_reading(nadir, summary.unit)}"
-    change = (latest.value - nadir.value) / nadir.value * 100.0
     return (
         f"lowest of the current treatment line: {_reading(nadir, summary.unit)} "
         f"(latest is {change:+.0f}%)"
