@@ -104,3 +104,49 @@ def test_control_characters_are_refused_the_same_way_on_every_backend(tracker: T
         assert result.stderr.startswith(f"Error: {message}"), result.stderr
     assert database_snapshot(tracker.db) == before
     assert tracker.json("list")[0]["note"] == "line one\n\tline two"
+
+
+def test_import_reads_the_same_spreadsheet_habits(sqlite_tracker: Tracker) -> None:
+    text = (
+        "date,marker,value,unit,lab\n"
+        '2026-01-01,CA 15-3,"1,234.5",U/mL,City Lab\n'
+        f"2026-01-02,CEA,4.2{NBSP}ng/mL,,City Lab\n"
+        "2026-01-03,CEA,3.3,µg/L,City Lab\n"
+        "2026-01-04,CEA,3.4,μg/L,City Lab\n"
+        "2026-01-05,CEA,3.5 ug/L,,City Lab\n"
+        f"2026-01-06,CEA,<{NBSP}0.5,,City Lab\n"
+        f"2026-01-07,CEA,{NBSP}2.5{NBSP},ng/ml,{NBSP}City{NBSP}Lab{NBSP}\n"
+        '2026-01-08,CA 15-3,"1.234,5",U/mL,City Lab\n'
+    )
+    result = sqlite_tracker("import", "-", input=text)
+    assert result.exit_code == 0, result.output
+    rows = sqlite_tracker.json("list")
+    assert [(r["marker"], r["value"], r["qualifier"], r["unit"], r["lab"]) for r in rows] == [
+        ("CA 15-3", 1234.5, None, "U/mL", "City Lab"),
+        ("CEA", 4.2, None, "ng/mL", "City Lab"),
+        ("CEA", 3.3, None, "ng/mL", "City Lab"),
+        ("CEA", 3.4, None, "ng/mL", "City Lab"),
+        ("CEA", 3.5, None, "ng/mL", "City Lab"),
+        ("CEA", 0.5, "<", "ng/mL", "City Lab"),
+        ("CEA", 2.5, None, "ng/mL", "City Lab"),
+        ("CA 15-3", 1234.5, None, "U/mL", "City Lab"),
+    ]
+
+
+def test_import_of_a_german_sheet_and_negative_values(sqlite_tracker: Tracker) -> None:
+    german = "Datum;marker;value;unit\n2026-01-01;CA 15-3;1.234,5;U/ml\n2026-01-02;CEA;4,2;\n"
+    german = german.replace("Datum", "date")
+    assert sqlite_tracker("import", "-", input=german).exit_code == 0
+    assert [r["value"] for r in sqlite_tracker.json("list")] == [1234.5, 4.2]
+    before = database_snapshot(sqlite_tracker.db)
+    negative = (
+        f"date,marker,value\n2026-02-01,CEA,3\n2026-02-02,CEA,{MINUS}3\n2026-02-03,CEA,\u20131\n"
+    )
+    result = sqlite_tracker("import", "-", input=negative)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: nothing was imported: 2 rows have problems in standard input",
+        f"  row 3: value '{MINUS}3' is negative; CEA cannot be below 0",
+        "  row 4: value '\u20131' is negative; CEA cannot be below 0",
+    ]
+    assert database_snapshot(sqlite_tracker.db) == before
