@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.backends import BenchDatabase
-from benchmarks.timing import Paired, Run, run_process
+from benchmarks.timing import Paired, Run, peak_memory_kib, run_process
 
 BASELINES_SCRIPT = Path(__file__).with_name("baselines.py")
 
@@ -78,6 +78,12 @@ class Bench:
             env.update(database.tracker_env)
             db_args = database.tracker_args
         return run_process([*self.tracker, *db_args, *args], env=env, cwd=self.folder)
+
+    def tracker_peak_memory(self, args: Sequence[str], database: BenchDatabase) -> int:
+        """Peak resident memory (KiB) of one ``tracker [--db …] ARGS`` process."""
+        env = {**self.env, **database.tracker_env}
+        argv = [*self.tracker, *database.tracker_args, *args]
+        return peak_memory_kib(argv, env=env, cwd=self.folder)
 
     def setup(self, args: list[str], database: BenchDatabase) -> None:
         """A tracker command that prepares data (its time is not reported)."""

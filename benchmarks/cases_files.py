@@ -11,14 +11,23 @@ from benchmarks.data import SERIES_END, patient_name, seed_events, seed_readings
 from benchmarks.timing import Run, interleaved
 
 PYPLOT_BASELINE = ["-c", "import matplotlib.pyplot"]
+# A test every three weeks: 100 readings span almost six years, as on treatment.
+REPORT_SPACING_DAYS = 21
 
 
 def report_case(bench: Bench, backend: Backend) -> Row:
-    """``tracker report --out r.pdf`` for one patient: 2 markers × 100 readings, 4 events."""
+    """``tracker report --out r.pdf`` for one patient: 2 markers × 100 readings, 4 events.
+
+    (benchmarks/report_bench.py builds its patient through the services, on SQLite only;
+    seeding here works on both backends.)
+    """
     per_marker = bench.sizes.report_per_marker
     database = backend.create("report")
-    seed_readings(database.url, 2 * per_marker, per_patient=2 * per_marker)
-    seed_events(database.url, patient_name(0), SERIES_END - timedelta(days=per_marker))
+    seed_readings(
+        database.url, 2 * per_marker, per_patient=2 * per_marker, spacing_days=REPORT_SPACING_DAYS
+    )
+    first_day = SERIES_END - timedelta(days=REPORT_SPACING_DAYS * per_marker)
+    seed_events(database.url, patient_name(0), first_day)
     out = bench.path("report.pdf")
     paired = interleaved(
         lambda: bench.tracker_run(["report", "--out", str(out)], database),
@@ -81,7 +90,7 @@ def import_memory_case(bench: Bench, backend: Backend) -> Row:
             bench.path(f"memory-{rows}.csv"), rows, per_patient=bench.sizes.per_patient
         )
         database = backend.create(f"memory_{rows}")
-        peaks.append(bench.tracker_run(["import", str(source)], database).peak_rss_kib)
+        peaks.append(bench.tracker_peak_memory(["import", str(source)], database))
         source.unlink()
     small, large = peaks
     return Row(

@@ -1,7 +1,8 @@
 """Synthetic but realistic readings for the benchmarks, as CSV files or seeded rows.
 
-Each patient has two markers (CEA and CA 15-3) with one reading a day per marker; each
-series moved from one lab to another half-way, as real series do. Seeding writes
+Each patient has two markers (CEA and CA 15-3), read on the same days (every day for the
+bulk cases, which need long series; every three weeks for the report); each series
+moved from one lab to another half-way, as real series do. Seeding writes
 straight into the tracker's tables with SQLAlchemy Core executemany: it is set-up, not
 what is measured.
 """
@@ -48,9 +49,10 @@ def patient_name(index: int) -> str:
 
 
 def synthetic_readings(
-    count: int, *, per_patient: int, seed: int = 1913
+    count: int, *, per_patient: int, spacing_days: int = 1, seed: int = 1913
 ) -> Iterator[SyntheticReading]:
-    """``count`` readings, ``per_patient`` for each patient in turn (the last may get fewer)."""
+    """``count`` readings, ``per_patient`` for each patient in turn (the last may get fewer),
+    ``spacing_days`` apart within each marker's series."""
     rng = random.Random(seed)
     series_length = max(1, per_patient // len(MARKERS))
     for index in range(count):
@@ -64,7 +66,7 @@ def synthetic_readings(
             marker_name=name,
             value=round(drift * math.exp(rng.gauss(0.0, 0.1)), 1),
             unit=unit,
-            drawn_on=SERIES_END - timedelta(days=series_length - position),
+            drawn_on=SERIES_END - timedelta(days=spacing_days * (series_length - position)),
             lab=LABS[0] if position < series_length // 2 else LABS[1],
         )
 
@@ -82,7 +84,7 @@ def write_csv(path: Path, count: int, *, per_patient: int) -> Path:
     return path
 
 
-def seed_readings(url: str, count: int, *, per_patient: int) -> None:
+def seed_readings(url: str, count: int, *, per_patient: int, spacing_days: int = 1) -> None:
     """Insert ``count`` readings (and their patients) into a migrated, empty database."""
     from sqlalchemy import create_engine, insert, select
 
@@ -113,7 +115,9 @@ def seed_readings(url: str, count: int, *, per_patient: int) -> None:
                     "source": "csv",
                     "created_at": SEEDED_AT,
                 }
-                for r in synthetic_readings(count, per_patient=per_patient)
+                for r in synthetic_readings(
+                    count, per_patient=per_patient, spacing_days=spacing_days
+                )
             )
             while batch := list(islice(rows, SEED_BATCH)):
                 connection.execute(insert(Reading.__table__), batch)  # type: ignore[arg-type]
@@ -122,7 +126,7 @@ def seed_readings(url: str, count: int, *, per_patient: int) -> None:
 
 
 def seed_events(url: str, patient: str, first_day: date) -> None:
-    """A treatment line and a logged condition, so reports have periods to shade."""
+    """Two treatment lines, supportive care and a condition: periods for the report to shade."""
     from sqlalchemy import create_engine, insert, select
 
     from tracker.models import Event, Patient
@@ -143,7 +147,7 @@ def seed_events(url: str, patient: str, first_day: date) -> None:
                         ("treatment", "letrozole", 10),
                         ("supportive", "zoledronate", 12),
                         ("condition", "smoking", 0),
-                        ("treatment", "capecitabine", 120),
+                        ("treatment", "capecitabine", 1200),
                     )
                 ],
             )  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -23,10 +24,9 @@ class BenchmarkError(RuntimeError):
 
 @dataclass(frozen=True)
 class Run:
-    """One finished process: its wall time and its peak resident memory."""
+    """One finished process: its wall time."""
 
     seconds: float
-    peak_rss_kib: int
 
 
 def run_process(
@@ -34,33 +34,54 @@ def run_process(
     *,
     env: dict[str, str],
     cwd: Path,
-    stdin_path: Path | None = None,
 ) -> Run:
     """Run ``argv`` to completion and time it; a non-zero exit raises BenchmarkError.
 
-    ``os.wait4`` gives the resource usage of exactly this child (getrusage's
-    RUSAGE_CHILDREN would be the maximum over every child so far). Output goes to
-    /dev/null, stderr to a file that is shown only if the command fails.
+    Output goes to /dev/null, stderr to a file that is shown only if the command fails.
     """
     with tempfile.TemporaryFile() as stderr:
-        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-        try:
-            started = time.perf_counter()
-            process = subprocess.Popen(
-                list(argv), cwd=cwd, env=env, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr
-            )
-            _, status, usage = os.wait4(process.pid, 0)
-            elapsed = time.perf_counter() - started
-        finally:
-            if not isinstance(stdin, int):
-                stdin.close()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        # os.wait4 rather than process.wait(): no polling loop between exit and timing.
+        _, status, _ = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             stderr.seek(0)
             message = stderr.read().decode(errors="replace").strip()[-2000:]
             raise BenchmarkError(f"`{' '.join(argv)}` exited with {process.returncode}:\n{message}")
-    # ru_maxrss is in KiB on Linux.
-    return Run(seconds=elapsed, peak_rss_kib=usage.ru_maxrss)
+    return Run(seconds=elapsed)
+
+
+# Runs ARGV as its own child and writes that child's peak memory (KiB, from os.wait4:
+# exactly this child, unlike RUSAGE_CHILDREN) to the file named first. Linux carries a
+# process's peak over exec, so a child of the harness would start from the harness's
+# own peak (large after the trend case); a child of this small launcher reports its own.
+_PEAK_LAUNCHER = """
+import os, sys
+report, argv = sys.argv[1], sys.argv[2:]
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as handle:
+    handle.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def peak_memory_kib(argv: Sequence[str], *, env: dict[str, str], cwd: Path) -> int:
+    """The peak resident memory of ``argv``, measured from a small launcher process."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "peak"
+        launcher = [sys.executable, "-S", "-c", _PEAK_LAUNCHER, str(report), *argv]
+        run_process(launcher, env=env, cwd=cwd)
+        return int(report.read_text())
 
 
 @dataclass(frozen=True)
