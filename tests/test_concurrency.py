@@ -70,7 +70,7 @@ def assert_one_patient_me(tracker: Tracker) -> None:
 
 @pytest.mark.slow
 def test_two_processes_adding_many_readings_lose_and_double_nothing(tracker: Tracker) -> None:
-    count = 150
+    count = 100
     workers = [start_worker("adds", tracker.db, str(worker), str(count)) for worker in (1, 2)]
     outcomes = [finish(worker) for worker in workers]
     assert [outcome["failures"] for outcome in outcomes] == [[], []]
