@@ -283,3 +283,29 @@ def test_a_file_that_is_not_a_tracker_database(tmp_path: Path, content: bytes) -
         assert result.stderr.startswith(f"Error: database {path} ")
         assert len(result.stderr.splitlines()) == 1
         assert path.read_bytes() == content
+
+
+def test_a_marker_code_written_by_another_program_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    filled_database(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO reading (patient_id, marker, value, unit, entered_value, drawn_on, "
+            "source, created_at) VALUES (1, 'PSA', 4.0, 'ng/mL', '4', '2026-01-06', 'x', "
+            "'2026-01-06 00:00:00')"
+        )
+    before = database_snapshot(str(path))
+    message = (
+        "the database holds a reading with marker code 'PSA', which this version of the "
+        "tracker does not know; `tracker check` lists such readings"
+    )
+    for args in (
+        ["list"],
+        ["list", "--json"],
+        ["delete", "2", "--yes"],
+        ["edit", "2", "--note", "x"],
+    ):
+        assert_one_error_line(run_cli(["--db", str(path), *args]), message)
+    assert database_snapshot(str(path)) == before
+    checked = run_cli(["--db", str(path), "check"])
+    assert checked.returncode == 1 and "unknown marker code 'PSA'" in checked.stderr

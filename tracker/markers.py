@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from tracker.errors import ValidationError
+from tracker.errors import DatabaseError, ValidationError
 
 # Z for a one-sided 95 % reference change value (Fokkema et al. 2006).
 RCV_Z = 1.65
@@ -334,8 +334,18 @@ def find_marker(text: str) -> Marker:
 
 
 def marker_by_code(code: str) -> Marker:
-    """The catalogue entry for a stored marker code."""
-    return MARKERS[code]
+    """The catalogue entry for a stored marker code.
+
+    A code the catalogue lacks can only come from another program or a newer version
+    writing the database: say so plainly instead of failing with a KeyError.
+    """
+    try:
+        return MARKERS[code]
+    except KeyError:
+        raise DatabaseError(
+            f"the database holds a reading with marker code {code!r}, which this version of "
+            "the tracker does not know; `tracker check` lists such readings"
+        ) from None
 
 
 def marker_by_loinc(loinc: str) -> Marker | None:
