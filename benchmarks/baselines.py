@@ -6,7 +6,7 @@ library and the database driver. PostgreSQL targets name a schema; the connectio
 comes from the ``BENCH_PG_CONNINFO`` variable so no password appears in a process list.
 
     import sqlite PATH CSV | import postgresql SCHEMA CSV   csv.reader + executemany
-    export sqlite PATH OUT | export postgresql SCHEMA OUT   one SELECT + csv.writer
+    export sqlite PATH OUT | export postgresql SCHEMA OUT   a SELECT per table + csv.writer
 """
 
 from __future__ import annotations
@@ -32,11 +32,20 @@ INSERT_READING = (
     "VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}) "
     "ON CONFLICT DO NOTHING"
 )
+INSERT_EVENT = (
+    "INSERT INTO event (patient_id, kind, name, started_on, ended_on, note, created_at) "
+    "VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {0}) ON CONFLICT DO NOTHING"
+)
 SELECT_READINGS = (
     "SELECT patient.name, reading.marker, reading.value, reading.qualifier, reading.unit, "
     "reading.drawn_on, reading.lab, reading.ref_high, reading.note "
     "FROM reading JOIN patient ON patient.id = reading.patient_id "
     "ORDER BY patient.name, reading.drawn_on, reading.id"
+)
+SELECT_EVENTS = (
+    "SELECT patient.name, event.started_on, event.note, event.kind, event.name, event.ended_on "
+    "FROM event JOIN patient ON patient.id = event.patient_id "
+    "ORDER BY patient.name, event.started_on, event.id"
 )
 
 
@@ -66,49 +75,64 @@ def _patient_ids(cursor: Any, mark: str, names: set[str], known: dict[str, int])
 
 
 def import_csv(connection: Any, mark: str, path: str) -> int:
-    """Insert every reading row of the file, in batches; returns the row count."""
+    """Insert every reading and event row of the file, in batches; returns the row count."""
     cursor = connection.cursor()
-    statement = INSERT_READING.format(mark)
     known: dict[str, int] = {}
     now = datetime.now(UTC).replace(tzinfo=None)
     count = 0
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         column = {name: i for i, name in enumerate(next(reader))}
-        wanted = ("patient", "marker", "value", "unit", "drawn_on", "lab", "ref_high", "note")
-        p, m, v, u, d, lab, ref, note = (column[name] for name in wanted)
+        rec, p, m, v, u, d, lab, ref, note, kind, name, end = (
+            column[field] for field in CSV_HEADER.split(",")
+        )
         while batch := list(islice(reader, BATCH_ROWS)):
             _patient_ids(cursor, mark, {row[p] for row in batch}, known)
-            rows = []
+            readings, events = [], []
             for row in batch:
+                if row[rec] == "event":
+                    events.append(
+                        (known[row[p]], row[kind], row[name], row[d], row[end] or None,
+                         row[note] or None, now)
+                    )  # fmt: skip
+                    continue
                 value = row[v]
                 qualifier = value[0] if value[:1] in ("<", ">") else None
-                rows.append(
+                readings.append(
                     (known[row[p]], CODES[row[m]], float(value.lstrip("<>")), qualifier, row[u],
                      value, row[u], row[d], row[lab] or None,
                      float(row[ref]) if row[ref] else None, row[note] or None, "csv", now)
                 )  # fmt: skip
-            cursor.executemany(statement, rows)
-            count += len(rows)
+            cursor.executemany(INSERT_READING.format(mark), readings)
+            cursor.executemany(INSERT_EVENT.format(mark), events)
+            count += len(batch)
     connection.commit()
     return count
 
 
-def _csv_rows(cursor: Any) -> Iterator[list[object]]:
+def _reading_rows(cursor: Any) -> Iterator[list[object]]:
     for name, code, value, qualifier, unit, drawn_on, lab, ref_high, note in cursor:
         shown = f"{qualifier}{value:g}" if qualifier else f"{value:g}"
         yield ["reading", name, NAMES[code], shown, unit, str(drawn_on), lab or "",
                "" if ref_high is None else f"{ref_high:g}", note or "", "", "", ""]  # fmt: skip
 
 
+def _event_rows(cursor: Any) -> Iterator[list[object]]:
+    for name, started_on, note, kind, event_name, ended_on in cursor:
+        yield ["event", name, "", "", "", str(started_on), "", "", note or "", kind, event_name,
+               "" if ended_on is None else str(ended_on)]  # fmt: skip
+
+
 def export_csv(connection: Any, path: str) -> None:
-    """Every reading, ordered as a person would read them, into a CSV file."""
+    """Every reading, then every event, in the order a person reads them, into a CSV file."""
     cursor = connection.cursor()
-    cursor.execute(SELECT_READINGS)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_HEADER.split(","))
-        writer.writerows(_csv_rows(cursor))
+        cursor.execute(SELECT_READINGS)
+        writer.writerows(_reading_rows(cursor))
+        cursor.execute(SELECT_EVENTS)
+        writer.writerows(_event_rows(cursor))
     connection.rollback()
 
 

@@ -22,7 +22,6 @@ class Sizes:
     readings: int  # the one-patient database of `add` and `list --json`
     report_per_marker: int
     bulk_rows: int  # import and export
-    per_patient: int  # bulk files hold many patients, this many readings each
     trend_small: int
     trend_large: int
     memory_small: int
@@ -33,7 +32,6 @@ FULL_SIZES = Sizes(
     readings=10_000,
     report_per_marker=100,
     bulk_rows=200_000,
-    per_patient=2_000,
     trend_small=1_000,
     trend_large=100_000,
     memory_small=10_000,
@@ -44,7 +42,6 @@ QUICK_SIZES = Sizes(
     readings=200,
     report_per_marker=10,
     bulk_rows=2_000,
-    per_patient=200,
     trend_small=100,
     trend_large=1_000,
     memory_small=500,

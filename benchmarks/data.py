@@ -1,32 +1,25 @@
-"""Synthetic but realistic readings for the benchmarks, as CSV files or seeded rows.
+"""Synthetic but realistic readings for the benchmarks, seeded straight into a database.
 
 Each patient has two markers (CEA and CA 15-3), read on the same days (every day for the
-bulk cases, which need long series; every three weeks for the report); each series
-moved from one lab to another half-way, as real series do. Seeding writes
-straight into the tracker's tables with SQLAlchemy Core executemany: it is set-up, not
-what is measured.
+10k-reading patient, whose series are long; every three weeks for the report); each series
+moved from one lab to another half-way, as real series do. Seeding writes straight into
+the tracker's tables with SQLAlchemy Core executemany: it is set-up, not what is measured.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
-from pathlib import Path
 
 # Every series ends on this day; `add` runs log later dates (up to today), one per run.
 SERIES_END = date(2024, 1, 1)
-# (catalogue code, display name, canonical unit, typical level, swing)
-MARKERS = (("CEA", "CEA", "ng/mL", 3.0, 1.5), ("CA15-3", "CA 15-3", "U/mL", 24.0, 8.0))
+# (catalogue code, canonical unit, typical level, swing)
+MARKERS = (("CEA", "ng/mL", 3.0, 1.5), ("CA15-3", "U/mL", 24.0, 8.0))
 LABS = ("City Lab", "North Lab")
-CSV_HEADER = (
-    "record", "patient", "marker", "value", "unit", "drawn_on", "lab", "ref_high", "note", "kind",
-    "name", "ended_on",
-)  # fmt: skip
 SEED_BATCH = 20_000
 SEEDED_AT = datetime(2024, 1, 2, 12, 0, 0)
 
@@ -37,7 +30,6 @@ class SyntheticReading:
 
     patient: str
     marker_code: str
-    marker_name: str
     value: float
     unit: str
     drawn_on: date
@@ -57,31 +49,17 @@ def synthetic_readings(
     series_length = max(1, per_patient // len(MARKERS))
     for index in range(count):
         within = index % per_patient
-        code, name, unit, level, swing = MARKERS[within % len(MARKERS)]
+        code, unit, level, swing = MARKERS[within % len(MARKERS)]
         position = within // len(MARKERS)
         drift = level + swing * math.sin(position / 40.0)
         yield SyntheticReading(
             patient=patient_name(index // per_patient),
             marker_code=code,
-            marker_name=name,
             value=round(drift * math.exp(rng.gauss(0.0, 0.1)), 1),
             unit=unit,
             drawn_on=SERIES_END - timedelta(days=spacing_days * (series_length - position)),
             lab=LABS[0] if position < series_length // 2 else LABS[1],
         )
-
-
-def write_csv(path: Path, count: int, *, per_patient: int) -> Path:
-    """A CSV file in the tracker's export format holding ``count`` reading rows."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_HEADER)
-        for r in synthetic_readings(count, per_patient=per_patient):
-            writer.writerow(
-                ["reading", r.patient, r.marker_name, r.value, r.unit, r.drawn_on.isoformat(),
-                 r.lab, "", "", "", "", ""]
-            )  # fmt: skip
-    return path
 
 
 def seed_readings(url: str, count: int, *, per_patient: int, spacing_days: int = 1) -> None:
