@@ -94,9 +94,14 @@ def check(tracker: Tracker, argv: list[str], stdin: bytes | None = None) -> Resu
     if result.exit_code == 1:  # warnings (e.g. ignored columns) may come before the error
         lines = [line for line in result.stderr.splitlines() if not line.startswith("Warning: ")]
         assert lines and lines[0].startswith("Error: "), result.stderr
-    if result.exit_code != 0:
+    if result.exit_code != 0 or result.stdout.startswith("Usage:"):  # an error, or --help
         assert snapshot(tracker.db) == before, (argv, shown)
     return result
+
+
+def did(result: Result, what: str) -> bool:
+    """A successful command says what it did (a `-h` among the fuzz shows the help)."""
+    return result.stdout.startswith((what, "Usage:"))
 
 
 def seeded(tracker: Tracker) -> Tracker:
@@ -127,7 +132,7 @@ def test_add_with_random_arguments(tracker: Tracker, **fields: Any) -> None:
     argv += options(note=fields["note"])
     result = check(tracker, argv)
     if result.exit_code == 0:
-        assert result.stdout.startswith("Added #")
+        assert did(result, "Added #"), result.stdout
 
 
 @FUZZ
@@ -144,7 +149,7 @@ def test_edit_with_random_arguments(tracker: Tracker, reading_id: str, **fields:
     seeded(tracker)
     result = check(tracker, ["edit", reading_id, *options(**fields)])
     if result.exit_code == 0:
-        assert result.stdout.startswith("Updated #1:")
+        assert did(result, "Updated #1:"), result.stdout
 
 
 @FUZZ
@@ -161,7 +166,7 @@ def test_event_add_with_random_arguments(
     seeded(tracker)
     result = check(tracker, ["event", "add", kind, name, *options(date=date, end=end, note=note)])
     if result.exit_code == 0:
-        assert result.stdout.startswith("Added event #")
+        assert did(result, "Added event #"), result.stdout
 
 
 COLUMNS = ["record", "patient", "marker", "value", "unit", "drawn_on", "date", "lab",
