@@ -80,16 +80,28 @@ def machine(postgres_version: str | None) -> list[str]:
     return [f"- {name}: {value}" for name, value in facts]
 
 
+HOW_MEASURED = """\
+Times are medians of whole processes (interpreter start-up included); every tracker run
+alternates with a run of its baseline in the same session, so drift hits both alike;
+ratio = tracker / baseline. The baselines: `python -c "import click"` for `--help`;
+`python -c "import sqlalchemy.orm"` for `add` and `list`;
+`python -c "import matplotlib.pyplot"` for `report`; for `import` and `export`,
+benchmarks/baselines.py (a `csv.reader` + `executemany` script, and a `SELECT` +
+`csv.writer` script) on the same kind of database. The trend row compares the time per
+reading of a 100k-reading series (tracker column) with a 1k one (baseline column); the
+memory row compares the peak resident memory of importing 1M rows with 10k rows.
+PostgreSQL rows are for information and carry no goal."""
+
+
 def results_markdown(rows: Sequence[Row], facts: Sequence[str], command: str) -> str:
     """The whole RESULTS.md: how it was measured, on what, and the table."""
     errors = [f"- {row.case} ({row.backend}): {row.error}" for row in rows if row.error]
     parts = [
         "# Benchmark results",
         "",
-        f"Measured with `{command}`. Times are medians of whole processes (interpreter "
-        "start-up included), each tracker run interleaved with its baseline run in the "
-        "same session; ratio = tracker / baseline. PostgreSQL rows are for information "
-        "and carry no goal. Memory is the peak resident set of the whole process.",
+        f"Measured with `{command}`.",
+        "",
+        HOW_MEASURED,
         "",
         "## Machine",
         "",
