@@ -304,8 +304,11 @@ def test_a_marker_code_written_by_another_program_is_a_clear_error(tmp_path: Pat
         ["list", "--json"],
         ["delete", "2", "--yes"],
         ["edit", "2", "--note", "x"],
+        ["export", "--out", str(tmp_path / "out.csv")],
+        ["trend"],
     ):
         assert_one_error_line(run_cli(["--db", str(path), *args]), message)
+    assert not (tmp_path / "out.csv").exists()
     assert database_snapshot(str(path)) == before
     checked = run_cli(["--db", str(path), "check"])
     assert checked.returncode == 1 and "unknown marker code 'PSA'" in checked.stderr

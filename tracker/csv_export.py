@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.sql.expression import Executable
 
 from tracker.csv_dialect import EXPORT_HEADER, RECORD_EVENT, RECORD_READING, protect_formula
-from tracker.markers import MARKERS
+from tracker.markers import MARKERS, marker_by_code
 from tracker.models import Event, Patient, Reading
 from tracker.patients import resolve_patient
 
@@ -129,7 +129,8 @@ def _reading_rows(rows: Iterable[Any]) -> Iterator[tuple[str, ...]]:
         yield (
             RECORD_READING,
             patient_text,
-            names[code],
+            # A code the catalogue lacks stops the export with marker_by_code's message.
+            names.get(code) or marker_by_code(code).name,
             value_text,
             unit,
             drawn_on.isoformat(),

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationError
 from tracker.events import event_points, list_events
-from tracker.markers import MARKERS, find_marker
+from tracker.markers import MARKERS, find_marker, marker_by_code
 from tracker.models import Patient, Reading
 from tracker.readings import list_readings, reading_points
 from tracker.settings import get_settings, set_setting
@@ -128,6 +128,10 @@ def patient_trend(
 ) -> TrendResult:
     """Flags and series summaries for a patient (optionally one marker)."""
     readings = list_readings(session, patient, marker_code=marker_code)
+    # Stored rows with a code the catalogue lacks get the database's message, which
+    # points to `tracker check`, rather than the pure engine's.
+    for code in {reading.marker for reading in readings}:
+        marker_by_code(code)
     events = list_events(session, patient)
     return analyse(
         reading_points(readings),
