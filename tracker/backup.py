@@ -45,6 +45,24 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def backup_pages(source: Path, target: Path) -> None:
+    """Copy every page of ``source`` into the database file ``target`` in one step.
+
+    Both connections wait up to the busy timeout; the destination's write lock is held
+    while its pages are replaced, so a reader of ``target`` sees the old or the new data.
+    """
+    timeout_s = _busy_timeout_s()
+    src = sqlite3.connect(sqlite_uri(source), uri=True, timeout=timeout_s)
+    try:
+        dst = sqlite3.connect(target, timeout=timeout_s)
+        try:
+            src.backup(dst, progress=abort_when_busy)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 def copy_sqlite(source: Path, target: Path) -> None:
     """Copy ``source`` to ``target`` (created 0600) with SQLite's online backup API.
 
@@ -55,15 +73,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
     partial = target.with_name(f".{target.name}.partial")
     create_private_file(partial)
     try:
-        src = sqlite3.connect(sqlite_uri(source), uri=True, timeout=_busy_timeout_s())
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst, progress=abort_when_busy)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        backup_pages(source, partial)
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -18,14 +18,13 @@ from pathlib import Path
 
 from tracker.backup import (
     DatabaseSummary,
-    abort_when_busy,
+    backup_pages,
     copy_sqlite,
     create_private_file,
-    sqlite_uri,
     summarise_sqlite,
 )
 from tracker.config import DatabaseLocation
-from tracker.db import create_sqlite_file, sqlite_busy_timeout_ms
+from tracker.db import create_sqlite_file
 from tracker.db_errors import translate_db_error
 from tracker.errors import TrackerError
 
@@ -89,14 +88,14 @@ def restore_database(location: DatabaseLocation, plan: RestorePlan) -> Path | No
         if plan.current is not None:
             safety = safety_copy_path(target)
             copy_sqlite(target, safety)
-            _restore_into_live_file(plan.source, target)
+            backup_pages(plan.source, target)
         elif plan.current_problem is not None:
             safety = safety_copy_path(target)
             _raw_private_copy(target, safety)
             _replace_damaged_file(plan.source, target)
         else:
             create_sqlite_file(target, private_folder=location.is_default)
-            _restore_into_live_file(plan.source, target)
+            backup_pages(plan.source, target)
     except sqlite3.Error as exc:
         raise translate_db_error(exc, location) from None
     except OSError as exc:
@@ -104,20 +103,6 @@ def restore_database(location: DatabaseLocation, plan: RestorePlan) -> Path | No
             f"cannot restore {target}: {exc.strerror}; nothing was changed"
         ) from None
     return safety
-
-
-def _restore_into_live_file(source: Path, target: Path) -> None:
-    timeout_s = sqlite_busy_timeout_ms() / 1000
-    src = sqlite3.connect(sqlite_uri(source), uri=True, timeout=timeout_s)
-    try:
-        dst = sqlite3.connect(target, timeout=timeout_s)
-        try:
-            # One step: the destination's write lock is held while its pages are replaced.
-            src.backup(dst, progress=abort_when_busy)
-        finally:
-            dst.close()
-    finally:
-        src.close()
 
 
 def _raw_private_copy(source: Path, target: Path) -> None:
