@@ -13,6 +13,8 @@ is the number of rows really inserted, on SQLite and on psycopg alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table
@@ -64,3 +66,31 @@ class BulkInsert:
             params = rows
         result = self._connection.exec_driver_sql(self._sql, params)
         return max(result.rowcount, 0)
+
+
+@dataclass(frozen=True)
+class ImportTargets:
+    """The two bulk inserts of one import and its shared values in stored form."""
+
+    readings: BulkInsert
+    events: BulkInsert
+    # The import's one timestamp as the driver stores it (every row of an import gets
+    # it, so its rows can be found again for the summary and the flags).
+    created_at: Any
+    # Dates as the driver stores them (reading and event tables share the Date type).
+    to_db_date: Callable[[Any], Any]
+
+
+def import_targets(connection: Connection, stamp: datetime) -> ImportTargets:
+    """Bulk inserts for readings and events on ``connection``, stamped ``stamp``."""
+    from tracker.csv_rows import EVENT_COLUMNS, READING_COLUMNS
+    from tracker.models import Event, Reading
+
+    readings = BulkInsert(connection, Reading.__table__, READING_COLUMNS)  # type: ignore[arg-type]
+    events = BulkInsert(connection, Event.__table__, EVENT_COLUMNS)  # type: ignore[arg-type]
+    return ImportTargets(
+        readings=readings,
+        events=events,
+        created_at=readings.processor("created_at")(stamp),
+        to_db_date=readings.processor("drawn_on"),
+    )

@@ -23,12 +23,12 @@ from typing import IO, TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from tracker.csv_dialect import RECORD_READING, Columns, CsvDialect, detect_dialect, read_columns
-from tracker.csv_insert import BulkInsert
+from tracker.csv_insert import import_targets
 from tracker.csv_patients import PatientIds
-from tracker.csv_rows import EVENT_COLUMNS, NOT_UTF8, READING_COLUMNS, UTF8_HINT, RowBuilder
+from tracker.csv_rows import NOT_UTF8, UTF8_HINT, RowBuilder
 from tracker.csv_summary import ImportSummary, count_readings
 from tracker.errors import TrackerError, ValidationError
-from tracker.models import Event, Reading, utcnow
+from tracker.models import utcnow
 
 if TYPE_CHECKING:
     from tracker.db import Database
@@ -166,20 +166,17 @@ def _import_rows(
     summary: ImportSummary,
     feed: _Feed,
 ) -> None:
-    connection = session.connection()
-    reading_insert = BulkInsert(connection, Reading.__table__, READING_COLUMNS)  # type: ignore[arg-type]
-    event_insert = BulkInsert(connection, Event.__table__, EVENT_COLUMNS)  # type: ignore[arg-type]
-    stamp = utcnow()
-    summary.created_at = stamp
+    summary.created_at = stamp = utcnow()
+    targets = import_targets(session.connection(), stamp)
+    reading_insert, event_insert = targets.readings, targets.events
     patients = PatientIds(session, options.patient)
-    # The reading and event tables use the same Date and DateTime types.
     builder = RowBuilder(
         columns,
         dialect,
         patients,
         today=today,
-        created_at=reading_insert.processor("created_at")(stamp),
-        to_db_date=reading_insert.processor("drawn_on"),
+        created_at=targets.created_at,
+        to_db_date=targets.to_db_date,
     )
     readings: list[tuple[object, ...]] = []
     events: list[tuple[object, ...]] = []

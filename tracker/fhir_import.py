@@ -17,14 +17,13 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from tracker.csv_insert import BulkInsert
+from tracker.csv_insert import import_targets
 from tracker.csv_patients import NAMED_LIMIT, PatientIds
-from tracker.csv_rows import EVENT_COLUMNS, READING_COLUMNS
 from tracker.csv_summary import ImportSummary, count_readings
 from tracker.csvio import ImportOptions
 from tracker.errors import ValidationError
 from tracker.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
-from tracker.models import Event, Patient, Reading, utcnow
+from tracker.models import Patient, utcnow
 from tracker.sql import insert_ignoring_duplicates
 
 if TYPE_CHECKING:
@@ -103,13 +102,10 @@ def import_fhir(
 def _insert(
     session: Session, contents: BundleContents, options: ImportOptions, summary: ImportSummary
 ) -> None:
-    connection = session.connection()
-    reading_insert = BulkInsert(connection, Reading.__table__, READING_COLUMNS)  # type: ignore[arg-type]
-    event_insert = BulkInsert(connection, Event.__table__, EVENT_COLUMNS)  # type: ignore[arg-type]
-    stamp = utcnow()
-    summary.created_at = stamp
-    created_at = reading_insert.processor("created_at")(stamp)
-    to_db_date = reading_insert.processor("drawn_on")
+    summary.created_at = stamp = utcnow()
+    targets = import_targets(session.connection(), stamp)
+    reading_insert, event_insert = targets.readings, targets.events
+    created_at, to_db_date = targets.created_at, targets.to_db_date
     # The selected patient is decided before the Bundle's own patients are created.
     patients = PatientIds(session, options.patient)
     created = _create_patients(session, contents.patients)
