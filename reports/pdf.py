@@ -42,7 +42,7 @@ CHART_HEIGHT_IN = 3.7
 def pdf_dates() -> datetime | None:
     """The creation date to record: the one ``SOURCE_DATE_EPOCH`` names, else none."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
+    if not (epoch.isascii() and epoch.isdigit()):
         return None
     return datetime.fromtimestamp(int(epoch), tz=UTC)
 

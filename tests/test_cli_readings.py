@@ -117,6 +117,8 @@ BAD_INPUT = [
     (["add", "CEA", "1", "--ref-high", "-3"], "upper reference limit '-3' must be a number"),
     (["edit", "99", "--value", "1"], "no reading #99 for me"),
     (["edit", "x1", "--value", "1"], "reading id 'x1' is not a number"),
+    (["edit", "²", "--value", "1"], "reading id '²' is not a number"),
+    (["delete", "1²", "--yes"], "reading id '1²' is not a number"),
     (["edit", "1"], "nothing to change"),
     (["edit", "1", "--value", "zzz"], "value 'zzz' is not a number"),
     (["delete", "1", "99", "--yes"], "no reading #99 for me"),

@@ -155,7 +155,8 @@ def confirm_or_refuse(question: str, yes: bool, *, refused: str) -> None:
 def parse_id(text: str, what: str = "reading") -> int:
     """A positive whole-number id typed by the user."""
     cleaned = text.strip().lstrip("#")
-    if not cleaned.isdigit() or int(cleaned) <= 0:
+    # isascii: "²" and other Unicode digits pass isdigit() but not int().
+    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) <= 0:
         raise ValidationError(f"{what} id {text!r} is not a number like 12 (see `tracker list`)")
     if int(cleaned) > MAX_ID:  # no database can hold it (SQLite and PostgreSQL: 64 bits)
         raise ValidationError(f"no {what} #{cleaned}: ids are at most {MAX_ID}")

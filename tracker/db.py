@@ -48,7 +48,7 @@ def sqlite_busy_timeout_ms() -> int:
     text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
     if not text:
         return SQLITE_BUSY_TIMEOUT_MS
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise DatabaseError(f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds")
     return int(text)
 

@@ -40,7 +40,7 @@ def report_date() -> date:
     the same bytes as well.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch.isascii() and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
