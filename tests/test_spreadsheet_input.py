@@ -31,7 +31,9 @@ MINUS = "\u2212"
         ("CEA", "≤0.5", None, 0.5, "<"),
         ("CEA", f" {NBSP}3.3{NBSP} ", None, 3.3, None),  # cells padded with spaces
         ("ca153", "28 kU/L", None, 28.0, None),
-        ("ca153", ">1,000", "U/ml", 1000.0, ">"),
+        ("ca153", ">1,000.0", "U/ml", 1000.0, ">"),
+        ("CA125", "0,500", None, 0.5, None),  # a leading 0: the comma can only be decimal
+        ("CA125", "1,0000", None, 1.0, None),
     ],
 )
 def test_add_accepts_what_spreadsheets_produce(
@@ -64,6 +66,13 @@ def test_add_accepts_what_spreadsheets_produce(
         ("4.2 ng/mL", "U/mL", "value '4.2 ng/mL' carries the unit 'ng/mL' but the unit given"),
         ("6.3 H", None, "CEA is measured in ng/mL"),  # a portal's "high" flag
         ("n/a", None, "value 'n/a' is not a number"),
+        (
+            "2,500",
+            None,
+            "value '2,500' is ambiguous: write 2500 if the comma groups thousands, "
+            "or 2.5 if it is a decimal comma",
+        ),
+        (">1,000", None, "value '>1,000' is ambiguous: write 1000 if the comma"),
     ],
 )
 def test_add_refuses_the_rest_clearly_and_stores_nothing(

@@ -55,6 +55,10 @@ def normalise_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+class AmbiguousNumber(ValueError):
+    """A number whose one comma could group thousands or mark decimals."""
+
+
 def _to_float(digits: str, decimal_comma: bool) -> float:
     digits = digits.replace(" ", "").replace("'", "")
     if decimal_comma:
@@ -70,11 +74,15 @@ def _to_float(digits: str, decimal_comma: bool) -> float:
         else:
             raise ValueError(digits)
     elif "," in digits:
-        if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", digits):
-            # 1,234: commas group thousands.
+        if re.fullmatch(r"[-+]?\d{1,3}(,\d{3}){2,}", digits):
+            # 1,234,567: only thousands can be grouped twice.
             digits = digits.replace(",", "")
+        elif re.fullmatch(r"[-+]?[1-9]\d{0,2},\d{3}", digits):
+            # 2,500 is 2500 in an English sheet and 2.5 in a German one: guessing could
+            # store a value 1000 times off, so the person is asked to write it plainly.
+            raise AmbiguousNumber(digits)
         else:
-            # 4,2 from a keyboard with a decimal comma.
+            # 4,2 or 0,500 from a keyboard with a decimal comma.
             digits = digits.replace(",", ".")
     return float(digits)
 
@@ -89,6 +97,12 @@ def parse_value(text: str, *, decimal_comma: bool = False) -> ParsedValue:
         raise ValidationError(f"value {text!r} is not a number (examples: 4.2, <0.5, >1000)")
     try:
         number = _to_float(match.group("num"), decimal_comma)
+    except AmbiguousNumber as number_text:
+        whole, _, part = str(number_text).partition(",")
+        raise ValidationError(
+            f"value {text!r} is ambiguous: write {whole}{part} if the comma groups thousands, "
+            f"or {whole}.{part.rstrip('0') or '0'} if it is a decimal comma"
+        ) from None
     except ValueError:
         raise ValidationError(
             f"value {text!r} is not a number (examples: 4.2, <0.5, >1000)"
