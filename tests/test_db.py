@@ -132,6 +132,9 @@ def test_hide_password() -> None:
         "postgresql+psycopg://ann:***@db.example/x"
     )
     assert hide_password("postgresql://db.example/x") == "postgresql://db.example/x"
+    assert hide_password("postgresql://h/x?sslmode=require&password=pw&user=a") == (
+        "postgresql://h/x?sslmode=require&password=***&user=a"
+    )
 
 
 def test_head_constant_matches_the_migrations() -> None:

@@ -32,6 +32,8 @@ BAD_URLS = [
     f"postgresql+psycopg://u:{SECRET}@",
     f"postgresql+psycopg://u:{SECRET}@127.0.0.1:1/db",  # nothing listens there
     f"postgresql+psycopg://u:{SECRET}@@127.0.0.1:1/db",  # an unescaped "@"
+    f"postgresql+psycopg://u@127.0.0.1:1/db?password={SECRET}",  # as a query option
+    f"postgresql+psycopg:///db?host=127.0.0.1&port=1&user=u&Password={SECRET}",
 ]
 COMMANDS = [
     ["list"],
@@ -95,6 +97,13 @@ def test_working_server_commands_never_print_the_password(pg_schema_url: str) ->
         assert_secret_hidden(result.stdout + result.stderr)
     current = run_tracker(["--db", url, "db", "current"])
     assert "postgres:***@" in current.stdout
+    # The same with the password as a query option, and through backup's pg_dump hint.
+    separator = "&" if "?" in pg_schema_url else "?"
+    query_url = f"{pg_schema_url}{separator}password={SECRET}"
+    for args in (["db", "current"], ["list"], ["backup", "/tmp/tracker-secret-q.db"]):
+        result = run_tracker(["--db", query_url, *args])
+        assert_secret_hidden(result.stdout + result.stderr)
+    assert "password=***" in run_tracker(["--db", query_url, "db", "current"]).stdout
 
 
 # --- files the tracker writes -------------------------------------------------------------

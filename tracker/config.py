@@ -22,6 +22,10 @@ _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 _URL_PASSWORD = re.compile(
     r"^(?P<head>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@]*:)(?P<pw>.*)(?P<tail>@[^@]*)$", re.DOTALL
 )
+# ...?password=secret: libpq and SQLAlchemy also take the password as a query option.
+_QUERY_PASSWORD = re.compile(
+    r"(?P<head>[?&](?:password|passwd|pwd|sslpassword)=)(?P<pw>[^&#]*)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,22 @@ def user_data_dir() -> Path:
 
 
 def hide_password(url: str) -> str:
-    """``postgresql://ann:secret@host/db`` -> ``postgresql://ann:***@host/db``."""
-    return _URL_PASSWORD.sub(r"\g<head>***\g<tail>", url)
+    """``postgresql://ann:secret@host/db`` -> ``postgresql://ann:***@host/db``.
+
+    A password given as a query option (``?password=secret``) is hidden the same way.
+    """
+    hidden = _URL_PASSWORD.sub(r"\g<head>***\g<tail>", url)
+    return _QUERY_PASSWORD.sub(r"\g<head>***", hidden)
 
 
-def url_password(url: str) -> str | None:
-    """The password written in a URL, if any (to scrub it from driver messages)."""
+def url_passwords(url: str) -> list[str]:
+    """The passwords written in a URL, if any (to scrub them from driver messages)."""
+    found = []
     match = _URL_PASSWORD.match(url)
-    return match.group("pw") if match and match.group("pw") else None
+    if match and match.group("pw"):
+        found.append(match.group("pw"))
+    found.extend(m.group("pw") for m in _QUERY_PASSWORD.finditer(url) if m.group("pw"))
+    return found
 
 
 def location_from(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tracker.config import DatabaseLocation, hide_password, url_password
+from urllib.parse import unquote
+
+from tracker.config import DatabaseLocation, hide_password, url_passwords
 from tracker.errors import DatabaseError
 
 # (fragment of the driver's message, lower case) -> what to tell the user.
@@ -35,11 +37,13 @@ def _first_line(text: str) -> str:
 
 
 def scrub(text: str, location: DatabaseLocation) -> str:
-    """Remove the URL's password from any text (driver messages can echo the DSN)."""
-    password = url_password(location.url)
-    if password:
-        text = text.replace(password, "***")
-    return text.replace(location.url, location.display)
+    """Remove the URL's passwords from any text (driver messages can echo the DSN)."""
+    text = text.replace(location.url, location.display)
+    for password in url_passwords(location.url):
+        # Drivers may echo the password as written or percent-decoded.
+        for form in {password, unquote(password)}:
+            text = text.replace(form, "***")
+    return text
 
 
 def translate_db_error(exc: BaseException, location: DatabaseLocation) -> DatabaseError:
