@@ -117,3 +117,12 @@ def test_export_of_the_exported_fixture_is_byte_identical(tracker: Tracker) -> N
     fixture = (FIXTURES / "exported.csv").read_bytes()
     tracker.ok("import", str(FIXTURES / "exported.csv"))
     assert tracker.ok("export", "--all-patients").stdout_bytes == fixture
+
+
+def test_export_to_stdout_writes_nothing_when_the_patient_is_unclear(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05")
+    tracker.ok("patient", "add", "Bea")
+    ambiguous = tracker.fails("export", code=2)
+    assert ambiguous.stdout == ""
+    unknown = tracker.fails("export", patient="Nobody")
+    assert unknown.stdout == "" and unknown.stderr.startswith("Error: no patient named")

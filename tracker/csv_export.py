@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 from tracker.csv_dialect import EXPORT_HEADER, RECORD_EVENT, RECORD_READING, protect_formula
@@ -53,14 +54,18 @@ def export_csv(
 ) -> ExportCounts:
     """Write the selected patient's (or everyone's) readings and events as CSV to ``out``."""
     writer = csv.writer(out, lineterminator=LINE_END)
-    writer.writerow(EXPORT_HEADER)
     with database.reading() as session:
+        # Everything that can fail is checked before the first byte is written: a script
+        # redirecting stdout must not be left with a file that only looks valid.
         patient_id: int | None = None
         if not all_patients:
             selected = resolve_patient(session, patient, create_default=False)
             if selected is None:
+                writer.writerow(EXPORT_HEADER)
                 return ExportCounts(0, 0)  # an empty database: the header alone
             patient_id = selected.id
+        check_marker_codes(session, patient_id)
+        writer.writerow(EXPORT_HEADER)
         # Core rows, not ORM loading: plain tuples are all the writer needs.
         connection = session.connection().execution_options(stream_results=True)
         counter = _Counter()
@@ -70,6 +75,15 @@ def export_csv(
         events = connection.execute(_events_query(patient_id)).yield_per(FETCH_ROWS)
         writer.writerows(counter.count(_event_rows(events)))
     return ExportCounts(reading_count, counter.rows - reading_count)
+
+
+def check_marker_codes(session: Session, patient_id: int | None) -> None:
+    """Stop with marker_by_code's message if a stored code is not in the catalogue."""
+    query = select(Reading.marker).distinct()
+    if patient_id is not None:
+        query = query.where(Reading.patient_id == patient_id)
+    for code in session.scalars(query):
+        marker_by_code(code)
 
 
 class _Counter:
@@ -129,7 +143,6 @@ def _reading_rows(rows: Iterable[Any]) -> Iterator[tuple[str, ...]]:
         yield (
             RECORD_READING,
             patient_text,
-            # A code the catalogue lacks stops the export with marker_by_code's message.
             names.get(code) or marker_by_code(code).name,
             value_text,
             unit,
