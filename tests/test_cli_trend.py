@@ -68,6 +68,7 @@ def test_trend_text_and_marker_filter(tracker: Tracker) -> None:
     assert "CA 15-3 (City Lab): 2 results" in out
     assert "CEA (lab not recorded): 1 result" in out
     assert [s["marker"] for s in tracker.json("trend", "--marker", "cea")["series"]] == ["CEA"]
+    assert tracker.ok("trend", "--marker", "ca125").stdout.startswith("No CA 125 readings yet.")
 
 
 def test_settings_persist_and_change_the_flags(tracker: Tracker) -> None:

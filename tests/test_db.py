@@ -35,6 +35,14 @@ def test_default_database_is_private_in_the_user_data_dir(tmp_path: Path) -> Non
     assert '"value": 3.1' in listed.stdout
 
 
+def test_an_existing_wide_data_folder_is_made_private(tmp_path: Path) -> None:
+    folder = tmp_path / "home" / ".local" / "share" / "tumor-marker-tracker"
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    assert run_tracker(["add", "CEA", "1"], env={"HOME": str(tmp_path / "home")}).returncode == 0
+    assert _mode(folder) == 0o700 and _mode(folder / "tracker.db") == 0o600
+
+
 def test_tracker_db_url_environment_variable_chooses_the_database(tmp_path: Path) -> None:
     path = tmp_path / "chosen.db"
     env = {"HOME": str(tmp_path / "home"), "TRACKER_DB_URL": f"sqlite:///{path}"}
@@ -82,9 +90,10 @@ def test_older_sqlite_file_is_backed_up_then_upgraded(sqlite_tracker: Tracker) -
     sqlite_tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05")
     path = Path(sqlite_tracker.db)
     # Take the file back to revision 0001 (as an older tracker would have left it).
-    sqlite_tracker.ok("db", "downgrade", "0001")
-    for backup in path.parent.glob("*.bak"):
-        backup.unlink()
+    downgraded = sqlite_tracker.ok("db", "downgrade", "0001")
+    [before_downgrade] = path.parent.glob("tracker.db.before-0002-downgrade-*.bak")
+    assert f"Backed up the database to {before_downgrade}" in downgraded.stdout
+    before_downgrade.unlink()
     assert "revision 0001" in sqlite_tracker.ok("db", "current").stdout
     assert len(sqlite_tracker.json("list")) == 1  # upgraded automatically
     backups = list(path.parent.glob("tracker.db.before-0001-upgrade-*.bak"))

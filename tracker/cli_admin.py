@@ -75,7 +75,8 @@ def db_downgrade(app: AppContext, revision: str) -> None:
         click.echo(f"{database.location.display}: nothing to downgrade (no tracker schema)")
         return
     if database.is_sqlite and database.location.sqlite_path is not None:
-        click.echo(f"Backed up the database to {schema.backup_before_upgrade(database, before)}")
+        backup = schema.backup_before_upgrade(database, before, "downgrade")
+        click.echo(f"Backed up the database to {backup}")
     with database._translated(), database.write_engine.connect() as connection:
         with connection.begin():
             schema.run_downgrade(connection, revision)

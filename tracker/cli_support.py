@@ -133,8 +133,12 @@ def missing_argument(ctx: click.Context, name: str) -> NoReturn:
 
 
 def prompt_if_missing(ctx: click.Context, value: str | None, name: str, question: str) -> str:
-    """Return the argument, asking for it on a terminal when it was left out."""
-    if value is not None and value != "":
+    """Return the argument, asking for it on a terminal when it was left out.
+
+    An empty argument ('') was given: it goes on to validation (exit 1 with what is wrong
+    with it), like any other value the tracker checks.
+    """
+    if value is not None:
         return value
     if not interactive():
         missing_argument(ctx, name)
@@ -157,7 +161,8 @@ def parse_id(text: str, what: str = "reading") -> int:
     cleaned = text.strip().lstrip("#")
     # isascii: "²" and other Unicode digits pass isdigit() but not int().
     if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) <= 0:
-        raise ValidationError(f"{what} id {text!r} is not a number like 12 (see `tracker list`)")
+        listing = "tracker list" if what == "reading" else f"tracker {what} list"
+        raise ValidationError(f"{what} id {text!r} is not a number like 12 (see `{listing}`)")
     if int(cleaned) > MAX_ID:  # no database can hold it (SQLite and PostgreSQL: 64 bits)
         raise ValidationError(f"no {what} #{cleaned}: ids are at most {MAX_ID}")
     return int(cleaned)

@@ -62,7 +62,8 @@ def trend_command(
     from tracker.trend_service import load_trend_settings, patient_trend
     from tracker.trend_text import trend_lines
 
-    marker_code = find_marker(marker).code if marker else None
+    chosen = find_marker(marker) if marker else None
+    marker_code = chosen.code if chosen else None
     with app.database().reading() as session:
         patient = app.patient(session, create=False)
         settings = load_trend_settings(session, flare_window=flare_window, cva=cva, floor=floor)
@@ -76,7 +77,7 @@ def trend_command(
     if as_json:
         print_json(trend_document(patient.name, result))
         return
-    for line, wrap in trend_lines(patient.name, result):
+    for line, wrap in trend_lines(patient.name, result, chosen.name if chosen else None):
         if wrap:
             print_wrapped(line, indent="    ")
         else:

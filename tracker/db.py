@@ -90,10 +90,14 @@ def create_sqlite_file(path: Path, *, private_folder: bool) -> None:
 
     SQLite gives its -wal and -shm files the same permissions as the database file.
     """
-    if private_folder:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.exists():
         return
+    if private_folder:
+        # The tracker's own data folder: made private even if something else (an older
+        # version, a backup tool) created it with wider permissions.
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if path.parent.stat().st_mode & 0o077:
+            path.parent.chmod(0o700)
     if not path.parent.is_dir():
         raise DatabaseError(f"cannot create database {path}: folder {path.parent} does not exist")
     try:

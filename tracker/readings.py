@@ -66,9 +66,14 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
     """The lab's upper reference limit, in the marker's canonical unit."""
     if text is None or not str(text).strip():
         return None
-    parsed = parse_value(str(text))
-    if parsed.qualifier is not None:
-        raise ValidationError(f"upper reference limit {text!r} must be a plain number")
+    try:
+        parsed = parse_value(str(text))
+    except ValidationError:
+        parsed = None
+    if parsed is None or parsed.qualifier is not None:
+        raise ValidationError(
+            f"upper reference limit {text!r} must be a plain number above 0 (e.g. 30)"
+        )
     value = parsed.number * unit_factor(marker, parsed.unit or unit)
     if not math.isfinite(value) or value <= 0 or value > VALUE_CEILING:
         raise ValidationError(

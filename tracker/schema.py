@@ -55,11 +55,15 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def backup_before_upgrade(database: Database, revision: str) -> Path:
-    """Copy an existing SQLite file beside itself before its schema is changed."""
+def backup_before_upgrade(database: Database, revision: str, change: str = "upgrade") -> Path:
+    """Copy an existing SQLite file beside itself before its schema is changed.
+
+    The name says the revision the copy holds and the change it was made before
+    (``tracker.db.before-0001-upgrade-….bak``, ``….before-0002-downgrade-….bak``).
+    """
     source = database.location.sqlite_path
     assert source is not None, "only file databases are backed up"  # caller checks
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = source.with_name(f"{source.name}.before-{revision}-upgrade-{stamp}.bak")
+    target = source.with_name(f"{source.name}.before-{revision}-{change}-{stamp}.bak")
     copy_sqlite(source, target)
     return target

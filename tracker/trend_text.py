@@ -75,10 +75,13 @@ def series_lines(summary: SeriesSummary, flags: list[Flag]) -> list[tuple[str, b
     return lines
 
 
-def trend_lines(patient_name: str, result: TrendResult) -> list[tuple[str, bool]]:
-    """The whole summary for a patient."""
+def trend_lines(
+    patient_name: str, result: TrendResult, marker_name: str | None = None
+) -> list[tuple[str, bool]]:
+    """The whole summary for a patient (``marker_name``: the marker asked for, if one)."""
     if not result.series:
-        return [("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD", False)]
+        what = f"No {marker_name} readings" if marker_name else "No readings"
+        return [(f"{what} yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD", False)]
     lines: list[tuple[str, bool]] = [(f"Trend for {patient_name}", False), ("", False)]
     for summary in result.series:
         flags = [
