@@ -12,6 +12,7 @@ from tracker.readings import list_readings, reading_points
 from tracker.settings import get_settings, set_setting
 from tracker.trend import analyse
 from tracker.trend import flags_for_reading as _flags_for_reading
+from tracker.trend_rules import MAX_ANALYTICAL_CV_PCT
 from tracker.trend_types import MAX_FLARE_WINDOW_DAYS, Flag, TrendResult, TrendSettings
 
 SETTING_PREFIX = "trend."
@@ -58,7 +59,6 @@ def parse_marker_setting(text: str, what: str, upper: float) -> tuple[str, float
     return marker.code, _parse_positive(number, f"{what} for {marker.name}", upper)
 
 
-MAX_ANALYTICAL_CV_PCT = 50.0
 MAX_FLOOR = 1000.0
 
 
