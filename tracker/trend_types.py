@@ -104,6 +104,16 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class RisingRun:
+    """The latest run of consecutive increases ending at a series' latest draw."""
+
+    increases: int
+    since: date  # the date of the run's first reading
+    change_pct: float
+    in_flare_window: bool = False  # the run ends inside a treatment's flare window
+
+
+@dataclass(frozen=True)
 class SeriesSummary:
     """The state of one (marker, lab) series."""
 
@@ -116,6 +126,7 @@ class SeriesSummary:
     upper_limit: float
     threshold_pct: float
     doubling_time_days: float | None
+    rising_run: RisingRun | None = None
 
 
 @dataclass(frozen=True)
