@@ -130,7 +130,7 @@ CASES = [
     Case(
         "flare window day 0",
         [reading(1, 0, 2.0), reading(2, 10, 3.0)],
-        [(2, "possible_flare", "unconfirmed", 1, 50.0)],
+        [(2, "rise", "unconfirmed", 1, 50.0)],
         events=[event(1, "treatment", "letrozole", 10)],
     ),
     Case(
@@ -165,7 +165,7 @@ CASES = [
     Case(
         "draw on the start day is the baseline",
         [reading(1, 0, 2.0), reading(2, 30, 4.0), reading(3, 90, 3.0)],
-        [(2, "possible_flare", "confirmed", 1, 100.0)],
+        [(2, "rise", "unconfirmed", 1, 100.0)],
         events=[event(1, "treatment", "paclitaxel", 30)],
         nadir_id=3,
     ),
@@ -262,7 +262,7 @@ CASES = [
     Case(
         "flare after the second treatment start",
         [reading(1, 100, 3.0), reading(2, 220, 4.5)],
-        [(2, "possible_flare", "unconfirmed", 1, 50.0)],
+        [],
         events=[event(1, "treatment", "letrozole", 0), event(2, "treatment", "capecitabine", 200)],
     ),
     Case("single reading", [reading(1, 0, 3.0)], [], nadir_id=1),
@@ -270,7 +270,7 @@ CASES = [
     Case(
         "identical dates ordered by id",
         [reading(5, 0, 3.0), reading(4, 0, 2.0)],
-        [(5, "rise", "unconfirmed", 4, 50.0)],
+        [(5, "check_entry", "info", 4, 50.0)],
     ),
     # 20 -> 26 (+30 %): rise; 27 stays >= 25 % over 20 and confirms it; 34 is a new step
     # over the flagged 26 (+30.8 %, +8) and crosses 30 (+25.9 % over 27); 35 is +34.6 %
@@ -280,7 +280,7 @@ CASES = [
         [ca153(1, 0, 20), ca153(2, 30, 26), ca153(3, 60, 27), ca153(4, 90, 34), ca153(5, 120, 35)],
         [
             (2, "rise", "confirmed", 1, 30.0),
-            (4, "rise", "confirmed", 2, 30.8),
+            (4, "further_rise", "confirmed", 2, 30.8),
             (4, "above_reference", "info", 3, 25.9),
         ],
     ),
@@ -305,11 +305,11 @@ CASES = [
     ),
     # CA 125 uses the 25 % rule: 20 -> 25 is exactly +25 % and exactly the 5 U/mL floor.
     Case(
-        "CA 125 uses 25 %",
-        [ca125(1, 0, 20), ca125(2, 30, 25)],
-        [(2, "rise", "unconfirmed", 1, 25.0)],
+        "CA 125 uses a named 50 %",
+        [ca125(1, 0, 20), ca125(2, 30, 30)],
+        [(2, "rise", "unconfirmed", 1, 50.0)],
     ),
-    Case("CA 125 just under 25 %", [ca125(1, 0, 20), ca125(2, 30, 24.9)], []),
+    Case("CA 125 just under 50 %", [ca125(1, 0, 20), ca125(2, 30, 29.9)], []),
     # +200 % but only +0.4 ng/mL; CA 15-3 +62.5 % but only +2.5 U/mL.
     Case("floor blocks a big % rise at tiny values", [reading(1, 0, 0.2), reading(2, 30, 0.6)], []),
     Case("CA 15-3 floor", [ca153(1, 0, 4), ca153(2, 30, 6.5)], []),
@@ -351,9 +351,10 @@ def test_issue_example_message() -> None:
     assert rise.message == (
         "CA 15-3 is 41 U/mL on 2026-01-16, 58% above the previous result (26 U/mL on "
         "2026-01-05), an increase of 15 U/mL, and above the usual upper limit (30 U/mL). "
-        "Two CA 15-3 tests of the same person usually differ by up to about 20%; a rise of "
-        "25% or more is worth a closer look. A single higher result is often rechecked "
-        "before anything is concluded. Ask whether a repeat test is needed. Conditions that "
+        "Two CA 15-3 tests of the same person usually differ by up to about 20.4%; this "
+        "tracker flags a rise of 25% or more that is also at least 3 U/mL. A single higher "
+        "result is often rechecked before anything is concluded; ask whether a repeat test "
+        "is needed. Conditions that "
         "can also raise CA 15-3: chronic liver disease (cirrhosis, hepatitis), vitamin B12 "
         "(megaloblastic) anaemia, interstitial lung disease, kidney impairment. Discuss with "
         "your oncologist."
@@ -378,10 +379,8 @@ def test_smoker_is_named_in_the_flag() -> None:
     result = analyse([reading(1, 0, 3.0), reading(2, 30, 4.5)], events)
     (rise,) = result.flags
     assert rise.logged_conditions == ["smoking", "Hepatitis"]
-    assert "smoking is logged for this person; cigarette smoking can raise CEA." in rise.message
-    assert "Hepatitis is logged for this person; liver disease (cirrhosis, hepatitis)" in (
-        rise.message
-    )
+    assert "Smoking is logged for this person; it can raise CEA." in rise.message
+    assert "Hepatitis is logged for this person; it can raise CEA." in rise.message
     assert rise.benign_causes[0] == "cigarette smoking"
     assert len(rise.benign_causes) == 10
 
@@ -436,9 +435,9 @@ def test_nadir_wording_names_the_treatment_line() -> None:
     flag = analyse(readings, events).flags[-1]
     # Day 120 after 2026-01-05 is 2026-05-05; 2.9 over 2.2 is +31.8 %, shown as 32%.
     assert flag.message.startswith(
-        "CEA is 2.9 ng/mL on 2026-09-12, 32% above the lowest result since capecitabine "
-        "started on 2026-05-05 (2.2 ng/mL on 2026-06-24), an increase of 0.7 ng/mL, and not "
-        "above the usual upper limit (5 ng/mL)."
+        "CEA is 2.9 ng/mL on 2026-09-12, 32% above the lowest since capecitabine began on "
+        "2026-05-05 (2.2 ng/mL on 2026-06-24), an increase of 0.7 ng/mL; 2.9 ng/mL is still "
+        "within the usual range (at or below the usual upper limit of 5 ng/mL)."
     )
 
 
@@ -466,9 +465,11 @@ def test_rise_from_zero_has_no_percentage() -> None:
 def test_qualified_nadir_wording() -> None:
     readings = [reading(1, 0, 0.5, qualifier="<"), reading(2, 30, 0.9), reading(3, 60, 1.1)]
     (flag,) = analyse(readings, []).flags
-    assert "at least 120% above the lowest earlier result (<0.5 ng/mL on 2026-01-05)" in (
-        flag.message
-    )
+    # v2: a change from below the measurable range is worded in units, not percent.
+    assert (
+        "CEA went from below 0.5 ng/mL (the lowest recorded, on 2026-01-05) to 1.1 ng/mL on "
+        "2026-03-06, a rise of at least 0.6 ng/mL; 1.1 ng/mL is still within the usual range"
+    ) in flag.message
 
 
 def test_above_reference_within_usual_variation() -> None:
@@ -501,8 +502,14 @@ def test_doubling_time() -> None:
     four = [reading(1, 0, 2.0), reading(2, 30, 2.2), reading(3, 60, 2.42), reading(4, 90, 2.662)]
     (summary,) = analyse(four, []).series
     assert summary.doubling_time_days == pytest.approx(expected, rel=1e-9)
-    # Three rising readings are enough; a run broken by a fall gives null.
+    # v2: three rising readings are enough only when their total reaches the threshold
+    # and floor: 2.2 -> 2.662 is +21 %, noise, so no pace is given.
     (summary,) = analyse(four[1:], []).series
+    assert summary.doubling_time_days is None and summary.rising_run is None
+    # 2.0 -> 2.3 -> 2.645 (+15 % a step, +32.25 % and +0.645 in all): a real rise.
+    three = [reading(1, 0, 2.0), reading(2, 30, 2.3), reading(3, 60, 2.645)]
+    (summary,) = analyse(three, []).series
+    expected = 30 * math.log(2) / math.log(1.15)
     assert summary.doubling_time_days == pytest.approx(expected, rel=1e-9)
     (summary,) = analyse([*four, reading(5, 120, 2.5)], []).series
     assert summary.doubling_time_days is None
@@ -575,6 +582,7 @@ SERIES_KEYS = [
     "nadir",
     "upper_limit",
     "threshold_pct",
+    "rising_run",
     "doubling_time_days",
 ]
 FLAG_KEYS = [
@@ -584,6 +592,7 @@ FLAG_KEYS = [
     "status",
     "drawn_on",
     "value",
+    "qualifier",
     "unit",
     "compared_to",
     "change_pct",
@@ -599,6 +608,9 @@ KINDS = {
     "above_reference",
     "possible_flare",
     "lab_changed",
+    "further_rise",
+    "rise_after_flare_window",
+    "check_entry",
 }
 STATUSES = {"confirmed", "unconfirmed", "not_confirmed", "info"}
 
@@ -636,6 +648,9 @@ def test_trend_document_matches_the_contract() -> None:
     assert isinstance(cea["doubling_time_days"], float)
     assert cea["doubling_time_days"] == round(cea["doubling_time_days"], 1)
     assert ca["doubling_time_days"] is None
+    # 2.0 -> 2.2 -> 2.42 -> 6.3: three increases, +215 % in all.
+    assert cea["rising_run"] == {"increases": 3, "since": "2026-01-05", "change_pct": 215.0}
+    assert ca["rising_run"] is None
 
     # 6.3 over 2.42: +160.3 %; it also crosses 5.0 (+160.3 % over the previous 2.42).
     rise, above = document["flags"]
@@ -644,7 +659,8 @@ def test_trend_document_matches_the_contract() -> None:
         assert flag["kind"] in KINDS and flag["status"] in STATUSES
         assert flag["marker"] == "CEA" and flag["lab"] == "City Lab" and flag["unit"] == "ng/mL"
         assert flag["drawn_on"] == "2026-04-05" and flag["value"] == 6.3
-        assert flag["compared_to"] == {"drawn_on": "2026-03-06", "value": 2.42}
+        assert flag["compared_to"] == {"drawn_on": "2026-03-06", "value": 2.42, "qualifier": None}
+        assert flag["qualifier"] is None
         assert flag["change_pct"] == 160.3
         assert flag["message"].endswith("Discuss with your oncologist.")
         assert flag["logged_conditions"] == ["smoking"]

@@ -1,30 +1,33 @@
 """The trend engine: readings and events in, series summaries and flags out.
 
-Pure functions: no database, no I/O. The rules are CLINICAL.md's "Rules the trend module
-implements". Readings are grouped into series per (marker, lab) here; each series is then
-read once, oldest first, by ``tracker.trend_series`` (linear in its length), and the
-words of every flag come from ``tracker.trend_wording``.
+Pure functions: no database, no I/O. The rules are in docs/clinical-rules.md ("Rules the
+trend module implements", version 2). Readings are grouped into series per (marker, lab
+group) here; each series is then read once, draw by draw, by ``tracker.trend_series``
+(linear in its length), and the words of every flag come from ``tracker.trend_wording``,
+built only when a flag's message is read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from functools import partial
 from operator import attrgetter
 
 from tracker.errors import ValidationError
 from tracker.markers import MARKERS, Marker, known_marker_names
 from tracker.trend_json import trend_document
+from tracker.trend_lines import TreatmentTimeline
 from tracker.trend_rules import (
     MarkerRules,
-    TreatmentTimeline,
     lab_display,
     lab_key,
-    logged_conditions_for,
     validate_settings,
 )
 from tracker.trend_series import SeriesReader, make_flag
 from tracker.trend_types import (
     ABOVE_REFERENCE,
+    CHECK_ENTRY,
     INFO,
     LAB_CHANGED,
     RISE_KINDS,
@@ -44,7 +47,10 @@ __all__ = ["analyse", "flags_for_reading", "trend_document", "validate_settings"
 
 # Flags of one reading are listed in this order: the lab context first, then the (single)
 # rise-type flag, then the reference limit.
-KIND_ORDER = {kind: index for index, kind in enumerate((LAB_CHANGED, *RISE_KINDS, ABOVE_REFERENCE))}
+KIND_ORDER = {
+    kind: index
+    for index, kind in enumerate((LAB_CHANGED, CHECK_ENTRY, *RISE_KINDS, ABOVE_REFERENCE))
+}
 _MARKER_ORDER = {code: index for index, code in enumerate(MARKERS)}
 # The documented defaults (flare window 42 days, CVA 5 %, the catalogue's floors).
 DEFAULT_SETTINGS = TrendSettings()
@@ -57,7 +63,8 @@ def analyse(
 ) -> TrendResult:
     """Series summaries and flags for all markers and labs of one patient's readings."""
     validate_settings(settings)
-    timeline = TreatmentTimeline(tuple(events))
+    timeline = TreatmentTimeline(tuple(events), settings.flare_window_days)
+    event_points = tuple(events)
     by_marker: dict[str, list[ReadingPoint]] = {}
     # Two stable sorts give (drawn_on, id) order without a key tuple per reading.
     ordered = sorted(readings, key=attrgetter("id"))
@@ -73,21 +80,35 @@ def analyse(
         wording = MarkerWording(
             rules=rules,
             benign_causes=marker.benign_cause_labels(),
-            logged=logged_conditions_for(marker, tuple(events)),
             flare_window_days=settings.flare_window_days,
         )
+        readings_of_marker = by_marker[code]
         groups: dict[str | None, list[ReadingPoint]] = {}
-        for reading in by_marker[code]:
+        for reading in readings_of_marker:
             groups.setdefault(lab_key(reading.lab), []).append(reading)
         labs = {key: lab_display(members[-1].lab) for key, members in groups.items()}
-        flags.extend(_lab_changes(by_marker[code], labs, wording))
-        for key in sorted(groups, key=lambda k: (k is not None, k or "")):
-            reader = SeriesReader(groups[key], labs[key], wording, timeline)
+        flags.extend(_lab_changes(readings_of_marker, labs, wording))
+        latest_day = readings_of_marker[-1].drawn_on
+        for key in _groups_latest_first(groups):
+            reader = SeriesReader(
+                groups[key],
+                labs[key],
+                wording,
+                timeline,
+                event_points,
+                marker_latest_draw_is_elsewhere=groups[key][-1].drawn_on < latest_day,
+            )
             summary, group_flags = reader.read()
             series.append(summary)
             flags.extend(group_flags)
     flags.sort(key=lambda f: (f.drawn_on, f.reading_id, KIND_ORDER[f.kind]))
     return TrendResult(series=series, flags=flags)
+
+
+def _groups_latest_first(groups: dict[str | None, list[ReadingPoint]]) -> list[str | None]:
+    """The group of the marker's latest reading first, then by latest date, then by name."""
+    by_name = sorted(groups, key=lambda k: (k is None, k or ""))
+    return sorted(by_name, key=lambda k: groups[k][-1].drawn_on, reverse=True)
 
 
 def flags_for_reading(result: TrendResult, reading_id: int) -> list[Flag]:
@@ -111,27 +132,38 @@ def _marker(code: str) -> Marker:
 def _lab_changes(
     readings: list[ReadingPoint], labs: dict[str | None, str | None], wording: MarkerWording
 ) -> list[Flag]:
-    """``lab_changed`` (info) on each switch of lab group between consecutive readings."""
+    """``lab_changed`` (info) on a group's first reading of a date when the marker's
+    previous draw date had no reading from that group (two labs drawn on the same days
+    raise it once)."""
     flags: list[Flag] = []
     latest_by_lab: dict[str | None, ReadingPoint] = {}
-    previous: ReadingPoint | None = None
+    days: dict[date, list[ReadingPoint]] = {}
     for reading in readings:
-        key = lab_key(reading.lab)
-        if previous is not None and lab_key(previous.lab) != key:
-            # The message names each reading's lab as it was written on that reading.
-            message = lab_changed_message(
-                reading,
-                previous,
-                lab_display(reading.lab),
-                lab_display(previous.lab),
-                latest_by_lab.get(key),
-                wording,
-            )
-            flags.append(
-                make_flag(
-                    reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
+        days.setdefault(reading.drawn_on, []).append(reading)
+    previous_groups: set[str | None] = set()
+    previous_last: ReadingPoint | None = None
+    for members in days.values():
+        today: set[str | None] = set()
+        for reading in members:
+            key = lab_key(reading.lab)
+            if key not in today and previous_last is not None and key not in previous_groups:
+                message = partial(
+                    lab_changed_message,
+                    reading,
+                    previous_last,
+                    lab_display(reading.lab),
+                    lab_display(previous_last.lab),
+                    latest_by_lab.get(key),
+                    wording,
                 )
-            )
-        latest_by_lab[key] = reading
-        previous = reading
+                flags.append(
+                    make_flag(
+                        reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
+                    )
+                )
+            today.add(key)
+        for reading in members:
+            latest_by_lab[lab_key(reading.lab)] = reading
+        previous_groups = today
+        previous_last = members[-1]
     return flags

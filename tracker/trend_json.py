@@ -1,15 +1,19 @@
-"""The ``trend --json`` document (DESIGN.md, "trend --json"), built from a ``TrendResult``."""
+"""The ``trend --json`` document, built from a ``TrendResult``.
+
+Keys are only ever added, never renamed (scripts depend on them); every flag's message is
+the full text whatever the verbosity of human output (docs/clinical-rules.md, "Wording").
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tracker.markers import marker_by_code
-from tracker.trend_types import Flag, ReadingPoint, SeriesSummary, TrendResult
+from tracker.trend_types import Flag, ReadingPoint, RisingRun, SeriesSummary, TrendResult
 
 
 def _round_1(value: float | None) -> float | None:
-    # Percentages and days are shown to 0.1 (CLINICAL.md "Thresholds").
+    # Percentages and days are shown to 0.1 (docs/clinical-rules.md "Thresholds").
     return None if value is None else round(value, 1)
 
 
@@ -18,6 +22,16 @@ def _point(reading: ReadingPoint) -> dict[str, Any]:
         "drawn_on": reading.drawn_on.isoformat(),
         "value": reading.value,
         "qualifier": reading.qualifier,
+    }
+
+
+def _rising_run(run: RisingRun | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {
+        "increases": run.increases,
+        "since": run.since.isoformat(),
+        "change_pct": _round_1(run.change_pct),
     }
 
 
@@ -31,6 +45,7 @@ def _series(summary: SeriesSummary) -> dict[str, Any]:
         "nadir": _point(summary.nadir),
         "upper_limit": summary.upper_limit,
         "threshold_pct": _round_1(summary.threshold_pct),
+        "rising_run": _rising_run(summary.rising_run),
         "doubling_time_days": _round_1(summary.doubling_time_days),
     }
 
@@ -44,10 +59,15 @@ def _flag(flag: Flag) -> dict[str, Any]:
         "status": flag.status,
         "drawn_on": flag.drawn_on.isoformat(),
         "value": flag.value,
+        "qualifier": flag.qualifier,
         "unit": flag.unit,
         "compared_to": None
         if compared is None
-        else {"drawn_on": compared.drawn_on.isoformat(), "value": compared.value},
+        else {
+            "drawn_on": compared.drawn_on.isoformat(),
+            "value": compared.value,
+            "qualifier": compared.qualifier,
+        },
         "change_pct": _round_1(flag.change_pct),
         "threshold_pct": _round_1(flag.threshold_pct),
         "message": flag.message,

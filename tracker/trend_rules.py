@@ -1,25 +1,36 @@
-"""The building blocks of the trend rules: comparisons, lab groups, treatment lines, conditions.
+"""The building blocks of the trend rules: thresholds, comparisons and lab groups.
 
-Pure helpers used by ``tracker.trend``; every rule cites CLINICAL.md ("Rules the trend
-module implements").
+Pure helpers used by ``tracker.trend``; every rule is explained in docs/clinical-rules.md.
+Treatment lines are in ``tracker.trend_lines``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date
 
+from tracker.conditions import LoggedCondition
 from tracker.errors import ValidationError
-from tracker.markers import MARKERS, VALUE_CEILING, Marker, benign_cause_for, known_marker_names
+from tracker.markers import MARKERS, VALUE_CEILING, Marker, known_marker_names
 from tracker.trend_types import (
     MAX_FLARE_WINDOW_DAYS,
-    EventPoint,
     ReadingPoint,
     TrendSettings,
 )
+
+__all__ = [
+    "LoggedCondition",
+    "MarkerRules",
+    "change_pct",
+    "is_above",
+    "is_increase",
+    "is_lower",
+    "lab_display",
+    "lab_key",
+    "upper_limit_of",
+    "validate_settings",
+]
 
 # Values arrive as decimals typed by people (2.1 -> 2.6 with a 0.5 floor): a relative
 # tolerance far below any lab's precision keeps binary rounding from deciding a comparison.
@@ -29,8 +40,11 @@ MAX_ANALYTICAL_CV_PCT = 50.0
 
 _SPACES = re.compile(r"\s+")
 
-TREATMENT_KIND = "treatment"
-CONDITION_KIND = "condition"
+# CA 125: published within-person variation differs widely and national ovarian-cancer
+# programmes read a change of >= 50 %, so its threshold is a named 50 % (a design choice,
+# docs/clinical-rules.md "Thresholds"); its usual fall is the inverse, -33.3 %.
+CA125_CODE = "CA125"
+CA125_RISE_THRESHOLD_PCT = 50.0
 
 
 def validate_settings(settings: TrendSettings) -> None:
@@ -82,12 +96,19 @@ def _setting_marker(code: str, what: str) -> Marker:
 
 @dataclass(frozen=True)
 class MarkerRules:
-    """The thresholds of one marker under the user's settings (CLINICAL.md, "Thresholds")."""
+    """The thresholds of one marker under the user's settings.
+
+    docs/clinical-rules.md, "Thresholds".
+    """
 
     marker: Marker
-    # Exact threshold in %: max(25 %, log-normal RCV up) (Van Dalen 1996; Fokkema 2006).
+    # Exact threshold in %: max(25 %, log-normal RCV up) (Van Dalen 1996; Fokkema 2006);
+    # CA 125: a named 50 %.
     threshold_pct: float
+    # The usual test-to-test variation up (RCV), None where no figure is settled.
     rcv_up_pct: float | None
+    # The usual fall (RCV down, negative %): a flare still settling falls by more.
+    rcv_down_pct: float
     # Absolute floor in the canonical unit (a design choice: below it is assay noise).
     floor: float
     factor: float
@@ -96,21 +117,35 @@ class MarkerRules:
     def for_marker(cls, marker: Marker, settings: TrendSettings) -> MarkerRules:
         """The rules of ``marker`` with the settings' analytical CV and floor."""
         cv_pct = settings.analytical_cv_for(marker.code)
-        threshold_pct = marker.rise_threshold_pct(cv_pct)
+        if marker.code == CA125_CODE:
+            threshold_pct = CA125_RISE_THRESHOLD_PCT
+            rcv_down = (1.0 / (1.0 + threshold_pct / 100.0) - 1.0) * 100.0
+        else:
+            threshold_pct = marker.rise_threshold_pct(cv_pct)
+            down = marker.rcv_down_pct(cv_pct)
+            rcv_down = (1.0 / (1.0 + threshold_pct / 100.0) - 1.0) * 100.0 if down is None else down
         return cls(
             marker=marker,
             threshold_pct=threshold_pct,
             rcv_up_pct=marker.rcv_up_pct(cv_pct),
+            rcv_down_pct=rcv_down,
             floor=settings.rise_floor.get(marker.code, marker.rise_floor),
             factor=1.0 + threshold_pct / 100.0,
         )
 
+    @property
+    def replicate_spread_pct(self) -> float:
+        """How far two results of one draw may differ before ``check_entry``: the RCV up
+        (CA 125, which has no settled RCV: its named 50 %)."""
+        return self.threshold_pct if self.rcv_up_pct is None else self.rcv_up_pct
+
     def is_rise(self, new: ReadingPoint, base: ReadingPoint) -> bool:
         """``new`` is >= threshold and floor above ``base``, counting qualifiers conservatively.
 
-        CLINICAL.md "Qualified values": ``<x`` is at most x and ``>x`` at least x, so the
-        rise must hold for the lowest ``new`` and the highest ``base`` can be; a ``<x``
-        result can never be a rise, and nothing is certainly a rise over a ``>x`` result.
+        docs/clinical-rules.md "Qualified values": ``<x`` is at most x and ``>x`` at least
+        x. A ``<x`` result can never be the later value of a rise; a ``>x`` result is never
+        the earlier one (nothing can be measured over it). A rise from ``<x`` uses the same
+        two tests as a rise from x. Each test is ``>=`` on its own, against exact numbers.
         """
         if new.qualifier == "<" or base.qualifier == ">":
             return False
@@ -144,7 +179,7 @@ def is_above(reading: ReadingPoint, upper_limit: float) -> bool:
 
 
 def upper_limit_of(reading: ReadingPoint, marker: Marker) -> float:
-    """The lab's own ``ref_high`` wins over the catalogue default (CLINICAL.md)."""
+    """The lab's own ``ref_high`` wins over the catalogue default."""
     return marker.upper_limit if reading.ref_high is None else reading.ref_high
 
 
@@ -171,7 +206,7 @@ def change_pct(new: ReadingPoint, base: ReadingPoint) -> float | None:
 
 
 def lab_key(lab: str | None) -> str | None:
-    """Lab names compare after trimming, collapsing spaces and ignoring case (CLINICAL.md)."""
+    """Lab names compare after trimming, collapsing spaces and ignoring case."""
     if lab is None:
         return None
     cleaned = _SPACES.sub(" ", lab).strip()
@@ -184,73 +219,3 @@ def lab_display(lab: str | None) -> str | None:
         return None
     cleaned = _SPACES.sub(" ", lab).strip()
     return cleaned or None
-
-
-@dataclass(frozen=True)
-class TreatmentStart:
-    """The treatments (kind ``treatment``) started on one date: a new treatment line."""
-
-    started_on: date
-    names: tuple[str, ...]
-
-    def describe(self) -> str:
-        """The treatment names as one phrase, e.g. ``letrozole and palbociclib``."""
-        if len(self.names) == 1:
-            return self.names[0]
-        return ", ".join(self.names[:-1]) + " and " + self.names[-1]
-
-
-class TreatmentTimeline:
-    """Treatment starts in date order; supportive care starts nothing (CLINICAL.md)."""
-
-    def __init__(self, events: list[EventPoint] | tuple[EventPoint, ...]) -> None:
-        by_date: dict[date, list[str]] = {}
-        for event in sorted(events, key=lambda e: (e.started_on, e.id)):
-            if event.kind.strip().lower() == TREATMENT_KIND:
-                names = by_date.setdefault(event.started_on, [])
-                if event.name not in names:
-                    names.append(event.name)
-        self.starts = [TreatmentStart(day, tuple(names)) for day, names in by_date.items()]
-        self._dates = [start.started_on for start in self.starts]
-
-    def line_of(self, drawn_on: date) -> int:
-        """Index of the line a draw belongs to: a draw on a start day is still the old line."""
-        return bisect_left(self._dates, drawn_on)
-
-    def latest_start_on_or_before(self, drawn_on: date) -> TreatmentStart | None:
-        """The most recent treatment start on or before ``drawn_on`` (flare window, day 0)."""
-        index = bisect_right(self._dates, drawn_on)
-        return self.starts[index - 1] if index else None
-
-    def start_of_line(self, line: int) -> TreatmentStart | None:
-        """The treatment start that opened ``line`` (None for the line before any start)."""
-        return self.starts[line - 1] if line > 0 else None
-
-    @property
-    def line_count(self) -> int:
-        """Number of lines: one more than the number of start dates."""
-        return len(self.starts) + 1
-
-
-@dataclass(frozen=True)
-class LoggedCondition:
-    """A logged condition that can raise a marker, with the marker's wording of the cause."""
-
-    name: str
-    cause_label: str
-
-
-def logged_conditions_for(
-    marker: Marker, events: list[EventPoint] | tuple[EventPoint, ...]
-) -> list[LoggedCondition]:
-    """Condition events naming a benign cause of ``marker``, once each, in logged order."""
-    found: list[LoggedCondition] = []
-    seen: set[str] = set()
-    for event in sorted(events, key=lambda e: (e.started_on, e.id)):
-        if event.kind.strip().lower() != CONDITION_KIND or event.name in seen:
-            continue
-        cause = benign_cause_for(event.name)
-        if cause is not None and marker.code in cause.labels:
-            seen.add(event.name)
-            found.append(LoggedCondition(event.name, cause.labels[marker.code]))
-    return found

@@ -1,18 +1,22 @@
-"""One (marker, lab) series read oldest first: its rise-type and above_reference flags.
+"""One (marker, lab group) series read oldest first, draw by draw: its flags and summary.
 
-The reader keeps only running state (the previous reading, the line's nadir, the current
-run of increases, the open episode), so the work grows linearly with the series
-(CLINICAL.md, "Rules the trend module implements").
+The reader keeps only running state (the previous draw, the line's baseline and nadir, the
+current run of increases, the open episode, the flares of the current window), so the
+work grows linearly with the series. The rules are in docs/clinical-rules.md ("Rules the
+trend module implements", version 2).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
 
+from tracker.conditions import LoggedCondition, conditions_for_draw
+from tracker.trend_lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
 from tracker.trend_rules import (
-    TreatmentStart,
-    TreatmentTimeline,
     change_pct,
     is_above,
     is_increase,
@@ -21,34 +25,476 @@ from tracker.trend_rules import (
 )
 from tracker.trend_types import (
     ABOVE_REFERENCE,
+    CHECK_ENTRY,
     CONFIRMED,
+    FURTHER_RISE,
     INFO,
     NOT_CONFIRMED,
     POSSIBLE_FLARE,
     RISE,
+    RISE_AFTER_FLARE_WINDOW,
     RISE_FROM_NADIR,
+    RISE_KINDS,
     STEADY_RISE,
     UNCONFIRMED,
     ComparedReading,
+    EventPoint,
     Flag,
     ReadingPoint,
+    RisingRun,
     SeriesSummary,
 )
 from tracker.trend_wording import (
+    BASIS_BASELINE,
     BASIS_FLAGGED,
+    BASIS_LOWEST_SINCE_FLAGGED,
     BASIS_NADIR,
     BASIS_PREVIOUS,
     BASIS_RUN_START,
+    NOT_RECHECKED_LAB,
+    NOT_RECHECKED_TREATMENT,
     MarkerWording,
     RiseFacts,
     above_reference_message,
+    check_entry_message,
     rise_message,
 )
 
-# Steady rise: a run of >= 3 consecutive increases (>= 4 readings) (CLINICAL.md).
+# Steady rise: a run of >= 3 consecutive increases (>= 4 draws).
 STEADY_RISE_MIN_INCREASES = 3
-# Doubling time: the latest run of >= 3 consecutive rising readings (CLINICAL.md).
-DOUBLING_MIN_READINGS = 3
+# Rising run and doubling time: >= 2 consecutive increases (>= 3 draws).
+RISING_RUN_MIN_INCREASES = 2
+
+
+def _rank(reading: ReadingPoint) -> tuple[float, int]:
+    return (reading.value, {"<": 0, None: 1, ">": 2}.get(reading.qualifier, 1))
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The readings of one lab group on one date: one blood sample, never compared within.
+
+    As the earlier value of a comparison a draw counts as its highest reading, as the
+    later value as its lowest, so replicates can never manufacture a rise.
+    """
+
+    readings: tuple[ReadingPoint, ...]
+    high: ReadingPoint
+    low: ReadingPoint
+
+    @classmethod
+    def of(cls, readings: Sequence[ReadingPoint]) -> Draw:
+        ordered = tuple(readings)
+        return cls(ordered, max(ordered, key=_rank), min(ordered, key=_rank))
+
+    @property
+    def drawn_on(self) -> date:
+        return self.low.drawn_on
+
+
+def draws_of(readings: Sequence[ReadingPoint]) -> list[Draw]:
+    """Readings ordered by date grouped into draws (one per date)."""
+    draws: list[Draw] = []
+    members: list[ReadingPoint] = []
+    for reading in readings:
+        if members and members[0].drawn_on != reading.drawn_on:
+            draws.append(Draw.of(members))
+            members = []
+        members.append(reading)
+    if members:
+        draws.append(Draw.of(members))
+    return draws
+
+
+@dataclass(slots=True)
+class Episode:
+    """An open episode: raised by a rise-type flag, going on while later draws stay up."""
+
+    comparison: ReadingPoint  # the lowest comparison value among the rules that applied
+    latest: RiseFacts  # the episode's latest flagged draw
+    latest_draw: Draw
+    lowest_since: Draw | None = None  # the lowest draw since the latest flag
+
+
+class SeriesReader:
+    """Reads one (marker, lab group) series oldest first, keeping only running state."""
+
+    def __init__(
+        self,
+        readings: list[ReadingPoint],
+        lab: str | None,
+        wording: MarkerWording,
+        timeline: TreatmentTimeline,
+        events: Sequence[EventPoint],
+        *,
+        marker_latest_draw_is_elsewhere: bool = False,
+    ) -> None:
+        self.draws = draws_of(readings)
+        self.count = len(readings)
+        self.lab = lab
+        self.wording = wording
+        self.rules = wording.rules
+        self.timeline = timeline
+        self.events = events
+        self.left_for_another_lab = marker_latest_draw_is_elsewhere
+        self.line = -1
+        self.change: TreatmentChange | None = None
+        self.last_draw: Draw | None = None
+        # Within the current line: the previous draw (its baseline at first), its nadir,
+        # the draw flares are measured against, and the current run of increases.
+        self.previous: Draw | None = None
+        self.nadir: Draw | None = None
+        self.baseline: Draw | None = None
+        self.line_base: Draw | None = None
+        self.run_start: Draw | None = None
+        self.run_increases = 0
+        self.run_had_rise_step = False
+        self.episode: Episode | None = None
+        self.awaiting: RiseFacts | None = None  # the flag the next draw decides
+        self.flares: list[RiseFacts] = []  # possible flares the first draw after decides
+        self.window_high: Draw | None = None
+
+    def read(self) -> tuple[SeriesSummary, list[Flag]]:
+        """The series summary and its rise-type, check_entry and above_reference flags."""
+        rises: list[RiseFacts] = []
+        flags: list[Flag] = []
+        for draw in self.draws:
+            self._enter_line(draw)
+            self._decide_awaiting(draw)
+            facts = self._judge(draw)
+            flag = self._check_entry(draw)
+            if flag is not None:
+                flags.append(flag)
+            if facts is not None:
+                rises.append(facts)
+            flag = self._above_reference(draw, beside_rise=facts is not None)
+            if flag is not None:
+                flags.append(flag)
+            if self.nadir is None or is_lower(draw.high, self.nadir.high):
+                self.nadir = draw
+            if self.line_base is None:
+                self.line_base = draw
+            self.previous = self.last_draw = draw
+        self._leave_unrechecked()
+        flags.extend(self._rise_flag(facts) for facts in rises)
+        return self._summary(), flags
+
+    # -- treatment lines -------------------------------------------------------------
+
+    def _enter_line(self, draw: Draw) -> None:
+        """A new line ends the open episode; its comparisons start from its baseline."""
+        line = self.timeline.line_of(draw.drawn_on)
+        if line == self.line:
+            return
+        if self.line >= 0:
+            self._mark_not_rechecked(NOT_RECHECKED_TREATMENT)
+            self.episode = None
+        self.line = line
+        self.change = self.timeline.change_of_line(line)
+        last = self.last_draw
+        baseline = None
+        if last is not None and self.change is not None:
+            if (self.change.first_start - last.drawn_on).days <= STALE_BASELINE_DAYS:
+                baseline = last
+        self.baseline = self.line_base = self.previous = self.nadir = baseline
+        self.run_start = baseline
+        self.run_increases = 0
+        self.run_had_rise_step = False
+        self.window_high = None
+
+    def _mark_not_rechecked(self, reason: str) -> None:
+        if self.awaiting is not None:
+            self.awaiting.not_rechecked = reason
+            self.awaiting = None
+        for facts in self.flares:
+            facts.not_rechecked = reason
+        self.flares = []
+
+    def _leave_unrechecked(self) -> None:
+        """Flags still waiting at the end: a later treatment change or another lab."""
+        if self.line < self.timeline.line_count - 1:
+            self._mark_not_rechecked(NOT_RECHECKED_TREATMENT)
+        elif self.left_for_another_lab:
+            self._mark_not_rechecked(NOT_RECHECKED_LAB)
+            self.episode = None
+
+    # -- status ----------------------------------------------------------------------
+
+    def _decide_awaiting(self, draw: Draw) -> None:
+        """The next draw of the group decides the status of the latest flag."""
+        awaiting = self.awaiting
+        if awaiting is None:
+            return
+        self.awaiting = None
+        awaiting.next_reading = draw.low
+        held = self.rules.is_rise(draw.low, awaiting.compared)
+        awaiting.status = CONFIRMED if held else NOT_CONFIRMED
+
+    # -- rise-type flags -------------------------------------------------------------
+
+    def _judge(self, draw: Draw) -> RiseFacts | None:
+        """The single rise-type flag of ``draw``, if any, updating the episode."""
+        previous = self.previous
+        self._extend_run(draw, previous)
+        change = self.change
+        in_window = change is not None and change.in_flare_window(draw.drawn_on)
+        if in_window and (self.window_high is None or is_lower(self.window_high.high, draw.high)):
+            self.window_high = draw
+        if self.flares and not in_window:
+            handled, facts = self._settle_flares(draw)
+            if handled:
+                return facts
+        episode = self.episode
+        if episode is not None:
+            if self.rules.is_rise(draw.low, episode.comparison):
+                return self._inside_episode(draw, episode, previous, in_window)
+            self.episode = None  # fell back: the episode ends, judged as outside one
+        return self._outside_episode(draw, previous, in_window)
+
+    def _extend_run(self, draw: Draw, previous: Draw | None) -> None:
+        if previous is not None and is_increase(draw.low, previous.high):
+            self.run_increases += 1
+            if self.rules.is_rise(draw.low, previous.high):
+                self.run_had_rise_step = True
+            return
+        self.run_start, self.run_increases, self.run_had_rise_step = draw, 0, False
+
+    def _settle_flares(self, draw: Draw) -> tuple[bool, RiseFacts | None]:
+        """The first draw after the window settles every flare of it.
+
+        Returns (handled, flag): not handled when the flares fell back and the draw goes
+        on through rules 2-4.
+        """
+        change = self.change
+        base = self.line_base
+        assert change is not None and base is not None  # flares exist only in a line
+        if self.rules.is_rise(draw.low, base.high):
+            high = self.window_high
+            settling_floor = (
+                None if high is None else high.high.value * (1.0 + self.rules.rcv_down_pct / 100.0)
+            )
+            if (
+                settling_floor is not None
+                and draw.drawn_on <= change.settling_limit
+                and draw.low.value < settling_floor
+            ):
+                return True, None  # still settling: the next draw decides
+            for facts in self.flares:
+                facts.status, facts.next_reading = CONFIRMED, draw.low
+            self.flares = []
+            facts = RiseFacts(
+                RISE_AFTER_FLARE_WINDOW,
+                UNCONFIRMED,
+                draw.low,
+                base.high,
+                BASIS_BASELINE,
+                change=change,
+            )
+            self.episode = Episode(base.high, facts, draw)
+            self.awaiting = facts
+            return True, facts
+        for facts in self.flares:
+            facts.status, facts.next_reading = NOT_CONFIRMED, draw.low
+        self.flares = []
+        self.episode = None
+        return False, None
+
+    def _inside_episode(
+        self, draw: Draw, episode: Episode, previous: Draw | None, in_window: bool
+    ) -> RiseFacts | None:
+        """Still up: no new flag unless a new step up over the latest flagged draw."""
+        step = episode.latest_draw
+        basis = BASIS_FLAGGED
+        if episode.latest.status == NOT_CONFIRMED and episode.lowest_since is not None:
+            step, basis = episode.lowest_since, BASIS_LOWEST_SINCE_FLAGGED
+        if step is previous:
+            basis = BASIS_PREVIOUS
+        if not self.rules.is_rise(draw.low, step.high):
+            if episode.lowest_since is None or is_lower(draw.high, episode.lowest_since.high):
+                episode.lowest_since = draw
+            return None
+        kind = POSSIBLE_FLARE if in_window else FURTHER_RISE
+        facts = RiseFacts(
+            kind,
+            UNCONFIRMED,
+            draw.low,
+            step.high,
+            basis,
+            change=self.change,
+            flagged=episode.latest.reading,
+        )
+        episode.latest, episode.latest_draw, episode.lowest_since = facts, draw, None
+        self._track(facts, in_window)
+        return facts
+
+    def _outside_episode(
+        self, draw: Draw, previous: Draw | None, in_window: bool
+    ) -> RiseFacts | None:
+        """Rules 1-4, the first that applies wins; the episode compares with the lowest."""
+        rules = self.rules
+        applied: list[tuple[str, Draw, str]] = []
+        if previous is not None and rules.is_rise(draw.low, previous.high):
+            applied.append((RISE, previous, BASIS_PREVIOUS))
+        run_first = self.run_start
+        if (
+            run_first is not None
+            and self.run_increases >= STEADY_RISE_MIN_INCREASES
+            and not self.run_had_rise_step
+            and rules.is_rise(draw.low, run_first.high)
+        ):
+            applied.append((STEADY_RISE, run_first, BASIS_RUN_START))
+        nadir = self.nadir
+        if nadir is not None and rules.is_rise(draw.low, nadir.high):
+            basis = BASIS_BASELINE if nadir is self.baseline else BASIS_NADIR
+            applied.append((RISE_FROM_NADIR, nadir, basis))
+        if not applied:
+            return None
+        kind, compared, basis = applied[0]
+        lowest = min((entry[1] for entry in applied), key=lambda d: _rank(d.high))
+        facts = RiseFacts(
+            POSSIBLE_FLARE if in_window else kind,
+            UNCONFIRMED,
+            draw.low,
+            compared.high,
+            basis,
+            change=self.change,
+            run_increases=self.run_increases if kind == STEADY_RISE else 0,
+        )
+        self.episode = Episode(lowest.high, facts, draw)
+        self._track(facts, in_window)
+        return facts
+
+    def _track(self, facts: RiseFacts, in_window: bool) -> None:
+        if in_window:
+            self.flares.append(facts)
+        else:
+            self.awaiting = facts
+
+    # -- info flags ------------------------------------------------------------------
+
+    def _check_entry(self, draw: Draw) -> Flag | None:
+        """Two results of one draw that differ more than tests usually do."""
+        if len(draw.readings) < 2:
+            return None
+        low, high = draw.low, draw.high
+        if low.qualifier == ">" or high.qualifier == "<":
+            return None
+        spread = self.rules.replicate_spread_pct
+        if high.value <= low.value * (1.0 + spread / 100.0):
+            return None
+        builder = partial(check_entry_message, high, low, self.wording)
+        return self._flag(high, CHECK_ENTRY, INFO, low, builder, causes=False)
+
+    def _above_reference(self, draw: Draw, *, beside_rise: bool) -> Flag | None:
+        """Crossing the upper limit (the lab's ``ref_high`` wins) from not above (or none)."""
+        marker = self.rules.marker
+        reading = draw.low
+        limit = upper_limit_of(reading, marker)
+        if not is_above(reading, limit):
+            return None
+        last = self.last_draw
+        previous = None if last is None else last.high
+        if previous is not None and is_above(previous, upper_limit_of(previous, marker)):
+            return None
+        logged = conditions_for_draw(marker.code, self.events, reading.drawn_on, rise=False)
+        builder = partial(
+            above_reference_message,
+            reading,
+            previous,
+            limit,
+            self.lab,
+            self.wording,
+            logged,
+            beside_rise=beside_rise,
+        )
+        return self._flag(reading, ABOVE_REFERENCE, INFO, previous, builder, logged=logged)
+
+    def _rise_flag(self, facts: RiseFacts) -> Flag:
+        """The finished flag; its words are built when its message is first read."""
+        reading = facts.reading
+        logged = conditions_for_draw(
+            self.rules.marker.code, self.events, reading.drawn_on, rise=True
+        )
+        limit = upper_limit_of(reading, self.rules.marker)
+        builder = partial(rise_message, facts, self.wording, limit, logged)
+        return self._flag(
+            reading,
+            facts.kind,
+            facts.status,
+            facts.compared,
+            builder,
+            logged=logged,
+            threshold=True,
+        )
+
+    def _flag(
+        self,
+        reading: ReadingPoint,
+        kind: str,
+        status: str,
+        compared: ReadingPoint | None,
+        builder: partial[str],
+        *,
+        logged: Sequence[LoggedCondition] = (),
+        causes: bool = True,
+        threshold: bool = False,
+    ) -> Flag:
+        return make_flag(
+            reading,
+            self.lab,
+            kind,
+            status,
+            compared,
+            self.wording,
+            builder,
+            causes=causes and kind in (*RISE_KINDS, ABOVE_REFERENCE),
+            logged_names=[item.name for item in logged],
+            threshold=threshold,
+        )
+
+    # -- summary ---------------------------------------------------------------------
+
+    def _summary(self) -> SeriesSummary:
+        marker = self.rules.marker
+        latest_draw = self.draws[-1]
+        latest = latest_draw.low
+        nadir = latest_draw if self.nadir is None else self.nadir
+        run = None
+        doubling = None
+        if self.line < self.timeline.line_count - 1:
+            # The current line began on or after the latest draw: its nadir is its
+            # baseline, and no run reaches before it.
+            nadir = latest_draw
+        else:
+            run, doubling = self._rising_run(latest_draw)
+        return SeriesSummary(
+            marker=marker.code,
+            lab=self.lab,
+            unit=marker.unit,
+            count=self.count,
+            latest=latest,
+            nadir=nadir.high,
+            upper_limit=upper_limit_of(latest, marker),
+            threshold_pct=self.rules.threshold_pct,
+            doubling_time_days=doubling,
+            rising_run=run,
+        )
+
+    def _rising_run(self, latest: Draw) -> tuple[RisingRun | None, float | None]:
+        """The latest run of increases ending at the latest draw, when it is a real rise."""
+        first = self.run_start
+        if first is None or self.run_increases < RISING_RUN_MIN_INCREASES:
+            return None, None
+        if not self.rules.is_rise(latest.low, first.high):
+            return None, None
+        pct = change_pct(latest.low, first.high)
+        if pct is None:
+            return None, None
+        in_window = self.change is not None and self.change.in_flare_window(latest.drawn_on)
+        run = RisingRun(self.run_increases, first.drawn_on, pct, in_flare_window=in_window)
+        start = next(i for i, draw in enumerate(self.draws) if draw is first)
+        points = [first.high] + [draw.low for draw in self.draws[start + 1 :]]
+        return run, doubling_time_days(points)
 
 
 def make_flag(
@@ -58,9 +504,10 @@ def make_flag(
     status: str,
     compared: ReadingPoint | None,
     wording: MarkerWording,
-    message: str,
+    build_message: partial[str],
     *,
     causes: bool = True,
+    logged_names: list[str] | None = None,
     threshold: bool = False,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
@@ -80,192 +527,22 @@ def make_flag(
         else ComparedReading(compared.id, compared.drawn_on, compared.value, compared.qualifier),
         change_pct=change,
         threshold_pct=wording.rules.threshold_pct if threshold else None,
-        message=message,
+        build_message=build_message,
         benign_causes=list(wording.benign_causes) if causes else [],
-        logged_conditions=[logged.name for logged in wording.logged] if causes else [],
+        logged_conditions=list(logged_names or []) if causes else [],
     )
-
-
-class SeriesReader:
-    """Reads one (marker, lab) series oldest first, keeping only running state."""
-
-    def __init__(
-        self,
-        readings: list[ReadingPoint],
-        lab: str | None,
-        wording: MarkerWording,
-        timeline: TreatmentTimeline,
-    ) -> None:
-        self.readings = readings
-        self.lab = lab
-        self.wording = wording
-        self.rules = wording.rules
-        self.timeline = timeline
-        self.previous: ReadingPoint | None = None
-        self.line = -1
-        self.line_start: TreatmentStart | None = None
-        # The current line's nadir: its baseline and its readings so far (CLINICAL.md).
-        self.nadir: ReadingPoint | None = None
-        # The current run of consecutive increases (steady rise, doubling time).
-        self.run_start = 0
-        self.run_increases = 0
-        self.run_had_rise_step = False
-        # The latest rise-type flag while later values stay up ("one episode, one flag"),
-        # and the flag whose next reading decides its status.
-        self.episode: RiseFacts | None = None
-        self.awaiting: RiseFacts | None = None
-
-    def read(self) -> tuple[SeriesSummary, list[Flag]]:
-        """The series summary and its rise-type and above_reference flags."""
-        rises: list[RiseFacts] = []
-        flags: list[Flag] = []
-        for index, reading in enumerate(self.readings):
-            self._enter_line(reading)
-            facts = None
-            if self.previous is not None:
-                facts = self._rise_type(index, reading, self.previous)
-            if facts is not None:
-                self._mark_flare(facts)
-                rises.append(facts)
-                self.episode = self.awaiting = facts
-            flag = self._above_reference(reading, beside_rise=facts is not None)
-            if flag is not None:
-                flags.append(flag)
-            if self.nadir is None or is_lower(reading, self.nadir):
-                self.nadir = reading
-            self.previous = reading
-        flags.extend(self._rise_flag(facts) for facts in rises)
-        return self._summary(), flags
-
-    def _enter_line(self, reading: ReadingPoint) -> None:
-        """A new line's nadir starts from its baseline: the last reading on or before its
-        start date (a draw on the start day still belongs to the previous line)."""
-        line = self.timeline.line_of(reading.drawn_on)
-        if line != self.line:
-            self.line = line
-            self.nadir = self.previous
-            self.line_start = self.timeline.start_of_line(line)
-
-    def _rise_type(
-        self, index: int, reading: ReadingPoint, previous: ReadingPoint
-    ) -> RiseFacts | None:
-        """The single rise-type flag ``reading`` raises, if any (CLINICAL.md precedence)."""
-        rules = self.rules
-        step_is_rise = rules.is_rise(reading, previous)
-        if is_increase(reading, previous):
-            self.run_increases += 1
-            self.run_had_rise_step = self.run_had_rise_step or step_is_rise
-        else:
-            self.run_start, self.run_increases, self.run_had_rise_step = index, 0, False
-        if self.awaiting is not None:
-            # Status: the next reading of the group decides (CLINICAL.md "Status").
-            awaiting, self.awaiting = self.awaiting, None
-            awaiting.next_reading = reading
-            held = rules.is_rise(reading, awaiting.compared)
-            awaiting.status = CONFIRMED if held else NOT_CONFIRMED
-        episode = self.episode
-        if episode is not None and rules.is_rise(reading, episode.compared):
-            # One episode, one flag: only a new step over the flagged reading counts.
-            if not rules.is_rise(reading, episode.reading):
-                return None
-            basis = BASIS_PREVIOUS if episode.reading is previous else BASIS_FLAGGED
-            return RiseFacts(RISE, UNCONFIRMED, reading, episode.reading, basis)
-        self.episode = None
-        if step_is_rise:
-            return RiseFacts(RISE, UNCONFIRMED, reading, previous, BASIS_PREVIOUS)
-        run_first = self.readings[self.run_start]
-        if (
-            self.run_increases >= STEADY_RISE_MIN_INCREASES
-            and not self.run_had_rise_step
-            and rules.is_rise(reading, run_first)
-        ):
-            return RiseFacts(
-                STEADY_RISE,
-                UNCONFIRMED,
-                reading,
-                run_first,
-                BASIS_RUN_START,
-                run_increases=self.run_increases,
-            )
-        if self.nadir is not None and rules.is_rise(reading, self.nadir):
-            return RiseFacts(
-                RISE_FROM_NADIR,
-                UNCONFIRMED,
-                reading,
-                self.nadir,
-                BASIS_NADIR,
-                line_start=self.line_start,
-            )
-        return None
-
-    def _mark_flare(self, facts: RiseFacts) -> None:
-        """Day 0 (the start date) through the window's last day is the flare window."""
-        start = self.timeline.latest_start_on_or_before(facts.reading.drawn_on)
-        if start is None:
-            return
-        if (facts.reading.drawn_on - start.started_on).days <= self.wording.flare_window_days:
-            facts.kind = POSSIBLE_FLARE
-            facts.flare_start = start
-
-    def _above_reference(self, reading: ReadingPoint, *, beside_rise: bool) -> Flag | None:
-        """Crossing the upper limit (the lab's ``ref_high`` wins) from not above (or none)."""
-        marker = self.rules.marker
-        previous = self.previous
-        limit = upper_limit_of(reading, marker)
-        if not is_above(reading, limit):
-            return None
-        if previous is not None and is_above(previous, upper_limit_of(previous, marker)):
-            return None
-        message = above_reference_message(
-            reading, previous, limit, self.lab, self.wording, beside_rise=beside_rise
-        )
-        return make_flag(reading, self.lab, ABOVE_REFERENCE, INFO, previous, self.wording, message)
-
-    def _rise_flag(self, facts: RiseFacts) -> Flag:
-        """The finished flag, worded once its status is known."""
-        limit = upper_limit_of(facts.reading, self.rules.marker)
-        message = rise_message(facts, self.wording, limit)
-        return make_flag(
-            facts.reading,
-            self.lab,
-            facts.kind,
-            facts.status,
-            facts.compared,
-            self.wording,
-            message,
-            threshold=True,
-        )
-
-    def _summary(self) -> SeriesSummary:
-        marker = self.rules.marker
-        latest = self.readings[-1]
-        nadir = self.nadir or latest
-        if self.line < self.timeline.line_count - 1:
-            # The current line began on or after the latest draw: its nadir is its baseline.
-            nadir = latest
-        return SeriesSummary(
-            marker=marker.code,
-            lab=self.lab,
-            unit=marker.unit,
-            count=len(self.readings),
-            latest=latest,
-            nadir=nadir,
-            upper_limit=upper_limit_of(latest, marker),
-            threshold_pct=self.rules.threshold_pct,
-            doubling_time_days=doubling_time_days(self.readings[self.run_start :]),
-        )
 
 
 def doubling_time_days(run: Sequence[ReadingPoint]) -> float | None:
     """ln 2 / slope of ln(value) against days, fitted by least squares over ``run``.
 
-    ``run`` is the latest run of consecutive rising readings ending at the latest reading
-    (CLINICAL.md "Doubling time"). Values outside the measurable range (``<x``, ``>x``) and
-    a zero value have no usable logarithm and are left out; fewer than 3 points, or a
-    slope that is not positive, give None. Descriptive only: no validated threshold exists.
+    ``run`` is the series' rising run (docs/clinical-rules.md "Doubling time"). Values
+    outside the measurable range (``<x``, ``>x``) and a zero value have no usable
+    logarithm and are left out; fewer than 3 points, or a slope that is not positive,
+    give None. Descriptive only: no validated threshold exists.
     """
     points = [r for r in run if r.qualifier is None and r.value > 0]
-    if len(run) < DOUBLING_MIN_READINGS or len(points) < DOUBLING_MIN_READINGS:
+    if len(points) < RISING_RUN_MIN_INCREASES + 1:
         return None
     first_day = points[0].drawn_on
     days = [float((r.drawn_on - first_day).days) for r in points]

@@ -6,19 +6,34 @@ into ``TrendResult``s, and ``tracker.reports`` draws them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from tracker.markers import DEFAULT_ANALYTICAL_CV_PCT
 
-# Flag kinds (DESIGN.md, "trend --json").
+# Flag kinds (the `trend --json` contract, docs/clinical-rules.md).
 RISE = "rise"
 RISE_FROM_NADIR = "rise_from_nadir"
 STEADY_RISE = "steady_rise"
+FURTHER_RISE = "further_rise"
+RISE_AFTER_FLARE_WINDOW = "rise_after_flare_window"
 ABOVE_REFERENCE = "above_reference"
 POSSIBLE_FLARE = "possible_flare"
 LAB_CHANGED = "lab_changed"
-RISE_KINDS = (POSSIBLE_FLARE, RISE, STEADY_RISE, RISE_FROM_NADIR)
+CHECK_ENTRY = "check_entry"
+# Every kind that reports a rise (and so opens or continues an episode), in the
+# precedence of rules 1-4 followed by the kinds raised inside an episode.
+RISE_KINDS = (
+    POSSIBLE_FLARE,
+    RISE,
+    STEADY_RISE,
+    RISE_FROM_NADIR,
+    FURTHER_RISE,
+    RISE_AFTER_FLARE_WINDOW,
+)
+INFO_KINDS = (LAB_CHANGED, ABOVE_REFERENCE, CHECK_ENTRY)
 
 # Flag statuses.
 CONFIRMED = "confirmed"
@@ -26,8 +41,9 @@ UNCONFIRMED = "unconfirmed"
 NOT_CONFIRMED = "not_confirmed"
 INFO = "info"
 
-# Flare window: day 0 (the treatment start) through day 42 inclusive by default
-# (ASCO 2007: do not read rises in the first 4-6 weeks; Yasasever 1997, Kim 2009).
+# Flare window: day 1 through day 42 after a treatment start by default; the start day
+# itself (day 0) holds the baseline (ASCO 2007: do not read rises in the first 4-6 weeks;
+# Yasasever 1997, Kim 2009; docs/clinical-rules.md).
 DEFAULT_FLARE_WINDOW_DAYS = 42
 MAX_FLARE_WINDOW_DAYS = 90
 
@@ -84,7 +100,11 @@ class ComparedReading:
 
 @dataclass(frozen=True)
 class Flag:
-    """One observation about a reading, worded for discussion with the oncologist."""
+    """One observation about a reading, worded for discussion with the oncologist.
+
+    The words are built only when ``message`` is first read: a long history raises many
+    flags, and most callers (``review``, the JSON of one series, a chart) read few texts.
+    """
 
     reading_id: int
     marker: str  # catalogue code
@@ -98,9 +118,14 @@ class Flag:
     compared_to: ComparedReading | None
     change_pct: float | None
     threshold_pct: float | None
-    message: str
+    build_message: Callable[[], str] = field(compare=False, repr=False)
     benign_causes: list[str]
     logged_conditions: list[str]
+
+    @cached_property
+    def message(self) -> str:
+        """The full text of the flag, ending with "Discuss with your oncologist."."""
+        return self.build_message()
 
 
 @dataclass(frozen=True)
