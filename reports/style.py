@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.trend_types import (
     ABOVE_REFERENCE,
+    CHECK_ENTRY,
+    FURTHER_RISE,
     LAB_CHANGED,
     POSSIBLE_FLARE,
     RISE,
+    RISE_AFTER_FLARE_WINDOW,
     RISE_FROM_NADIR,
     STEADY_RISE,
 )
@@ -79,8 +82,13 @@ FLAG_STYLES: dict[str, FlagStyle] = {
     RISE: FlagStyle("^", VERMILLION, "rise from the previous test"),
     STEADY_RISE: FlagStyle("p", VERMILLION, "steady rise in small steps"),
     RISE_FROM_NADIR: FlagStyle("D", VERMILLION, "rise from the lowest point (nadir)"),
+    FURTHER_RISE: FlagStyle("P", VERMILLION, "a further step up after a flagged rise"),
+    RISE_AFTER_FLARE_WINDOW: FlagStyle(
+        "h", ORANGE, "still up after the flare window of a treatment start"
+    ),
     ABOVE_REFERENCE: FlagStyle("s", PURPLE, "above the upper reference limit"),
     LAB_CHANGED: FlagStyle("X", TEXT_GREY, "different lab: not compared"),
+    CHECK_ENTRY: FlagStyle("d", TEXT_GREY, "two results of one day disagree: check the entry"),
 }
 FLAG_ORDER = tuple(FLAG_STYLES)
 
@@ -90,8 +98,11 @@ FLAG_WORDS: dict[str, str] = {
     RISE: "rise",
     STEADY_RISE: "steady rise",
     RISE_FROM_NADIR: "rise from nadir",
+    FURTHER_RISE: "further rise",
+    RISE_AFTER_FLARE_WINDOW: "up after flare window",
     ABOVE_REFERENCE: "above limit",
     LAB_CHANGED: "new lab",
+    CHECK_ENTRY: "check entry",
 }
 
 # DejaVu Sans ships inside matplotlib, so a PNG looks (and hashes) the same everywhere.

@@ -12,11 +12,14 @@ from tracker.markers import MARKERS
 from tracker.trend_rules import change_pct
 from tracker.trend_types import (
     ABOVE_REFERENCE,
+    CHECK_ENTRY,
     CONFIRMED,
+    FURTHER_RISE,
     LAB_CHANGED,
     NOT_CONFIRMED,
     POSSIBLE_FLARE,
     RISE,
+    RISE_AFTER_FLARE_WINDOW,
     RISE_FROM_NADIR,
     RISE_KINDS,
     STEADY_RISE,
@@ -184,6 +187,21 @@ def _what_happened(data: ReportInput, flag: Flag) -> str:
         return (
             f"{_change(flag)} in several small steps since {_comparison(flag)}"
             f"{_beyond_noise(flag)}, though no single step was that large."
+        )
+    if flag.kind == FURTHER_RISE:
+        return (
+            f"{_change(flag)} from the last flagged result ({_comparison(flag)})"
+            f"{_beyond_noise(flag)}: a further step up."
+        )
+    if flag.kind == RISE_AFTER_FLARE_WINDOW:
+        return (
+            f"{_change(flag)} from the level before the treatment started ({_comparison(flag)}), "
+            "still up after the weeks in which a short flare is expected."
+        )
+    if flag.kind == CHECK_ENTRY:
+        return (
+            f"two results of the same day differ more than tests usually do "
+            f"({_comparison(flag)} and this one); check the entry."
         )
     if flag.kind == POSSIBLE_FLARE:
         return (

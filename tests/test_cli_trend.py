@@ -5,8 +5,9 @@ from __future__ import annotations
 from tests.conftest import Tracker
 
 SERIES_KEYS = ["marker", "lab", "unit", "count", "latest", "nadir", "upper_limit",
-               "threshold_pct", "doubling_time_days"]  # fmt: skip
-FLAG_KEYS = ["marker", "lab", "kind", "status", "drawn_on", "value", "unit", "compared_to",
+               "threshold_pct", "rising_run", "doubling_time_days"]  # fmt: skip
+FLAG_KEYS = ["marker", "lab", "kind", "status", "drawn_on", "value", "qualifier", "unit",
+             "compared_to",
              "change_pct", "threshold_pct", "message", "benign_causes",
              "logged_conditions"]  # fmt: skip
 
@@ -52,7 +53,7 @@ def test_trend_json_follows_the_contract(tracker: Tracker) -> None:
     assert kinds == [("rise", "unconfirmed"), ("above_reference", "info")]
     rise = document["flags"][0]
     assert list(rise) == FLAG_KEYS
-    assert rise["compared_to"] == {"drawn_on": "2026-03-30", "value": 26.0}
+    assert rise["compared_to"] == {"drawn_on": "2026-03-30", "value": 26.0, "qualifier": None}
     assert rise["change_pct"] == 57.7
     assert rise["logged_conditions"] == ["hepatitis"]
     assert "chronic liver disease (cirrhosis, hepatitis)" in rise["benign_causes"]

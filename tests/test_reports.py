@@ -141,9 +141,10 @@ def test_a_long_marker_section_runs_on_under_a_continued_heading(small: ReportIn
 def test_summary_words_the_flags_plainly_and_asks_questions(small: ReportInput) -> None:
     summary = page_body(pdf_pages(small)[0])
     assert (
-        "Flags to discuss • 10 May 2025, CEA 3.1 ng/mL: up 41% (+0.9 ng/mL) from the previous "
-        "test (2.2 ng/mL on 10 Mar 2025), more than the usual variation between two tests "
-        "(27.9%). This is the latest result; a repeat test would show whether it holds. Also "
+        "Flags to discuss • 10 May 2025, CEA 3.1 ng/mL: up 41% (+0.9 ng/mL) from the last "
+        "flagged result (2.2 ng/mL on 10 Mar 2025), more than the usual variation between two "
+        "tests (27.9%): a further step up. This is the latest result; a repeat test would "
+        "show whether it holds. Also "
         "logged: smoking, which is known to raise CEA too. Discuss with your oncologist. "
         "• 10 Mar 2025, CEA 2.2 ng/mL: up at least 340% (at least +1.7 ng/mL) from the "
         "previous test (<0.5 ng/mL on 10 Jan 2025)" in summary
@@ -183,7 +184,8 @@ def test_marker_pages_carry_every_reading_and_the_engines_flag_messages(
     assert "Treatment letrozole" not in cea  # the chart's labels were left out
     assert (
         "CEA results, oldest first (all from City Lab) Date Value (ng/mL) Flags Note "
-        "10 Jan 2025 <0.5 10 Mar 2025 2.2 rise fasting 10 May 2025 3.1 rise CEA flags" in cea
+        "10 Jan 2025 <0.5 10 Mar 2025 2.2 rise fasting 10 May 2025 3.1 further rise CEA flags"
+        in cea
     )
     flags = [flag for flag in small.trend.flags if flag.marker == "CEA"]
     assert len(flags) == 2

@@ -60,7 +60,7 @@ DRAWS = (
     DemoDraw(490, "2.4", "26", FIRST_LAB),
     DemoDraw(440, "3.4", "34", FIRST_LAB),
     DemoDraw(410, "4.1", "39", FIRST_LAB, "recheck four weeks after the rise"),
-    DemoDraw(375, "5.0", "47", FIRST_LAB, "three weeks into capecitabine"),
+    DemoDraw(375, "5.4", "52", FIRST_LAB, "three weeks into capecitabine"),
     DemoDraw(335, "3.6", "36", FIRST_LAB),
     DemoDraw(290, "2.9", "30", FIRST_LAB),
     DemoDraw(245, "2.5", "27", FIRST_LAB),
