@@ -24,7 +24,7 @@ from tracker.trend_rules import (
     lab_key,
     validate_settings,
 )
-from tracker.trend_series import SeriesReader, make_flag
+from tracker.trend_series import SeriesReader, make_flag, rank
 from tracker.trend_types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
@@ -141,29 +141,32 @@ def _lab_changes(
     for reading in readings:
         days.setdefault(reading.drawn_on, []).append(reading)
     previous_groups: set[str | None] = set()
-    previous_last: ReadingPoint | None = None
+    previous_draw: ReadingPoint | None = None  # the previous date's highest reading
     for members in days.values():
-        today: set[str | None] = set()
+        by_group: dict[str | None, list[ReadingPoint]] = {}
         for reading in members:
-            key = lab_key(reading.lab)
-            if key not in today and previous_last is not None and key not in previous_groups:
-                message = partial(
-                    lab_changed_message,
-                    reading,
-                    previous_last,
-                    lab_display(reading.lab),
-                    lab_display(previous_last.lab),
-                    latest_by_lab.get(key),
-                    wording,
+            by_group.setdefault(lab_key(reading.lab), []).append(reading)
+        for key, group in by_group.items():
+            if previous_draw is None or key in previous_groups:
+                continue
+            # Carried, like a rise, by the draw's lowest reading: entry order decides nothing.
+            reading = min(group, key=rank)
+            message = partial(
+                lab_changed_message,
+                reading,
+                previous_draw,
+                lab_display(reading.lab),
+                lab_display(previous_draw.lab),
+                latest_by_lab.get(key),
+                wording,
+            )
+            flags.append(
+                make_flag(
+                    reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
                 )
-                flags.append(
-                    make_flag(
-                        reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
-                    )
-                )
-            today.add(key)
-        for reading in members:
-            latest_by_lab[lab_key(reading.lab)] = reading
-        previous_groups = today
-        previous_last = members[-1]
+            )
+        for key, group in by_group.items():
+            latest_by_lab[key] = max(group, key=rank)
+        previous_groups = set(by_group)
+        previous_draw = max(members, key=rank)
     return flags

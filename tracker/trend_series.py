@@ -66,7 +66,8 @@ STEADY_RISE_MIN_INCREASES = 3
 RISING_RUN_MIN_INCREASES = 2
 
 
-def _rank(reading: ReadingPoint) -> tuple[float, int]:
+def rank(reading: ReadingPoint) -> tuple[float, int]:
+    """Order of results by value: ``<x`` below a plain x below ``>x``."""
     return (reading.value, {"<": 0, None: 1, ">": 2}.get(reading.qualifier, 1))
 
 
@@ -85,7 +86,7 @@ class Draw:
     @classmethod
     def of(cls, readings: Sequence[ReadingPoint]) -> Draw:
         ordered = tuple(readings)
-        return cls(ordered, max(ordered, key=_rank), min(ordered, key=_rank))
+        return cls(ordered, max(ordered, key=rank), min(ordered, key=rank))
 
     @property
     def drawn_on(self) -> date:
@@ -350,7 +351,7 @@ class SeriesReader:
         if not applied:
             return None
         kind, compared, basis = applied[0]
-        lowest = min((entry[1] for entry in applied), key=lambda d: _rank(d.high))
+        lowest = min((entry[1] for entry in applied), key=lambda d: rank(d.high))
         facts = RiseFacts(
             POSSIBLE_FLARE if in_window else kind,
             UNCONFIRMED,
