@@ -1,4 +1,4 @@
-"""Named clinical cases for the trend rules (CLINICAL.md, "Rules the trend module implements").
+"""Named clinical cases for the trend rules (docs/clinical-rules.md, rise-type flags, episodes).
 
 Each case lists the exact flags it must raise: (reading id, kind, status, id of the
 reading compared with, change in % rounded to 0.1). The expected numbers are worked out
@@ -571,7 +571,7 @@ def test_empty_input() -> None:
     assert trend_document("me", result) == {"patient": "me", "series": [], "flags": []}
 
 
-# --- the trend --json document, key by key against DESIGN.md ---------------------------
+# --- the trend --json document, key by key against the CLI contract --------------------
 
 SERIES_KEYS = [
     "marker",
