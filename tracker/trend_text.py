@@ -14,6 +14,9 @@ KIND_LABELS = {
     "possible_flare": "rise soon after a treatment start (possible flare)",
     "above_reference": "above the upper reference limit",
     "lab_changed": "result from another lab",
+    "further_rise": "a further step up after a flagged rise",
+    "rise_after_flare_window": "still up after the flare window of a treatment start",
+    "check_entry": "two results of the same day disagree: check the entry",
 }
 STATUS_LABELS = {
     "confirmed": "confirmed by a later result",
