@@ -640,3 +640,28 @@ def test_messages_are_built_only_when_read() -> None:
     assert lazy.message.endswith("Discuss with your oncologist.")
     assert built == [1]  # built once, then kept
     assert "message" not in analyse([reading(1, 0, 2.0), reading(2, 30, 3.0)], []).flags[0].__dict__
+
+
+def test_a_climb_is_not_called_a_single_higher_result() -> None:
+    # 2.0 -> 2.7 (+35 %) -> 3.6 (+33.3 %) -> 4.9 (+36.1 %): a rise, then two further
+    # steps, each confirmed by the next; the last one's advice follows the climb.
+    readings = [reading(1, 0, 2.0), reading(2, 30, 2.7), reading(3, 60, 3.6), reading(4, 90, 4.9)]
+    result = analyse(readings, [])
+    assert observed(result) == [
+        (2, "rise", "confirmed", 1, 35.0),
+        (3, "further_rise", "confirmed", 2, 33.3),
+        (4, "further_rise", "unconfirmed", 3, 36.1),
+    ]
+    last = result.flags[-1].message
+    assert "A single higher result" not in last
+    assert "the next result will show whether this further step holds" in last
+
+
+def test_the_previous_result_names_its_lab_when_another_lab_came_between() -> None:
+    readings = [
+        reading(1, 0, 3.0, lab="City Lab"),
+        reading(2, 30, 3.1),
+        reading(3, 60, 4.5, lab="City Lab"),
+    ]
+    (rise,) = [flag for flag in analyse(readings, []).flags if flag.kind == "rise"]
+    assert "50% above the previous result from City Lab (3 ng/mL on 2026-01-05)" in rise.message

@@ -97,6 +97,7 @@ def analyse(
                 timeline,
                 event_points,
                 marker_latest_draw_is_elsewhere=groups[key][-1].drawn_on < latest_day,
+                several_groups=len(groups) > 1,
             )
             summary, group_flags = reader.read()
             series.append(summary)
@@ -150,7 +151,7 @@ def _lab_changes(
             if previous_draw is None or key in previous_groups:
                 continue
             # Carried, like a rise, by the draw's lowest reading: entry order decides nothing.
-            reading = min(group, key=rank)
+            reading = group[0] if len(group) == 1 else min(group, key=rank)
             message = partial(
                 lab_changed_message,
                 reading,
@@ -166,7 +167,7 @@ def _lab_changes(
                 )
             )
         for key, group in by_group.items():
-            latest_by_lab[key] = max(group, key=rank)
+            latest_by_lab[key] = group[0] if len(group) == 1 else max(group, key=rank)
         previous_groups = set(by_group)
-        previous_draw = max(members, key=rank)
+        previous_draw = members[0] if len(members) == 1 else max(members, key=rank)
     return flags

@@ -66,9 +66,12 @@ STEADY_RISE_MIN_INCREASES = 3
 RISING_RUN_MIN_INCREASES = 2
 
 
+_QUALIFIER_RANK = {"<": 0, None: 1, ">": 2}
+
+
 def rank(reading: ReadingPoint) -> tuple[float, int]:
     """Order of results by value: ``<x`` below a plain x below ``>x``."""
-    return (reading.value, {"<": 0, None: 1, ">": 2}.get(reading.qualifier, 1))
+    return (reading.value, _QUALIFIER_RANK.get(reading.qualifier, 1))
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class Draw:
     @classmethod
     def of(cls, readings: Sequence[ReadingPoint]) -> Draw:
         ordered = tuple(readings)
+        if len(ordered) == 1:  # the usual case, kept cheap for long histories
+            return cls(ordered, ordered[0], ordered[0])
         return cls(ordered, max(ordered, key=rank), min(ordered, key=rank))
 
     @property
@@ -129,6 +134,7 @@ class SeriesReader:
         events: Sequence[EventPoint],
         *,
         marker_latest_draw_is_elsewhere: bool = False,
+        several_groups: bool = False,
     ) -> None:
         self.draws = draws_of(readings)
         self.count = len(readings)
@@ -138,6 +144,10 @@ class SeriesReader:
         self.timeline = timeline
         self.events = events
         self.left_for_another_lab = marker_latest_draw_is_elsewhere
+        # With several lab groups "the previous result" names its lab.
+        self.group_phrase: str | None = None
+        if several_groups:
+            self.group_phrase = "with no lab recorded" if lab is None else f"from {lab}"
         self.line = -1
         self.change: TreatmentChange | None = None
         self.last_draw: Draw | None = None
@@ -323,6 +333,8 @@ class SeriesReader:
             basis,
             change=self.change,
             flagged=episode.latest.reading,
+            group_phrase=self.group_phrase,
+            follows_confirmed=episode.latest.status == CONFIRMED,
         )
         episode.latest, episode.latest_draw, episode.lowest_since = facts, draw, None
         self._track(facts, in_window)
@@ -360,6 +372,7 @@ class SeriesReader:
             basis,
             change=self.change,
             run_increases=self.run_increases if kind == STEADY_RISE else 0,
+            group_phrase=self.group_phrase,
         )
         self.episode = Episode(lowest.high, facts, draw)
         self._track(facts, in_window)

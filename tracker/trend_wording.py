@@ -81,6 +81,11 @@ class RiseFacts:
     flagged: ReadingPoint | None = None  # the episode's flag before this one
     next_reading: ReadingPoint | None = None
     not_rechecked: str | None = None
+    # The lab group named beside "the previous result" when the marker has several groups
+    # (a result of another lab may have come between), e.g. "from City Lab".
+    group_phrase: str | None = None
+    # A further step in an episode whose earlier flag the next result already agreed with.
+    follows_confirmed: bool = False
 
 
 # -- numbers ---------------------------------------------------------------------------
@@ -193,6 +198,8 @@ def _basis_phrase(facts: RiseFacts) -> str:
     """What the compared reading is, in words."""
     change = facts.change
     if facts.basis == BASIS_PREVIOUS:
+        if facts.group_phrase is not None:
+            return f"the previous result {facts.group_phrase}"
         return "the previous result"
     if facts.basis == BASIS_FLAGGED:
         return "the flagged result"
@@ -340,6 +347,11 @@ def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
         return ["It was not rechecked before the treatment changed."]
     if facts.kind == POSSIBLE_FLARE:
         return []
+    if facts.follows_confirmed:
+        return [
+            "The rise before this step was already seen again on a repeat test; the next "
+            "result will show whether this further step holds. Ask when the next test is due."
+        ]
     return [UNCONFIRMED_ADVICE]
 
 
@@ -449,8 +461,8 @@ def check_entry_message(high: ReadingPoint, low: ReadingPoint, wording: MarkerWo
         f"Two {wording.name} results of the same day ({_value(low, unit)} and "
         f"{_value(high, unit)} on {high.drawn_on.isoformat()}) differ more than tests usually "
         f"do (up to about {_pct_text(round(spread, 1))}); check the entry. "
-        "Results of one day are never compared with each other; for any comparison the "
-        "lower one is used as the later value and the higher one as the earlier value. "
+        "Results of one day are never compared with each other; when this day is compared "
+        "with other days, the result that makes a change look smaller is used. "
         f"{CLOSING}"
     )
 
