@@ -60,6 +60,8 @@ from tracker.trend_wording import (
     rise_message,
 )
 
+# The empty list every flag without causes (or logged conditions) shares.
+_NONE: list[str] = []
 # Steady rise: a run of >= 3 consecutive increases (>= 4 draws).
 STEADY_RISE_MIN_INCREASES = 3
 # Rising run and doubling time: >= 2 consecutive increases (>= 3 draws).
@@ -542,8 +544,10 @@ def make_flag(
         change_pct=change,
         threshold_pct=wording.rules.threshold_pct if threshold else None,
         build_message=build_message,
-        benign_causes=list(wording.benign_causes) if causes else [],
-        logged_conditions=list(logged_names or []) if causes else [],
+        # One list per marker, shared by its flags (read-only by convention): a long
+        # history raises many flags, and each copy would cost memory for nothing.
+        benign_causes=wording.benign_causes if causes else _NONE,
+        logged_conditions=logged_names if causes and logged_names else _NONE,
     )
 
 

@@ -104,6 +104,8 @@ class Flag:
 
     The words are built only when ``message`` is first read: a long history raises many
     flags, and most callers (``review``, the JSON of one series, a chart) read few texts.
+    For the same reason ``benign_causes`` is one list shared by a marker's flags: read it,
+    never change it in place.
     """
 
     reading_id: int
