@@ -665,3 +665,15 @@ def test_the_previous_result_names_its_lab_when_another_lab_came_between() -> No
     ]
     (rise,) = [flag for flag in analyse(readings, []).flags if flag.kind == "rise"]
     assert "50% above the previous result from City Lab (3 ng/mL on 2026-01-05)" in rise.message
+
+
+def test_a_treatment_change_names_each_start() -> None:
+    message = _flags("starts close together are one treatment change")[(2, "possible_flare")]
+    # Window: 42 days after palbociclib (day 10), i.e. day 52 after letrozole.
+    assert (
+        "This result was drawn 5 days after letrozole started on 2026-01-05 (palbociclib "
+        "followed on 2026-01-15)."
+    ) in message
+    assert "a rise within 52 days of the start is not read on its own" in message
+    assert "A recheck after that window, from 2026-02-27, gives a clearer picture." in message
+    assert "(2.1 ng/mL on 2026-03-06) had come back down" in message

@@ -40,6 +40,8 @@ class TreatmentChange:
     last_start: date
     names: tuple[str, ...]
     flare_window_days: int
+    # The start date of each name, in order (a change may gather several starts).
+    start_dates: tuple[date, ...] = ()
 
     @property
     def flare_window_end(self) -> date:
@@ -63,6 +65,25 @@ class TreatmentChange:
             return self.names[0]
         return ", ".join(self.names[:-1]) + " and " + self.names[-1]
 
+    def describe_first(self) -> str:
+        """The names started on the first start date, as one phrase."""
+        first = [
+            name
+            for name, started in zip(self.names, self.start_dates, strict=False)
+            if started == self.first_start
+        ] or list(self.names[:1])
+        if len(first) == 1:
+            return first[0]
+        return ", ".join(first[:-1]) + " and " + first[-1]
+
+    def later_starts(self) -> list[tuple[str, date]]:
+        """The names that started after the first start date, with their dates."""
+        return [
+            (name, started)
+            for name, started in zip(self.names, self.start_dates, strict=False)
+            if started != self.first_start
+        ]
+
 
 def treatment_changes(
     events: Sequence[EventPoint], flare_window_days: int
@@ -84,10 +105,13 @@ def treatment_changes(
                     event.started_on,
                     (*current.names, name),
                     flare_window_days,
+                    (*current.start_dates, event.started_on),
                 )
                 continue
         changes.append(
-            TreatmentChange(event.started_on, event.started_on, (name,), flare_window_days)
+            TreatmentChange(
+                event.started_on, event.started_on, (name,), flare_window_days, (event.started_on,)
+            )
         )
     return changes
 

@@ -284,9 +284,12 @@ def _flare_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
     days = (facts.reading.drawn_on - change.first_start).days
     window_days = (change.flare_window_end - change.first_start).days
     recheck_from = (change.flare_window_end + timedelta(days=1)).isoformat()
+    later = "".join(
+        f" ({name} followed on {started.isoformat()})" for name, started in change.later_starts()
+    )
     return [
-        f"This result was drawn {_plural(days, 'day')} after {change.describe()} started on "
-        f"{change.first_start.isoformat()}.",
+        f"This result was drawn {_plural(days, 'day')} after {change.describe_first()} started "
+        f"on {change.first_start.isoformat()}{later}.",
         "Marker levels can rise for a few weeks after a new treatment starts and then come "
         f"down again (a flare), so a rise within {window_days} days of the start is not read "
         "on its own; such a rise says nothing either way about whether the treatment works.",
