@@ -4,7 +4,7 @@ Each case lists the exact flags it must raise: (reading id, kind, status, id of 
 reading compared with, change in % rounded to 0.1). The expected numbers are worked out
 by hand in the comments, never by calling the engine. Thresholds used below:
 CEA max(25 %, RCV up 27.88 %) = 27.88 %, floor 0.5 ng/mL; CA 15-3 25 %, floor 3 U/mL;
-CA 125 25 %, floor 5 U/mL.
+CA 125 a named 50 %, floor 5 U/mL.
 """
 
 from __future__ import annotations
@@ -303,7 +303,7 @@ CASES = [
             (6, "above_reference", "info", 5, 3.3),
         ],
     ),
-    # CA 125 uses the 25 % rule: 20 -> 25 is exactly +25 % and exactly the 5 U/mL floor.
+    # v2: CA 125 uses a named 50 %: 20 -> 30 is exactly +50 %; 29.9 is +49.5 %.
     Case(
         "CA 125 uses a named 50 %",
         [ca125(1, 0, 20), ca125(2, 30, 30)],

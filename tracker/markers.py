@@ -57,6 +57,8 @@ class Marker:
     rise_floor: float
     description: str
     benign_cause_codes: tuple[str, ...]
+    # A threshold named for this marker instead of max(25 %, RCV up) (CA 125: 50 %).
+    named_threshold_pct: float | None = None
 
     def rcv_up_pct(self, analytical_cv_pct: float = DEFAULT_ANALYTICAL_CV_PCT) -> float | None:
         """Log-normal reference change value for a rise, in %; None without a CVI."""
@@ -71,7 +73,9 @@ class Marker:
         return rcv_pct(self.biological_cv_pct, analytical_cv_pct, upward=False)
 
     def rise_threshold_pct(self, analytical_cv_pct: float = DEFAULT_ANALYTICAL_CV_PCT) -> float:
-        """max(25 %, RCV up): the exact (unrounded) rise threshold in %."""
+        """max(25 %, RCV up), or the marker's named threshold: the exact rise threshold in %."""
+        if self.named_threshold_pct is not None:
+            return self.named_threshold_pct
         rcv_up = self.rcv_up_pct(analytical_cv_pct)
         return MIN_RISE_PCT if rcv_up is None else max(MIN_RISE_PCT, rcv_up)
 
@@ -294,7 +298,8 @@ MARKERS: dict[str, Marker] = {
             upper_limit=35.0,
             upper_limit_note="mainly an ovarian-cancer marker",
             biological_cv_pct=None,
-            variation_source="no figure settled; the 25 % rule is used",
+            variation_source="no figure settled (Tuxen 1999: CVI 35.5 %; Guillaume 2023: "
+            "5.7-13.8 %); national ovarian-cancer programmes read a change of 50 % or more",
             rise_floor=5.0,
             description="cancer antigen 125",
             benign_cause_codes=(
@@ -307,6 +312,9 @@ MARKERS: dict[str, Marker] = {
                 "pancreatitis",
                 "effusion",
             ),
+            # A design choice (docs/clinical-rules.md, "Thresholds"): 25 % sits below most
+            # published variation of CA 125.
+            named_threshold_pct=50.0,
         ),
     )
 }

@@ -40,12 +40,6 @@ MAX_ANALYTICAL_CV_PCT = 50.0
 
 _SPACES = re.compile(r"\s+")
 
-# CA 125: published within-person variation differs widely and national ovarian-cancer
-# programmes read a change of >= 50 %, so its threshold is a named 50 % (a design choice,
-# docs/clinical-rules.md "Thresholds"); its usual fall is the inverse, -33.3 %.
-CA125_CODE = "CA125"
-CA125_RISE_THRESHOLD_PCT = 50.0
-
 
 def validate_settings(settings: TrendSettings) -> None:
     """Refuse trend settings the rules cannot use, with a message a person understands."""
@@ -103,7 +97,7 @@ class MarkerRules:
 
     marker: Marker
     # Exact threshold in %: max(25 %, log-normal RCV up) (Van Dalen 1996; Fokkema 2006);
-    # CA 125: a named 50 %.
+    # CA 125: a named 50 % (the catalogue's ``named_threshold_pct``).
     threshold_pct: float
     # The usual test-to-test variation up (RCV), None where no figure is settled.
     rcv_up_pct: float | None
@@ -117,18 +111,17 @@ class MarkerRules:
     def for_marker(cls, marker: Marker, settings: TrendSettings) -> MarkerRules:
         """The rules of ``marker`` with the settings' analytical CV and floor."""
         cv_pct = settings.analytical_cv_for(marker.code)
-        if marker.code == CA125_CODE:
-            threshold_pct = CA125_RISE_THRESHOLD_PCT
-            rcv_down = (1.0 / (1.0 + threshold_pct / 100.0) - 1.0) * 100.0
-        else:
-            threshold_pct = marker.rise_threshold_pct(cv_pct)
-            down = marker.rcv_down_pct(cv_pct)
-            rcv_down = (1.0 / (1.0 + threshold_pct / 100.0) - 1.0) * 100.0 if down is None else down
+        threshold_pct = marker.rise_threshold_pct(cv_pct)
+        down = marker.rcv_down_pct(cv_pct)
+        if down is None:
+            # No settled variation (CA 125): the usual fall is the inverse of the named
+            # threshold (50 % up -> -33.3 %), docs/clinical-rules.md "Flares".
+            down = (1.0 / (1.0 + threshold_pct / 100.0) - 1.0) * 100.0
         return cls(
             marker=marker,
             threshold_pct=threshold_pct,
             rcv_up_pct=marker.rcv_up_pct(cv_pct),
-            rcv_down_pct=rcv_down,
+            rcv_down_pct=down,
             floor=settings.rise_floor.get(marker.code, marker.rise_floor),
             factor=1.0 + threshold_pct / 100.0,
         )
