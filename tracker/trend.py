@@ -16,6 +16,8 @@ from operator import attrgetter
 
 from tracker.errors import ValidationError
 from tracker.markers import MARKERS, Marker, known_marker_names
+from tracker.trend_draws import rank
+from tracker.trend_flags import make_flag
 from tracker.trend_json import trend_document
 from tracker.trend_lines import TreatmentTimeline
 from tracker.trend_rules import (
@@ -24,7 +26,7 @@ from tracker.trend_rules import (
     lab_key,
     validate_settings,
 )
-from tracker.trend_series import SeriesReader, make_flag, rank
+from tracker.trend_series import SeriesReader
 from tracker.trend_types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,

@@ -8,40 +8,26 @@ trend module implements", version 2).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from functools import partial
 
-from tracker.conditions import LoggedCondition, conditions_for_draw
+from tracker.trend_draws import Draw, draws_of, rank, rising_run
+from tracker.trend_flags import above_reference_flag, check_entry_flag, rise_flag
 from tracker.trend_lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
-from tracker.trend_rules import (
-    change_pct,
-    is_above,
-    is_increase,
-    is_lower,
-    upper_limit_of,
-)
+from tracker.trend_rules import is_increase, is_lower, upper_limit_of
 from tracker.trend_types import (
-    ABOVE_REFERENCE,
-    CHECK_ENTRY,
     CONFIRMED,
     FURTHER_RISE,
-    INFO,
     NOT_CONFIRMED,
     POSSIBLE_FLARE,
     RISE,
     RISE_AFTER_FLARE_WINDOW,
     RISE_FROM_NADIR,
-    RISE_KINDS,
     STEADY_RISE,
     UNCONFIRMED,
-    ComparedReading,
     EventPoint,
     Flag,
     ReadingPoint,
-    RisingRun,
     SeriesSummary,
 )
 from tracker.trend_wording import (
@@ -55,63 +41,10 @@ from tracker.trend_wording import (
     NOT_RECHECKED_TREATMENT,
     MarkerWording,
     RiseFacts,
-    above_reference_message,
-    check_entry_message,
-    rise_message,
 )
 
-# The empty list every flag without causes (or logged conditions) shares.
-_NONE: list[str] = []
 # Steady rise: a run of >= 3 consecutive increases (>= 4 draws).
 STEADY_RISE_MIN_INCREASES = 3
-# Rising run and doubling time: >= 2 consecutive increases (>= 3 draws).
-RISING_RUN_MIN_INCREASES = 2
-
-
-_QUALIFIER_RANK = {"<": 0, None: 1, ">": 2}
-
-
-def rank(reading: ReadingPoint) -> tuple[float, int]:
-    """Order of results by value: ``<x`` below a plain x below ``>x``."""
-    return (reading.value, _QUALIFIER_RANK.get(reading.qualifier, 1))
-
-
-@dataclass(frozen=True)
-class Draw:
-    """The readings of one lab group on one date: one blood sample, never compared within.
-
-    As the earlier value of a comparison a draw counts as its highest reading, as the
-    later value as its lowest, so replicates can never manufacture a rise.
-    """
-
-    readings: tuple[ReadingPoint, ...]
-    high: ReadingPoint
-    low: ReadingPoint
-
-    @classmethod
-    def of(cls, readings: Sequence[ReadingPoint]) -> Draw:
-        ordered = tuple(readings)
-        if len(ordered) == 1:  # the usual case, kept cheap for long histories
-            return cls(ordered, ordered[0], ordered[0])
-        return cls(ordered, max(ordered, key=rank), min(ordered, key=rank))
-
-    @property
-    def drawn_on(self) -> date:
-        return self.low.drawn_on
-
-
-def draws_of(readings: Sequence[ReadingPoint]) -> list[Draw]:
-    """Readings ordered by date grouped into draws (one per date)."""
-    draws: list[Draw] = []
-    members: list[ReadingPoint] = []
-    for reading in readings:
-        if members and members[0].drawn_on != reading.drawn_on:
-            draws.append(Draw.of(members))
-            members = []
-        members.append(reading)
-    if members:
-        draws.append(Draw.of(members))
-    return draws
 
 
 @dataclass(slots=True)
@@ -175,7 +108,7 @@ class SeriesReader:
             self._enter_line(draw)
             self._decide_awaiting(draw)
             facts = self._judge(draw)
-            flag = self._check_entry(draw)
+            flag = check_entry_flag(draw, self.lab, self.wording)
             if flag is not None:
                 flags.append(flag)
             if facts is not None:
@@ -386,87 +319,16 @@ class SeriesReader:
         else:
             self.awaiting = facts
 
-    # -- info flags ------------------------------------------------------------------
-
-    def _check_entry(self, draw: Draw) -> Flag | None:
-        """Two results of one draw that differ more than tests usually do."""
-        if len(draw.readings) < 2:
-            return None
-        low, high = draw.low, draw.high
-        if low.qualifier == ">" or high.qualifier == "<":
-            return None
-        spread = self.rules.replicate_spread_pct
-        if high.value <= low.value * (1.0 + spread / 100.0):
-            return None
-        builder = partial(check_entry_message, high, low, self.wording)
-        return self._flag(high, CHECK_ENTRY, INFO, low, builder, causes=False)
+    # -- flags -----------------------------------------------------------------------
 
     def _above_reference(self, draw: Draw, *, beside_rise: bool) -> Flag | None:
-        """Crossing the upper limit (the lab's ``ref_high`` wins) from not above (or none)."""
-        marker = self.rules.marker
-        reading = draw.low
-        limit = upper_limit_of(reading, marker)
-        if not is_above(reading, limit):
-            return None
-        last = self.last_draw
-        previous = None if last is None else last.high
-        if previous is not None and is_above(previous, upper_limit_of(previous, marker)):
-            return None
-        logged = conditions_for_draw(marker.code, self.events, reading.drawn_on, rise=False)
-        builder = partial(
-            above_reference_message,
-            reading,
-            previous,
-            limit,
-            self.lab,
-            self.wording,
-            logged,
-            beside_rise=beside_rise,
+        previous = None if self.last_draw is None else self.last_draw.high
+        return above_reference_flag(
+            draw.low, previous, self.lab, self.wording, self.events, beside_rise=beside_rise
         )
-        return self._flag(reading, ABOVE_REFERENCE, INFO, previous, builder, logged=logged)
 
     def _rise_flag(self, facts: RiseFacts) -> Flag:
-        """The finished flag; its words are built when its message is first read."""
-        reading = facts.reading
-        logged = conditions_for_draw(
-            self.rules.marker.code, self.events, reading.drawn_on, rise=True
-        )
-        limit = upper_limit_of(reading, self.rules.marker)
-        builder = partial(rise_message, facts, self.wording, limit, logged)
-        return self._flag(
-            reading,
-            facts.kind,
-            facts.status,
-            facts.compared,
-            builder,
-            logged=logged,
-            threshold=True,
-        )
-
-    def _flag(
-        self,
-        reading: ReadingPoint,
-        kind: str,
-        status: str,
-        compared: ReadingPoint | None,
-        builder: partial[str],
-        *,
-        logged: Sequence[LoggedCondition] = (),
-        causes: bool = True,
-        threshold: bool = False,
-    ) -> Flag:
-        return make_flag(
-            reading,
-            self.lab,
-            kind,
-            status,
-            compared,
-            self.wording,
-            builder,
-            causes=causes and kind in (*RISE_KINDS, ABOVE_REFERENCE),
-            logged_names=[item.name for item in logged],
-            threshold=threshold,
-        )
+        return rise_flag(facts, self.lab, self.wording, self.events)
 
     # -- summary ---------------------------------------------------------------------
 
@@ -482,7 +344,9 @@ class SeriesReader:
             # baseline, and no run reaches before it.
             nadir = latest_draw
         else:
-            run, doubling = self._rising_run(latest_draw)
+            run, doubling = rising_run(
+                self.draws, self.run_start, self.run_increases, self.rules, self.change
+            )
         return SeriesSummary(
             marker=marker.code,
             lab=self.lab,
@@ -495,83 +359,3 @@ class SeriesReader:
             doubling_time_days=doubling,
             rising_run=run,
         )
-
-    def _rising_run(self, latest: Draw) -> tuple[RisingRun | None, float | None]:
-        """The latest run of increases ending at the latest draw, when it is a real rise."""
-        first = self.run_start
-        if first is None or self.run_increases < RISING_RUN_MIN_INCREASES:
-            return None, None
-        if not self.rules.is_rise(latest.low, first.high):
-            return None, None
-        pct = change_pct(latest.low, first.high)
-        if pct is None:
-            return None, None
-        in_window = self.change is not None and self.change.in_flare_window(latest.drawn_on)
-        run = RisingRun(self.run_increases, first.drawn_on, pct, in_flare_window=in_window)
-        start = next(i for i, draw in enumerate(self.draws) if draw is first)
-        points = [first.high] + [draw.low for draw in self.draws[start + 1 :]]
-        return run, doubling_time_days(points)
-
-
-def make_flag(
-    reading: ReadingPoint,
-    lab: str | None,
-    kind: str,
-    status: str,
-    compared: ReadingPoint | None,
-    wording: MarkerWording,
-    build_message: partial[str],
-    *,
-    causes: bool = True,
-    logged_names: list[str] | None = None,
-    threshold: bool = False,
-) -> Flag:
-    """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
-    change = None if compared is None else change_pct(reading, compared)
-    return Flag(
-        reading_id=reading.id,
-        marker=reading.marker,
-        lab=lab,
-        kind=kind,
-        status=status,
-        drawn_on=reading.drawn_on,
-        value=reading.value,
-        qualifier=reading.qualifier,
-        unit=wording.unit,
-        compared_to=None
-        if compared is None
-        else ComparedReading(compared.id, compared.drawn_on, compared.value, compared.qualifier),
-        change_pct=change,
-        threshold_pct=wording.rules.threshold_pct if threshold else None,
-        build_message=build_message,
-        # One list per marker, shared by its flags (read-only by convention): a long
-        # history raises many flags, and each copy would cost memory for nothing.
-        benign_causes=wording.benign_causes if causes else _NONE,
-        logged_conditions=logged_names if causes and logged_names else _NONE,
-    )
-
-
-def doubling_time_days(run: Sequence[ReadingPoint]) -> float | None:
-    """ln 2 / slope of ln(value) against days, fitted by least squares over ``run``.
-
-    ``run`` is the series' rising run (docs/clinical-rules.md "Doubling time"). Values
-    outside the measurable range (``<x``, ``>x``) and a zero value have no usable
-    logarithm and are left out; fewer than 3 points, or a slope that is not positive,
-    give None. Descriptive only: no validated threshold exists.
-    """
-    points = [r for r in run if r.qualifier is None and r.value > 0]
-    if len(points) < RISING_RUN_MIN_INCREASES + 1:
-        return None
-    first_day = points[0].drawn_on
-    days = [float((r.drawn_on - first_day).days) for r in points]
-    logs = [math.log(r.value) for r in points]
-    mean_day = sum(days) / len(days)
-    mean_log = sum(logs) / len(logs)
-    spread_days = sum((d - mean_day) ** 2 for d in days)
-    if spread_days == 0:
-        return None
-    slope = sum((d - mean_day) * (v - mean_log) for d, v in zip(days, logs, strict=True))
-    slope /= spread_days
-    if slope <= 0:
-        return None
-    return math.log(2) / slope
