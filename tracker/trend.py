@@ -18,8 +18,10 @@ from tracker.errors import ValidationError
 from tracker.markers import MARKERS, Marker, known_marker_names
 from tracker.trend_draws import rank
 from tracker.trend_flags import make_flag
+from tracker.trend_info_wording import lab_changed_message
 from tracker.trend_json import trend_document
 from tracker.trend_lines import TreatmentTimeline
+from tracker.trend_phrases import MarkerWording
 from tracker.trend_rules import (
     MarkerRules,
     lab_display,
@@ -39,10 +41,6 @@ from tracker.trend_types import (
     SeriesSummary,
     TrendResult,
     TrendSettings,
-)
-from tracker.trend_wording import (
-    MarkerWording,
-    lab_changed_message,
 )
 
 __all__ = ["analyse", "flags_for_reading", "trend_document", "validate_settings"]

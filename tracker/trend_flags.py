@@ -12,6 +12,8 @@ from functools import partial
 
 from tracker.conditions import conditions_for_draw
 from tracker.trend_draws import Draw
+from tracker.trend_info_wording import above_reference_message, check_entry_message
+from tracker.trend_phrases import MarkerWording
 from tracker.trend_rules import change_pct, is_above, upper_limit_of
 from tracker.trend_types import (
     ABOVE_REFERENCE,
@@ -22,13 +24,7 @@ from tracker.trend_types import (
     Flag,
     ReadingPoint,
 )
-from tracker.trend_wording import (
-    MarkerWording,
-    RiseFacts,
-    above_reference_message,
-    check_entry_message,
-    rise_message,
-)
+from tracker.trend_wording import RiseFacts, rise_message
 
 # The empty list every flag without causes (or logged conditions) shares.
 _NONE: list[str] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from tracker.trend_draws import Draw, draws_of, rank, rising_run
 from tracker.trend_flags import above_reference_flag, check_entry_flag, rise_flag
 from tracker.trend_lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
+from tracker.trend_phrases import MarkerWording
 from tracker.trend_rules import is_increase, is_lower, upper_limit_of
 from tracker.trend_types import (
     CONFIRMED,
@@ -39,7 +40,6 @@ from tracker.trend_wording import (
     BASIS_RUN_START,
     NOT_RECHECKED_LAB,
     NOT_RECHECKED_TREATMENT,
-    MarkerWording,
     RiseFacts,
 )
 

@@ -1,22 +1,34 @@
-"""The words of every trend flag: calm, factual, never a diagnosis.
+"""The words of every rise-type flag: calm, factual, never a diagnosis.
 
 docs/clinical-rules.md ("Wording"): each message names the two readings compared (the
 real comparison, and what it is), the change in % and in units, keeps the usual
-variation, this tracker's threshold and the change apart, and ends with "Discuss with
-your oncologist." A displayed percentage never contradicts the comparison it is part of.
-The tracker reports numbers; the oncologist interprets them.
+variation, this tracker's threshold and the change apart, follows the status with its
+advice, and ends with "Discuss with your oncologist." The tracker reports numbers; the
+oncologist interprets them.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from tracker.conditions import LoggedCondition
 from tracker.trend_lines import TreatmentChange
-from tracker.trend_rules import MarkerRules, change_pct, is_above
+from tracker.trend_phrases import (
+    CLOSING,
+    MarkerWording,
+    amount_text,
+    causes_sentences,
+    dated_text,
+    limit_phrase,
+    pct_text,
+    plural,
+    shown_change_pct,
+    value_text,
+    variation_sentence,
+)
+from tracker.trend_rules import change_pct, is_above
 from tracker.trend_types import (
     CONFIRMED,
     FURTHER_RISE,
@@ -26,9 +38,9 @@ from tracker.trend_types import (
     STEADY_RISE,
     ReadingPoint,
 )
-from tracker.units import format_number, format_value
 
-CLOSING = "Discuss with your oncologist."
+__all__ = ["MarkerWording", "RiseFacts", "rise_message"]
+
 UNCONFIRMED_ADVICE = (
     "A single higher result is often rechecked before anything is concluded; ask whether "
     "a repeat test is needed."
@@ -45,26 +57,6 @@ BASIS_BASELINE = "baseline"
 # Why an unconfirmed flag will not be decided by a later draw of its group.
 NOT_RECHECKED_LAB = "lab"
 NOT_RECHECKED_TREATMENT = "treatment"
-
-# Floating-point slack when rounding a percentage towards or away from a bound.
-_ROUNDING_SLACK = 1e-9
-
-
-@dataclass(frozen=True)
-class MarkerWording:
-    """What every message of one marker's series needs besides the readings."""
-
-    rules: MarkerRules
-    benign_causes: list[str]
-    flare_window_days: int
-
-    @property
-    def name(self) -> str:
-        return self.rules.marker.name
-
-    @property
-    def unit(self) -> str:
-        return self.rules.marker.unit
 
 
 @dataclass(slots=True)
@@ -88,109 +80,6 @@ class RiseFacts:
     follows_confirmed: bool = False
 
 
-# -- numbers ---------------------------------------------------------------------------
-
-
-def pct_up(pct: float) -> float:
-    """Rounded up to 0.1 (how a threshold is shown)."""
-    return math.ceil(pct * 10 - _ROUNDING_SLACK) / 10
-
-
-def pct_down(pct: float) -> float:
-    """Rounded down to 0.1 (how a change below a bound is shown)."""
-    return math.floor(pct * 10 + _ROUNDING_SLACK) / 10
-
-
-def shown_change_pct(change: float, bound: float, *, meets: bool) -> float:
-    """A change as displayed beside ``bound`` (shown rounded up) without contradicting it.
-
-    A whole percent where that keeps the order, else 0.1 rounded towards the truth: down
-    for a change below the bound, up for one that meets it.
-    """
-    shown_bound = pct_up(bound)
-    whole = float(round(change))
-    if meets:
-        return whole if whole >= shown_bound else pct_up(change)
-    return whole if whole < shown_bound else pct_down(change)
-
-
-def _pct_text(pct: float) -> str:
-    return f"{format_number(pct)}%"
-
-
-def _amount(value: float, unit: str) -> str:
-    # Differences of typed decimals carry binary noise (0.19999999999999998).
-    return f"{format_number(round(value, 9))} {unit}"
-
-
-def _value(reading: ReadingPoint, unit: str) -> str:
-    return f"{format_value(reading.qualifier, reading.value)} {unit}"
-
-
-def _dated(reading: ReadingPoint, unit: str) -> str:
-    return f"{_value(reading, unit)} on {reading.drawn_on.isoformat()}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def capitalised(sentence: str) -> str:
-    """The sentence with its first letter in upper case (also a name the user logged)."""
-    return sentence[:1].upper() + sentence[1:]
-
-
-def threshold_text(rules: MarkerRules) -> str:
-    """This tracker's threshold, rounded up to 0.1 % (e.g. ``27.9%``)."""
-    return _pct_text(pct_up(rules.threshold_pct))
-
-
-def usual_variation_text(rules: MarkerRules) -> str | None:
-    """The marker's usual test-to-test variation (RCV up), e.g. ``20.4%``; None if unknown."""
-    if rules.rcv_up_pct is None:
-        return None
-    return _pct_text(round(rules.rcv_up_pct, 1))
-
-
-# -- shared sentences ------------------------------------------------------------------
-
-
-def _variation_sentence(wording: MarkerWording) -> str:
-    """The usual variation and this tracker's threshold, named apart."""
-    rules = wording.rules
-    floor = _amount(rules.floor, wording.unit)
-    flags = (
-        f"this tracker flags a rise of {threshold_text(rules)} or more that is also at "
-        f"least {floor}"
-    )
-    usual = usual_variation_text(rules)
-    if usual is None:
-        return (
-            f"No figure is settled for how much two {wording.name} tests of the same person "
-            f"usually differ; {flags}."
-        )
-    return (
-        f"Two {wording.name} tests of the same person usually differ by up to about "
-        f"{usual}; {flags}."
-    )
-
-
-def _causes_sentences(wording: MarkerWording, logged: Sequence[LoggedCondition]) -> list[str]:
-    sentences = [
-        f"Conditions that can also raise {wording.name}: {', '.join(wording.benign_causes)}."
-    ]
-    sentences.extend(
-        capitalised(f"{item.name} is logged for this person; it can raise {wording.name}.")
-        for item in logged
-    )
-    return sentences
-
-
-def _limit_phrase(reading: ReadingPoint, limit: float, unit: str) -> str:
-    owner = "the usual upper limit" if reading.ref_high is None else "this lab's upper limit"
-    return f"{owner} ({_amount(limit, unit)})"
-
-
 # -- rise-type flags -------------------------------------------------------------------
 
 
@@ -206,7 +95,7 @@ def _basis_phrase(facts: RiseFacts) -> str:
     if facts.basis == BASIS_LOWEST_SINCE_FLAGGED:
         return "the lowest result since the flagged one"
     if facts.basis == BASIS_RUN_START:
-        return f"the first result of {_plural(facts.run_increases, 'rise')} in a row"
+        return f"the first result of {plural(facts.run_increases, 'rise')} in a row"
     if facts.basis == BASIS_BASELINE and change is not None:
         return f"the level before {change.describe()} started"
     if change is None:
@@ -217,8 +106,8 @@ def _basis_phrase(facts: RiseFacts) -> str:
 def _within_range(reading: ReadingPoint, limit: float, unit: str) -> str:
     owner = "the usual upper limit" if reading.ref_high is None else "this lab's upper limit"
     return (
-        f"{_value(reading, unit)} is still within the usual range (at or below {owner} of "
-        f"{_amount(limit, unit)})"
+        f"{value_text(reading, unit)} is still within the usual range (at or below {owner} of "
+        f"{amount_text(limit, unit)})"
     )
 
 
@@ -231,9 +120,9 @@ def _headline(facts: RiseFacts, wording: MarkerWording, limit: float) -> str:
     if base.qualifier == "<":
         # From below the measurable range: only a change in units can be stated.
         text = (
-            f"{wording.name} went from below {_amount(base.value, unit)} ({basis}, on "
-            f"{base.drawn_on.isoformat()}) to {_dated(new, unit)}, a rise of at least "
-            f"{_amount(new.value - base.value, unit)}"
+            f"{wording.name} went from below {amount_text(base.value, unit)} ({basis}, on "
+            f"{base.drawn_on.isoformat()}) to {dated_text(new, unit)}, a rise of at least "
+            f"{amount_text(new.value - base.value, unit)}"
         )
     else:
         pct = change_pct(new, base)
@@ -242,13 +131,14 @@ def _headline(facts: RiseFacts, wording: MarkerWording, limit: float) -> str:
             change = "above"
         else:
             shown = shown_change_pct(pct, wording.rules.threshold_pct, meets=True)
-            change = f"{at_least}{_pct_text(shown)} above"
+            change = f"{at_least}{pct_text(shown)} above"
         text = (
-            f"{wording.name} is {_dated(new, unit)}, {change} {basis} ({_dated(base, unit)}), "
-            f"an increase of {at_least}{_amount(new.value - base.value, unit)}"
+            f"{wording.name} is {dated_text(new, unit)}, {change} {basis} "
+            f"({dated_text(base, unit)}), an increase of "
+            f"{at_least}{amount_text(new.value - base.value, unit)}"
         )
     if above:
-        return f"{text}, and above {_limit_phrase(new, limit, unit)}."
+        return f"{text}, and above {limit_phrase(new, limit, unit)}."
     return f"{text}; {_within_range(new, limit, unit)}."
 
 
@@ -256,13 +146,13 @@ def _kind_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
     unit = wording.unit
     if facts.kind == STEADY_RISE:
         return [
-            f"No single step was that large, but {_plural(facts.run_increases, 'rise')} in "
+            f"No single step was that large, but {plural(facts.run_increases, 'rise')} in "
             "a row add up to it."
         ]
     if facts.kind == FURTHER_RISE and facts.flagged is not None:
         return [
             f"This is a further step up after the rise flagged on "
-            f"{facts.flagged.drawn_on.isoformat()} ({_value(facts.flagged, unit)})."
+            f"{facts.flagged.drawn_on.isoformat()} ({value_text(facts.flagged, unit)})."
         ]
     if facts.kind == RISE_AFTER_FLARE_WINDOW and facts.change is not None:
         change = facts.change
@@ -288,7 +178,7 @@ def _flare_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
         f" ({name} followed on {started.isoformat()})" for name, started in change.later_starts()
     )
     return [
-        f"This result was drawn {_plural(days, 'day')} after {change.describe_first()} started "
+        f"This result was drawn {plural(days, 'day')} after {change.describe_first()} started "
         f"on {change.first_start.isoformat()}{later}.",
         "Marker levels can rise for a few weeks after a new treatment starts and then come "
         f"down again (a flare), so a rise within {window_days} days of the start is not read "
@@ -300,13 +190,13 @@ def _flare_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
 def _also_above(after: ReadingPoint, base: ReadingPoint, wording: MarkerWording) -> str:
     """How far a confirming result is above the compared one (it meets the threshold)."""
     if base.qualifier == "<":
-        return f"at least {_amount(after.value - base.value, wording.unit)} above"
+        return f"at least {amount_text(after.value - base.value, wording.unit)} above"
     pct = change_pct(after, base)
     if pct is None:
         return "above"
     at_least = "at least " if after.qualifier == ">" else ""
     shown = shown_change_pct(pct, wording.rules.threshold_pct, meets=True)
-    return f"{at_least}{_pct_text(shown)} above"
+    return f"{at_least}{pct_text(shown)} above"
 
 
 def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
@@ -316,29 +206,29 @@ def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
     if after is not None and facts.status == CONFIRMED:
         if facts.kind == POSSIBLE_FLARE:
             return [
-                f"The first result after the flare window ({_dated(after, unit)}) was still "
+                f"The first result after the flare window ({dated_text(after, unit)}) was still "
                 "up by the tracker's threshold or more on the level before the treatment "
                 "started, so the higher level lasted beyond the window."
             ]
         return [
-            f"The next result ({_dated(after, unit)}) was also "
-            f"{_also_above(after, base, wording)} {_value(base, unit)}, so the next result "
+            f"The next result ({dated_text(after, unit)}) was also "
+            f"{_also_above(after, base, wording)} {value_text(base, unit)}, so the next result "
             "agreed: this is not a one-off."
         ]
     if after is not None and facts.status == NOT_CONFIRMED:
         if facts.kind == POSSIBLE_FLARE:
             return [
-                f"The first result after the flare window ({_dated(after, unit)}) had come "
+                f"The first result after the flare window ({dated_text(after, unit)}) had come "
                 "back down, as happens after a flare."
             ]
         if after.qualifier != "<" and after.value > base.value:
             return [
-                f"The next result ({_dated(after, unit)}) was not that far above "
-                f"{_value(base, unit)}, so the higher level was not seen again on the "
+                f"The next result ({dated_text(after, unit)}) was not that far above "
+                f"{value_text(base, unit)}, so the higher level was not seen again on the "
                 "repeat test."
             ]
         return [
-            f"The next result ({_dated(after, unit)}) fell back to {_value(base, unit)} or "
+            f"The next result ({dated_text(after, unit)}) fell back to {value_text(base, unit)} or "
             "below, so the higher level was not seen again on the repeat test."
         ]
     if facts.not_rechecked == NOT_RECHECKED_LAB:
@@ -365,152 +255,9 @@ def rise_message(
     logged: Sequence[LoggedCondition] = (),
 ) -> str:
     """The full message of a rise-type flag."""
-    sentences = [_headline(facts, wording, limit), _variation_sentence(wording)]
+    sentences = [_headline(facts, wording, limit), variation_sentence(wording)]
     sentences.extend(_kind_sentences(facts, wording))
     sentences.extend(_status_sentences(facts, wording))
-    sentences.extend(_causes_sentences(wording, logged))
-    sentences.append(CLOSING)
-    return " ".join(sentences)
-
-
-# -- info flags ------------------------------------------------------------------------
-
-
-def _change_assessment(
-    reading: ReadingPoint, previous: ReadingPoint, wording: MarkerWording
-) -> str:
-    """How a change compares with normal variation, for a flag that is not a rise."""
-    unit = wording.unit
-    rules = wording.rules
-    diff = _amount(reading.value - previous.value, unit)
-    if previous.qualifier == "<":
-        return (
-            f"That is a change from below {_amount(previous.value, unit)} to "
-            f"{_value(reading, unit)}, a rise of at least {diff}."
-        )
-    pct = change_pct(reading, previous)
-    if pct is None:
-        return f"That is an increase of {diff} from the previous result."
-    if pct < 0:
-        decrease = _amount(previous.value - reading.value, unit)
-        return (
-            f"That is {_pct_text(round(-pct, 1))} below the previous result (a decrease of "
-            f"{decrease}); the upper limits of the two results differ."
-        )
-    if pct == 0:
-        return "That is the same value as the previous result; their upper limits differ."
-    meets = rules.is_rise(reading, previous)
-    shown = _pct_text(shown_change_pct(pct, rules.threshold_pct, meets=pct >= rules.threshold_pct))
-    change = f"That is {shown} above the previous result, an increase of {diff}"
-    if meets:
-        return f"{change}: at or above the {threshold_text(rules)} this tracker flags."
-    usual = usual_variation_text(rules)
-    if rules.rcv_up_pct is not None and pct < rules.rcv_up_pct:
-        shown = _pct_text(shown_change_pct(pct, rules.rcv_up_pct, meets=False))
-        return (
-            f"That is {shown} above the previous result, an increase of {diff}: within the "
-            f"usual variation between tests (up to about {usual} for {wording.name})."
-        )
-    if pct < rules.threshold_pct:
-        return f"{change}: below the {threshold_text(rules)} this tracker flags."
-    return (
-        f"{change}: in absolute terms that is less than the {_amount(rules.floor, unit)} "
-        f"this tracker needs to call a change of {wording.name} measurable."
-    )
-
-
-def above_reference_message(
-    reading: ReadingPoint,
-    previous: ReadingPoint | None,
-    limit: float,
-    lab: str | None,
-    wording: MarkerWording,
-    logged: Sequence[LoggedCondition] = (),
-    *,
-    beside_rise: bool = False,
-) -> str:
-    """The message of an ``above_reference`` flag (status info).
-
-    Beside a rise flag on the same result it stays short: the change, its comparison
-    with normal variation and the benign causes are already in the rise flag.
-    """
-    unit = wording.unit
-    sentences = [
-        f"{wording.name} is {_dated(reading, unit)}, above {_limit_phrase(reading, limit, unit)}."
-    ]
-    if previous is None:
-        source = f"from {lab}" if lab is not None else "with no lab recorded"
-        sentences.append(f"This is the first {wording.name} result {source}.")
-    else:
-        sentences.append(f"The previous result ({_dated(previous, unit)}) was not above it.")
-        if not beside_rise:
-            sentences.append(_change_assessment(reading, previous, wording))
-    sentences.append(
-        "Upper limits differ between labs, and results above them also have benign causes."
-    )
-    if beside_rise:
-        sentences.append("The rise flagged on the same result says how large the change is.")
-    else:
-        sentences.extend(_causes_sentences(wording, logged))
-    sentences.append(CLOSING)
-    return " ".join(sentences)
-
-
-def check_entry_message(high: ReadingPoint, low: ReadingPoint, wording: MarkerWording) -> str:
-    """The message of a ``check_entry`` flag: two results of one draw disagree."""
-    unit = wording.unit
-    spread = wording.rules.replicate_spread_pct
-    return (
-        f"Two {wording.name} results of the same day ({_value(low, unit)} and "
-        f"{_value(high, unit)} on {high.drawn_on.isoformat()}) differ more than tests usually "
-        f"do (up to about {_pct_text(round(spread, 1))}); check the entry. "
-        "Results of one day are never compared with each other; when this day is compared "
-        "with other days, the result that makes a change look smaller is used. "
-        f"{CLOSING}"
-    )
-
-
-def _lab_state(lab: str | None) -> str:
-    return f"is from {lab}" if lab is not None else "has no lab recorded"
-
-
-def lab_changed_message(
-    reading: ReadingPoint,
-    previous: ReadingPoint,
-    lab: str | None,
-    previous_lab: str | None,
-    earlier_same_lab: ReadingPoint | None,
-    wording: MarkerWording,
-) -> str:
-    """The message of a ``lab_changed`` flag: the two results are not compared."""
-    unit = wording.unit
-    name = wording.name
-    sentences = [
-        f"This {name} result ({_dated(reading, unit)}) {_lab_state(lab)}; the previous {name} "
-        f"result ({_dated(previous, unit)}) {_lab_state(previous_lab)}.",
-        "Results from different labs or methods are not interchangeable, so these two are "
-        "not compared.",
-    ]
-    if earlier_same_lab is not None:
-        group = f"from {lab}" if lab is not None else "with no lab recorded"
-        sentences.append(
-            f"It is compared only with earlier results {group} "
-            f"(most recently {_dated(earlier_same_lab, unit)})."
-        )
-    else:
-        where = f"from {lab}" if lab is not None else "from the same lab"
-        sentences.append(
-            f"Two results {where} are needed as a new baseline before a change can be read."
-        )
-    if previous_lab is None and lab is not None:
-        sentences.append(
-            f"If the earlier result came from {lab} too, record that with "
-            f'`tracker edit {previous.id} --lab "{lab}"` and the two will be compared.'
-        )
-    elif lab is None and previous_lab is not None:
-        sentences.append(
-            f"If this result came from {previous_lab} too, record that with "
-            f'`tracker edit {reading.id} --lab "{previous_lab}"` and the two will be compared.'
-        )
+    sentences.extend(causes_sentences(wording, logged))
     sentences.append(CLOSING)
     return " ".join(sentences)
