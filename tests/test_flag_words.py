@@ -164,3 +164,38 @@ def test_event_add_says_when_a_condition_names_no_known_cause(tracker: Tracker) 
     for name in ("CKD stage 3", "stomach ulcers", "Hepatitis C", "peptic ulcer disease"):
         assert tracker.ok("event", "add", "condition", name).stdout.count("\n") == 1
     assert len(tracker.json("event", "list")) == 5
+
+
+def test_markers_name_shows_one_marker_in_full(tracker: Tracker) -> None:
+    lines = tracker.ok("markers", "ca153").stdout.splitlines()
+    assert lines[:5] == [
+        "CA 15-3 (cancer antigen 15-3 (MUC1))",
+        "  Also written: ca 15-3, ca 15.3, ca 153, ca15-3, ca15.3, ca153",
+        "  Unit: U/mL (accepted: U/mL, U/ml, kU/L)",
+        "  LOINC: 6875-9",
+        "  Usual upper limit: 30 U/mL (a lab's own limit wins; assays use 25-35 U/mL)",
+    ]
+    text = " ".join(" ".join(lines).split())
+    for words in (
+        "up to +20.4% for a rise, -16.9% for a fall",
+        "a rise is flagged from 25.0%",
+        "at least 3 U/mL (the floor, a design choice",
+        "kidney impairment.",
+        "High-dose biotin supplements",
+        "From the source article (Imaginis, “Metastatic Breast Cancer”):",
+        "“not typically used alone”",
+        "“tend to be elevated” in metastatic breast cancer",
+        "spreads to the bone, then the lung, then the liver",
+        "bone pain; shortness of breath; lack of appetite; weight loss; neurological pain "
+        "or weakness, headaches",
+        "denosumab (Xgeva, Prolia)",
+    ):
+        assert words in text, words
+    assert "spread beyond the breast" not in text
+    assert "CEA" not in lines[0]
+    listing = tracker.ok("markers").stdout
+    assert listing.startswith("CEA (carcinoembryonic antigen)\n")
+    assert "From the source article" not in listing
+    assert tracker.fails("markers", "PSA").stderr == (
+        "Error: unknown marker 'PSA'; known markers: CEA, CA 15-3, CA 27.29, CA 125\n"
+    )
