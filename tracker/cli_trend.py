@@ -13,7 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def trend_options(function: F) -> F:
-    """The adjustable trend defaults, as options (CLINICAL.md design choices)."""
+    """The adjustable trend defaults, as options (design choices, docs/clinical-rules.md)."""
     options = [
         click.option(
             "--flare-window",

@@ -32,13 +32,14 @@ SYMPTOMS = (
 SYMPTOMS_TEXT = (
     "Symptoms the article lists (sometimes but not always present; most women have none "
     "until the disease is extensive): " + "; ".join(SYMPTOMS) + ". They can be logged as "
-    "`symptom` events; the report shows them on the time line without interpreting them."
+    "events of kind \u201csymptom\u201d; the report shows them on the time line without "
+    "interpreting them."
 )
 
 BONE_MEDICINES = (
     "Bone medicines such as the bisphosphonates pamidronate (Aredia) and zoledronate "
     "(Zometa), and denosumab (Xgeva, Prolia), are used when the disease affects the bones. "
-    "Log them as `supportive` events: they do not start a treatment line."
+    "Log them as events of kind \u201csupportive\u201d: they do not start a treatment line."
 )
 
 
