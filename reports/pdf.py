@@ -12,6 +12,7 @@ import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from tracker.flag_headlines import plural
 from tracker.markers import Marker
 from tracker.trend_types import RISE_KINDS, Flag
 from tracker.units import format_number, format_value
@@ -113,7 +114,7 @@ def _summary(flow: Flow, data: ReportInput) -> None:
         flow.paragraph(" ".join(lines), bullet="•", indent_in=0.2)
         for earlier in series[1:]:
             flow.paragraph(
-                f"Earlier results from {lab_label(earlier.lab)}: {earlier.count} tests, the "
+                f"Earlier lab, {lab_label(earlier.lab)}: {plural(earlier.count, 'test')}, the "
                 f"last {format_value(earlier.latest.qualifier, earlier.latest.value)} "
                 f"{earlier.unit} on {day_text(earlier.latest.drawn_on)}. Results from "
                 "different labs are not compared.",

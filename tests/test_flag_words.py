@@ -199,3 +199,18 @@ def test_markers_name_shows_one_marker_in_full(tracker: Tracker) -> None:
     assert tracker.fails("markers", "PSA").stderr == (
         "Error: unknown marker 'PSA'; known markers: CEA, CA 15-3, CA 27.29, CA 125\n"
     )
+
+
+def test_conditions_are_named_by_their_words(tracker: Tracker) -> None:
+    for name in ("Renal impairment", "non-smoker", "hepatitis B negative", "nasal polyps"):
+        tracker.ok("event", "add", "condition", name, "--date", "2025-12-01")
+    tracker.ok("add", "CA15-3", "24", "--date", "2026-01-05")
+    tracker.ok("add", "CA15-3", "31", "--date", "2026-02-05")
+    tracker.ok("add", "CEA", "2", "--date", "2026-01-05")
+    out = tracker.ok("add", "CEA", "3", "--date", "2026-02-05").stdout
+    assert "logged for this person" not in out  # none of them can raise CEA
+    flags = {
+        flag["marker"]: flag for flag in tracker.json("trend")["flags"] if flag["kind"] == "rise"
+    }
+    assert flags["CA 15-3"]["logged_conditions"] == ["Renal impairment"]
+    assert flags["CEA"]["logged_conditions"] == []
