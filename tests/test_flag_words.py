@@ -208,9 +208,10 @@ def test_conditions_are_named_by_their_words(tracker: Tracker) -> None:
     tracker.ok("add", "CA15-3", "31", "--date", "2026-02-05")
     tracker.ok("add", "CEA", "2", "--date", "2026-01-05")
     out = tracker.ok("add", "CEA", "3", "--date", "2026-02-05").stdout
-    assert "logged for this person" not in out  # none of them can raise CEA
+    # Kidney impairment can raise CEA too; the negated names and nasal polyps count for none.
+    assert "  Renal impairment is logged for this person and can also raise CEA." in out
     flags = {
         flag["marker"]: flag for flag in tracker.json("trend")["flags"] if flag["kind"] == "rise"
     }
     assert flags["CA 15-3"]["logged_conditions"] == ["Renal impairment"]
-    assert flags["CEA"]["logged_conditions"] == []
+    assert flags["CEA"]["logged_conditions"] == ["Renal impairment"]
