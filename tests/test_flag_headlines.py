@@ -154,7 +154,8 @@ def test_a_change_that_met_the_threshold_is_never_shown_below_it() -> None:
     # 27.86% against 27.88%: meets after rounding up, shown as the threshold is shown.
     assert shown_threshold_pct(27.8807) == 27.9
     assert shown_rise_pct(27.8807, 27.8807) == "27.9%"
-    assert shown_rise_pct(25.04, 25.0) == "25%"
+    assert shown_rise_pct(25.04, 25.0) == "25.0%"
+    assert shown_rise_pct(37.04, 27.9) == "37.0%"
     assert shown_rise_pct(147.2, 25.0) == "147%"
 
 

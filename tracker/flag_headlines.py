@@ -75,7 +75,7 @@ def shown_rise_pct(change_pct: float, threshold_pct: float | None) -> str:
     shown = round(change_pct, 1)
     if threshold_pct is not None:
         shown = max(shown, shown_threshold_pct(threshold_pct))
-    return f"{format_number(shown)}%"
+    return f"{shown:.1f}%"
 
 
 def _amount(value: float, unit: str) -> str:
