@@ -1,6 +1,6 @@
 """The caveats page: what the markers can and cannot tell, and why a rise is rechecked.
 
-Every statement here restates CLINICAL.md and carries its short source name; numbers come
+Every statement here restates docs/clinical-rules.md and carries its short source name; numbers come
 from the marker catalogue and the trend settings, so the page matches the flags.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.markers import ASSAY_CAVEATS, MIN_RISE_PCT, Marker
+from tracker.source_context import BONE_MEDICINES, SPREAD_SITES, SYMPTOMS_TEXT
 from tracker.units import format_number
 
 from .data import ReportInput
@@ -26,10 +27,10 @@ class Section:
 
 
 def threshold_for(data: ReportInput, marker: Marker) -> float:
-    """The rise threshold the trend used for a marker (stored settings), in %."""
+    """The rise threshold in force for a marker (the report's settings), in %."""
     for summary in data.series_for(marker.code):
         return summary.threshold_pct
-    return marker.rise_threshold_pct()
+    return marker.rise_threshold_pct(data.settings.analytical_cv_for(marker.code))
 
 
 def caveat_sections(data: ReportInput) -> list[Section]:
@@ -37,6 +38,7 @@ def caveat_sections(data: ReportInput) -> list[Section]:
     markers = data.shown_markers()
     return [
         _what_markers_tell(),
+        _source_context(),
         _why_recheck(data, markers),
         _benign_causes(data, markers),
         _lab_caveats(markers),
@@ -44,9 +46,8 @@ def caveat_sections(data: ReportInput) -> list[Section]:
             "Events on the time line",
             [
                 "Treatments, supportive care, conditions and symptoms are shown as logged. "
-                "Supportive care such as bisphosphonates (zoledronate, pamidronate) does not "
-                "start a new treatment line. The tracker does not interpret symptoms: tell "
-                "your care team about any new or lasting symptom.",
+                f"{BONE_MEDICINES} The tracker does not interpret symptoms: tell your care "
+                "team about any new or lasting symptom.",
             ],
         ),
         Section(
@@ -70,13 +71,13 @@ def _what_markers_tell() -> Section:
         "What these markers can and cannot tell",
         [
             "CEA (carcinoembryonic antigen) and CA 15-3 are blood markers that are not "
-            "specific to cancer. They can be followed over time. (Imaginis)",
-            "They tend to be higher when breast cancer has spread beyond the breast, but "
-            "they are not sensitive enough to be useful in early-stage disease. (Imaginis)",
-            "CA 15-3 is most useful for following advanced disease and how it responds to "
-            "treatment, and it is never used alone: it adds to scans, history and "
-            "examination. (Imaginis; ASCO 2007, Harris et al.)",
-            "CEA, CA 15-3 and CA 27.29 may be used as supporting evidence in advanced "
+            "specific to cancer; they \u201ccan be followed over time\u201d. (Imaginis)",
+            "They \u201ctend to be elevated\u201d in metastatic breast cancer, but they are "
+            "not sensitive enough to be useful in early-stage disease. (Imaginis)",
+            "They are \u201cnot typically used alone\u201d: CA 15-3 is most useful for "
+            "following metastatic disease and how it responds to treatment, beside scans, "
+            "history and examination. (Imaginis; ASCO 2007, Harris et al.)",
+            "CEA, CA 15-3 and CA 27.29 may be used as supporting evidence in metastatic "
             "disease; it is also reasonable not to use them. (ASCO 2015, Van Poznak et al.)",
             "A rise has traditionally led to further tests such as scans, and your "
             "oncologist decides whether any are needed. Some oncologists prefer not to use "
@@ -86,25 +87,37 @@ def _what_markers_tell() -> Section:
     )
 
 
+def _source_context() -> Section:
+    return Section(
+        "Context from the source article (Imaginis)",
+        [f"{SPREAD_SITES} (Imaginis)", f"{SYMPTOMS_TEXT} (Imaginis)"],
+    )
+
+
 def _why_recheck(data: ReportInput, markers: list[Marker]) -> Section:
+    settings = data.settings
     points = [
         "Two results can differ by chance: the test itself varies a little (analytical "
         "variation) and so does the body from day to day (biological variation). The "
         "reference change value (RCV) is the change that is larger than this chance "
         "variation. (Fokkema et al. 2006)",
+        "The figures below are the settings this report was made with.",
     ]
     for marker in markers:
-        rcv_up = marker.rcv_up_pct()
+        cv = settings.analytical_cv_for(marker.code)
+        rcv_up = marker.rcv_up_pct(cv)
         basis = (
-            f"its RCV for a rise is {threshold_text(rcv_up)} ({marker.variation_source})"
+            f"tests usually differ by up to {threshold_text(rcv_up)} "
+            f"({marker.variation_source}; analytical CV {format_number(cv)}%)"
             if rcv_up is not None
-            else f"no RCV is settled for it ({marker.variation_source})"
+            else f"no usual variation is settled for it ({marker.variation_source})"
         )
-        floor = f"{format_number(marker.rise_floor)} {marker.unit}"
+        floor_value = settings.rise_floor.get(marker.code, marker.rise_floor)
+        floor = f"{format_number(floor_value)} {marker.unit}"
         points.append(
             f"{marker.name}: a rise counts from {threshold_text(threshold_for(data, marker))} "
-            f"and {floor} up; {basis}. The {floor} floor is this tracker's own choice "
-            "(smaller changes sit at the tests' noise level)."
+            f"and {floor} up (the tracker's threshold and floor); {basis}. The {floor} floor "
+            "is this tracker's own choice (smaller changes sit at the tests' noise level)."
         )
     points += [
         f"Studies of CEA and CA 15-3 in advanced breast cancer counted a rise of "
@@ -127,16 +140,14 @@ def _why_recheck(data: ReportInput, markers: list[Marker]) -> Section:
 
 
 def _benign_causes(data: ReportInput, markers: list[Marker]) -> Section:
-    points = []
-    for marker in markers:
-        points.append(f"{marker.name}: {'; '.join(marker.benign_cause_labels())}.")
+    points = [marker.causes_in_words() for marker in markers]
     logged = data.logged_conditions()
     if logged:
         points.append(
             f"Conditions logged for {data.patient}: {', '.join(logged)}. Flags name the "
-            "ones that can raise a marker."
+            "ones that can raise a marker while they last."
         )
-    return Section("Benign causes: conditions other than cancer that can raise a marker", points)
+    return Section("Other conditions that can raise a marker", points)
 
 
 def _lab_caveats(markers: list[Marker]) -> Section:

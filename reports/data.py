@@ -19,13 +19,14 @@ from tracker.trend_types import (
     ReadingPoint,
     SeriesSummary,
     TrendResult,
+    TrendSettings,
 )
 
 NO_LAB = "lab not recorded"
 
 
 def lab_key(lab: str | None) -> str:
-    """The group a lab name belongs to (CLINICAL.md: trimmed, spaces collapsed, any case)."""
+    """The group a lab name belongs to: trimmed, spaces collapsed, any case."""
     if lab is None or not lab.strip():
         return ""
     return re.sub(r"\s+", " ", lab.strip()).casefold()
@@ -65,6 +66,8 @@ class ReportInput:
     markers: tuple[str, ...] = ()
     # The flare window the trend used, quoted on the caveats page.
     flare_window_days: int = DEFAULT_FLARE_WINDOW_DAYS
+    # The trend settings in force (the user's, not the defaults), quoted on the caveats page.
+    settings: TrendSettings = field(default_factory=TrendSettings)
     _by_id: dict[int, ReadingPoint] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from tracker.flag_headlines import plural
 from tracker.markers import Marker
 from tracker.trend_types import RISE_KINDS, Flag
 from tracker.units import format_number, format_value
@@ -22,7 +23,7 @@ from .data import ReportInput, lab_label
 from .layout import Metrics
 from .pages import MARGIN_LEFT_IN, TABLE_KEEP_IN, TEXT_WIDTH_IN, Column, Flow
 from .style import FLAG_WORDS, TEXT_GREY, fits_core_fonts, rendering
-from .summary import questions, recent_since, summary_flag_lines
+from .summary import questions, recent_since, summary_flag_blocks
 from .wording import (
     DISCUSS,
     INFORMS,
@@ -113,7 +114,7 @@ def _summary(flow: Flow, data: ReportInput) -> None:
         flow.paragraph(" ".join(lines), bullet="•", indent_in=0.2)
         for earlier in series[1:]:
             flow.paragraph(
-                f"Earlier results from {lab_label(earlier.lab)}: {earlier.count} tests, the "
+                f"Earlier lab, {lab_label(earlier.lab)}: {plural(earlier.count, 'test')}, the "
                 f"last {format_value(earlier.latest.qualifier, earlier.latest.value)} "
                 f"{earlier.unit} on {day_text(earlier.latest.drawn_on)}. Results from "
                 "different labs are not compared.",
@@ -121,14 +122,18 @@ def _summary(flow: Flow, data: ReportInput) -> None:
                 colour=TEXT_GREY,
             )
     flow.heading("Flags to discuss")
-    lines, older = summary_flag_lines(data)
-    if not lines and not older:
+    blocks, older = summary_flag_blocks(data)
+    if not blocks and not older:
         flow.paragraph(
             "No flags in the period shown: no change beyond the usual variation between "
             f"tests, and no result above its upper limit. {DISCUSS}"
         )
-    for line in lines:
-        flow.paragraph(line, bullet="•", indent_in=0.2)
+    for block in blocks:
+        flow.paragraph(block.title, bullet="•", indent_in=0.2, bold=True, after_in=0.02)
+        for headline in block.headlines:
+            flow.paragraph(headline, bullet="–", indent_in=0.4, after_in=0.02)
+        if block.closing:
+            flow.paragraph(block.closing, indent_in=0.4)
     if older:
         flow.paragraph(
             f"{older} earlier flag{'s are' if older != 1 else ' is'} listed with each "

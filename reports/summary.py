@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.flag_headlines import closing_lines, flag_headline
 from tracker.markers import MARKERS
 from tracker.trend_types import (
     ABOVE_REFERENCE,
@@ -17,7 +19,7 @@ from tracker.trend_types import (
 )
 
 from .data import ReportInput, lab_key, lab_label
-from .wording import DISCUSS, day_text, flag_line, value_text
+from .wording import DISCUSS, day_text, value_text
 
 # Page 1 lists the flags of the last year of results, at most this many: it is meant to
 # be handed over, and every flag is on its marker's page anyway.
@@ -80,28 +82,42 @@ def _conditions_named(flags: list[Flag]) -> str:
     return ", ".join(dict.fromkeys(names))
 
 
-def summary_flag_lines(data: ReportInput) -> tuple[list[str], int]:
-    """Page 1's flag lines, newest first, and how many older flags it leaves out.
+@dataclass(frozen=True)
+class FlagBlock:
+    """Page 1's flags of one marker: a headline each, then the closing words once."""
 
-    A switch of lab shows on every marker drawn that day; it is said once for all.
+    title: str
+    headlines: list[str]
+    closing: str
+
+
+def summary_flag_blocks(data: ReportInput) -> tuple[list[FlagBlock], int]:
+    """Page 1's flags, marker by marker (newest first), and how many older ones are left out.
+
+    Each flag is one headline; the benign causes and "Discuss with your oncologist." come
+    once per marker (docs/clinical-rules.md, "Wording"). A switch of lab shows on every
+    marker drawn that day; it is said once for all, in a block of its own.
     """
     flags, older = summary_flags(data)
     lab_switches: dict[tuple[date, str], list[Flag]] = {}
-    order: list[Flag | tuple[date, str]] = []
+    by_marker: dict[str, list[Flag]] = {}
     for flag in flags:
-        if flag.kind != LAB_CHANGED:
-            order.append(flag)
-            continue
-        key = (flag.drawn_on, lab_key(flag.lab))
-        if key not in lab_switches:
-            lab_switches[key] = []
-            order.append(key)
-        lab_switches[key].append(flag)
-    lines = [
-        flag_line(data, item) if isinstance(item, Flag) else _lab_switch_line(lab_switches[item])
-        for item in order
+        if flag.kind == LAB_CHANGED:
+            lab_switches.setdefault((flag.drawn_on, lab_key(flag.lab)), []).append(flag)
+        else:
+            by_marker.setdefault(flag.marker, []).append(flag)
+    blocks = [
+        FlagBlock(
+            MARKERS[code].name,
+            [f"{day_text(f.drawn_on)}, {flag_headline(f, with_marker=False)}." for f in group],
+            " ".join(closing_lines(MARKERS[code], group)),
+        )
+        for code, group in by_marker.items()
     ]
-    return lines, older
+    for switch in lab_switches.values():
+        closing = "" if blocks else DISCUSS
+        blocks.append(FlagBlock("Another lab", [_lab_switch_line(switch)], closing))
+    return blocks, older
 
 
 def _lab_switch_line(flags: list[Flag]) -> str:
@@ -116,5 +132,5 @@ def _lab_switch_line(flags: list[Flag]) -> str:
         f"{day_text(flags[0].drawn_on)}, {results}: {these} came from a different lab "
         f"({lab_label(flags[0].lab)}) than the tests before. Results from different labs "
         "are not compared with each other; two results from the new lab set a new starting "
-        f"point. {DISCUSS}"
+        "point."
     )

@@ -1,6 +1,6 @@
 """The words of the summary page: latest values, change since the nadir, flags, questions.
 
-Tone (CLINICAL.md): calm and factual. The report names numbers and how they changed; it
+Tone (docs/clinical-rules.md): calm and factual. The report names numbers and how they changed; it
 never names a diagnosis, and every flag line ends with "Discuss with your oncologist."
 """
 
@@ -8,23 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from tracker.flag_headlines import rising_run_line
 from tracker.markers import MARKERS
 from tracker.trend_rules import change_pct
 from tracker.trend_types import (
-    ABOVE_REFERENCE,
-    CHECK_ENTRY,
-    CONFIRMED,
-    FURTHER_RISE,
-    LAB_CHANGED,
-    NOT_CONFIRMED,
-    POSSIBLE_FLARE,
-    RISE,
-    RISE_AFTER_FLARE_WINDOW,
-    RISE_FROM_NADIR,
-    RISE_KINDS,
-    STEADY_RISE,
-    UNCONFIRMED,
-    Flag,
     ReadingPoint,
     SeriesSummary,
 )
@@ -57,7 +44,7 @@ def pct_text(pct: float) -> str:
 
 
 def threshold_text(pct: float) -> str:
-    """A threshold shown rounded to 0.1 % (CLINICAL.md)."""
+    """A threshold shown rounded to 0.1 % (docs/clinical-rules.md)."""
     return f"{pct:.1f}%"
 
 
@@ -87,18 +74,27 @@ def who_lines(data: ReportInput) -> list[str]:
 
 
 def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -> list[str]:
-    """The state of one series: latest value, nadir and change since it, pace."""
+    """The state of one series: its rising run first, latest value, nadir and change, pace."""
     marker = MARKERS[summary.marker]
     unit = summary.unit
     latest, nadir = summary.latest, summary.nadir
     head = marker.name + (f" ({lab_label(summary.lab)})" if name_lab else "")
-    lines = [
-        f"{head}: latest {value_text(latest.value, latest.qualifier, unit)} on "
+    lines = []
+    if summary.rising_run is not None:
+        lines.append(f"{head}: {rising_run_line(summary.rising_run)}.")
+        head = "Latest"
+    else:
+        head += ": latest"
+    lines.append(
+        f"{head} {value_text(latest.value, latest.qualifier, unit)} on "
         f"{day_text(latest.drawn_on)}; upper reference limit "
         f"{format_number(summary.upper_limit)} {unit}; {summary.count} "
         f"test{'s' if summary.count != 1 else ''}."
-    ]
-    lines.append(nadir_line(latest, nadir, unit))
+    )
+    treatment_logged = any(
+        event.kind == "treatment" and event.started_on <= latest.drawn_on for event in data.events
+    )
+    lines.append(nadir_line(latest, nadir, unit, treatment_logged=treatment_logged))
     if summary.doubling_time_days is not None:
         lines.append(
             f"At the recent pace the level would double in about "
@@ -108,10 +104,13 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
     return lines
 
 
-def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str) -> str:
-    """Change since the lowest value of the current treatment line."""
+def nadir_line(
+    latest: ReadingPoint, nadir: ReadingPoint, unit: str, *, treatment_logged: bool
+) -> str:
+    """Change since the lowest value of the current treatment line (or of all, if none)."""
+    since = "since the current treatment began" if treatment_logged else "recorded"
     lowest = (
-        f"Lowest since the current treatment began (nadir): "
+        f"Lowest {since} (nadir): "
         f"{value_text(nadir.value, nadir.qualifier, unit)} on {day_text(nadir.drawn_on)}"
     )
     if latest.id == nadir.id:
@@ -126,111 +125,3 @@ def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str) -> str:
     else:
         return f"{lowest}; a result outside the lab's range makes the change since then inexact."
     return f"{lowest}; change since then {change}."
-
-
-def flag_line(data: ReportInput, flag: Flag) -> str:
-    """One flag in plain words, from its numbers; ends with "Discuss with your oncologist."."""
-    marker = MARKERS[flag.marker]
-    unit = flag.unit
-    subject = (
-        f"{day_text(flag.drawn_on)}, {marker.name} {value_text(flag.value, flag.qualifier, unit)}"
-    )
-    parts = [f"{subject}: {_what_happened(data, flag)}"]
-    status = _status_sentence(flag)
-    if status:
-        parts.append(status)
-    if flag.logged_conditions and flag.kind in RISE_KINDS:
-        names = ", ".join(flag.logged_conditions)
-        verb = "is" if len(flag.logged_conditions) == 1 else "are"
-        parts.append(f"Also logged: {names}, which {verb} known to raise {marker.name} too.")
-    parts.append(DISCUSS)
-    return " ".join(parts)
-
-
-def _comparison(flag: Flag) -> str:
-    compared = flag.compared_to
-    if compared is None:
-        return ""
-    value = value_text(compared.value, compared.qualifier, flag.unit)
-    return f"{value} on {day_text(compared.drawn_on)}"
-
-
-def _change(flag: Flag) -> str:
-    compared = flag.compared_to
-    if compared is None:
-        return "up"
-    delta = delta_text(flag.value - compared.value, flag.unit)
-    # From "<0.5" (at most 0.5), or to ">1000", the real change is at least this large.
-    at_least = "at least " if compared.qualifier == "<" or flag.qualifier == ">" else ""
-    if flag.change_pct is None:
-        return f"up {at_least}{delta}"
-    return f"up {at_least}{pct_text(flag.change_pct).lstrip('+')} ({at_least}{delta})"
-
-
-def _beyond_noise(flag: Flag) -> str:
-    if flag.threshold_pct is None:
-        return ""
-    return (
-        f", more than the usual variation between two tests ({threshold_text(flag.threshold_pct)})"
-    )
-
-
-def _what_happened(data: ReportInput, flag: Flag) -> str:
-    if flag.kind == RISE:
-        return f"{_change(flag)} from the previous test ({_comparison(flag)}){_beyond_noise(flag)}."
-    if flag.kind == RISE_FROM_NADIR:
-        return (
-            f"{_change(flag)} from the lowest value since the current treatment began "
-            f"({_comparison(flag)}){_beyond_noise(flag)}."
-        )
-    if flag.kind == STEADY_RISE:
-        return (
-            f"{_change(flag)} in several small steps since {_comparison(flag)}"
-            f"{_beyond_noise(flag)}, though no single step was that large."
-        )
-    if flag.kind == FURTHER_RISE:
-        return (
-            f"{_change(flag)} from the last flagged result ({_comparison(flag)})"
-            f"{_beyond_noise(flag)}: a further step up."
-        )
-    if flag.kind == RISE_AFTER_FLARE_WINDOW:
-        return (
-            f"{_change(flag)} from the level before the treatment started ({_comparison(flag)}), "
-            "still up after the weeks in which a short flare is expected."
-        )
-    if flag.kind == CHECK_ENTRY:
-        return (
-            f"two results of the same day differ more than tests usually do "
-            f"({_comparison(flag)} and this one); check the entry."
-        )
-    if flag.kind == POSSIBLE_FLARE:
-        return (
-            f"{_change(flag)} since {_comparison(flag)}, within the first weeks after a "
-            "treatment started. A short rise (a flare) is known to happen after starting "
-            "treatment; a test after this period tells more."
-        )
-    if flag.kind == ABOVE_REFERENCE:
-        reading = data.reading(flag.reading_id)
-        limit = (
-            data.upper_limit_for(reading)
-            if reading is not None
-            else MARKERS[flag.marker].upper_limit
-        )
-        return f"above the upper reference limit of {format_number(limit)} {flag.unit}."
-    if flag.kind == LAB_CHANGED:
-        return (
-            f"this result came from a different lab ({lab_label(flag.lab)}) than the test "
-            "before. Results from different labs are not compared with each other; two "
-            "results from the new lab set a new starting point."
-        )
-    return flag.message
-
-
-def _status_sentence(flag: Flag) -> str:
-    if flag.status == CONFIRMED:
-        return "The next test agreed."
-    if flag.status == NOT_CONFIRMED:
-        return "The next test came back lower, so this rise was not confirmed."
-    if flag.status == UNCONFIRMED:
-        return "This is the latest result; a repeat test would show whether it holds."
-    return ""

@@ -45,10 +45,13 @@ def test_report_writes_the_pdf(tracker: Tracker, tmp_path: Path) -> None:
     pages, text = _pdf_text(out)
     assert pages >= 4
     assert "Tumor-marker summary Patient: me" in text
-    assert "CEA 3 ng/mL: up 43% (+0.9 ng/mL) from the previous test" in text
-    assert "CA 15-3 29 U/mL: up 32% (+7 U/mL) from the previous test" in text
-    assert "Also logged: smoking, which is known to raise CEA too." in text
-    assert "Benign causes" in text and "oncologist" in text
+    assert (
+        "• CEA – 10 May 2025, rise: 2.1 -> 3 ng/mL (+42.9%) since the previous result on "
+        "10 Mar 2025 — unconfirmed: ask whether a repeat test is needed." in text
+    )
+    assert "– 10 May 2025, rise: 22 -> 29 U/mL (+31.8%) since the previous result" in text
+    assert "Smoking is logged for this person and can also raise CEA." in text
+    assert "Benign conditions that can also raise CEA" in text and "oncologist" in text
 
 
 def test_report_png_for_one_marker_since_a_date(tracker: Tracker, tmp_path: Path) -> None:

@@ -25,14 +25,14 @@ def test_add_prints_the_flags_of_the_new_reading(tracker: Tracker) -> None:
     lines = out.splitlines()
     assert lines[0] == "Added #4: CA 15-3 41 U/mL on 2026-05-04 (City Lab)"
     text = " ".join(line.strip() for line in lines[1:])
-    assert "58% above the previous result (26 U/mL on 2026-03-30)" in text
-    assert "above the usual upper limit (30 U/mL)" in text
+    assert "CA 15-3 rise: 26 -> 41 U/mL (+57.7%) since the previous result on 30 Mar 2026" in text
+    assert "CA 15-3 above the upper reference limit: 41 U/mL on 4 May 2026" in text
     assert "kidney impairment" in text
     assert text.endswith("Discuss with your oncologist.")
     assert all(line.startswith("  ") for line in lines[1:])
-    # The above-limit flag beside the rise does not repeat the change or the causes.
-    assert text.count("Conditions that can also raise CA 15-3") == 1
-    assert "The rise flagged on the same result says how large the change is." in text
+    # Two flags on one result: the causes and the advice are said once.
+    assert text.count("Benign conditions that can also raise CA 15-3") == 1
+    assert text.count("Discuss with your oncologist.") == 1
 
 
 def test_trend_json_follows_the_contract(tracker: Tracker) -> None:

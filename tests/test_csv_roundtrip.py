@@ -99,8 +99,8 @@ def store(url: str, name: str, new_readings: list[Reading], new_events: list[Eve
                 ended = None
                 if e.days is not None:
                     ended = min(date.today(), date.fromordinal(e.started_on.toordinal() + e.days))
-                if not e.name.split():
-                    continue  # an event needs a name
+                if not e.name.split() or len(" ".join(e.name.split())) > 200:
+                    continue  # an event needs a name, of at most 200 characters
                 try:
                     add_event(session, patient, e.kind, e.name, e.started_on, ended, e.note)
                 except DuplicateError:

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 from tracker.reports import ReportInput, render_report, write_report
 from tracker.reports.panel import value_range
-from tracker.reports.summary import summary_flag_lines
+from tracker.reports.summary import summary_flag_blocks
 
 from tracker.errors import TrackerError, ValidationError
 from tracker.trend import analyse
@@ -117,15 +117,15 @@ def test_png_is_a_wide_png_without_a_software_stamp(small: ReportInput) -> None:
 def test_pdf_has_summary_a_page_per_marker_and_caveats() -> None:
     quiet = [r for r in SMALL_READINGS if r.id != 3]  # no rise on 10 May: a short CEA page
     pages = pdf_pages(make_input(quiet, SMALL_EVENTS))
-    assert len(pages) == 4
-    summary, cea, ca153, caveats = pages
+    assert len(pages) == 5  # the caveats (with the source article's context) take two
+    summary, cea, ca153, caveats, caveats_continued = pages
     assert summary.startswith("Tumor-marker report · Ann Example Tumor-marker summary")
     assert "Patient: Ann Example (born 3 Feb 1961)" in summary
     assert "Results shown: CEA, CA 15-3, from 10 Jan 2025 to 10 May 2025" in summary
     assert page_body(cea).startswith("CEA: carcinoembryonic antigen CEA (City Lab): latest")
     assert page_body(ca153).startswith("CA 15-3: cancer antigen 15-3 (MUC1) CA 15-3 (City Lab)")
     assert caveats.startswith("Tumor-marker report · Ann Example About these results")
-    assert caveats.endswith("Page 4 of 4")
+    assert caveats_continued.endswith("Page 5 of 5")
 
 
 def test_a_long_marker_section_runs_on_under_a_continued_heading(small: ReportInput) -> None:
@@ -136,19 +136,26 @@ def test_a_long_marker_section_runs_on_under_a_continued_heading(small: ReportIn
     assert headings[2].startswith("CEA: carcinoembryonic antigen (continued)")
     assert headings[3].startswith("CA 15-3: cancer antigen 15-3 (MUC1) CA 15-3")
     assert headings[4].startswith("About these results")
+    assert headings[5].startswith("About these results (continued)")
 
 
-def test_summary_words_the_flags_plainly_and_asks_questions(small: ReportInput) -> None:
+def test_summary_words_the_flags_briefly_and_asks_questions(small: ReportInput) -> None:
     summary = page_body(pdf_pages(small)[0])
     assert (
-        "Flags to discuss • 10 May 2025, CEA 3.1 ng/mL: up 41% (+0.9 ng/mL) from the last "
-        "flagged result (2.2 ng/mL on 10 Mar 2025), more than the usual variation between two "
-        "tests (27.9%): a further step up. This is the latest result; a repeat test would "
-        "show whether it holds. Also "
-        "logged: smoking, which is known to raise CEA too. Discuss with your oncologist. "
-        "• 10 Mar 2025, CEA 2.2 ng/mL: up at least 340% (at least +1.7 ng/mL) from the "
-        "previous test (<0.5 ng/mL on 10 Jan 2025)" in summary
+        "Flags to discuss • CEA – 10 May 2025, further rise: 2.2 -> 3.1 ng/mL (+40.9%) since "
+        "the flagged result on 10 Mar 2025 — unconfirmed: ask whether a repeat test is needed. "
+        "– 10 Mar 2025, rise: <0.5 -> 2.2 ng/mL (at least +1.7 ng/mL) since the previous "
+        "result on 10 Jan 2025 — confirmed: the next result agreed, so this is not a "
+        "one-off. Benign conditions that can also raise CEA: cigarette smoking, stomach "
+        "(peptic) ulcer or gastritis, colon polyps," in summary
     )
+    assert (
+        "chronic lung disease (COPD, interstitial lung disease). Smoking is logged for this "
+        "person and can also raise CEA. Discuss with your oncologist. Questions" in summary
+    )
+    # The causes and the advice once per marker, not once per flag.
+    assert summary.count("Benign conditions that can also raise CEA") == 1
+    assert summary.count("Discuss with your oncologist.") == 1
     assert (
         "Lowest since the current treatment began (nadir): <0.5 ng/mL on 10 Jan 2025; change "
         "since then at least +2.6 ng/mL." in summary
@@ -156,9 +163,37 @@ def test_summary_words_the_flags_plainly_and_asks_questions(small: ReportInput) 
     assert "Questions you may want to ask your oncologist" in summary
     assert "1. Is a repeat test needed to check the latest change, and when?" in summary
     assert "Could any supplements I take (such as biotin) affect these results?" in summary
-    lines, older = summary_flag_lines(small)
-    assert len(lines) == 2 and older == 0
-    assert all(line.endswith("Discuss with your oncologist.") for line in lines)
+    blocks, older = summary_flag_blocks(small)
+    assert [(block.title, len(block.headlines)) for block in blocks] == [("CEA", 2)] and older == 0
+    assert blocks[0].closing.endswith("Discuss with your oncologist.")
+
+
+def test_summary_says_lowest_recorded_when_no_treatment_is_logged() -> None:
+    summary = page_body(pdf_pages(make_input(SMALL_READINGS))[0])
+    assert "Lowest recorded (nadir): <0.5 ng/mL on 10 Jan 2025" in summary
+    assert "since the current treatment began" not in summary
+
+
+def test_summary_leads_a_series_with_its_rising_run(small: ReportInput) -> None:
+    from dataclasses import replace
+
+    from tracker.trend_types import RisingRun
+
+    runs = {"CEA": RisingRun(2, date(2025, 1, 10), 520.0)}
+    series = [replace(s, rising_run=runs.get(s.marker)) for s in small.trend.series]
+    data = replace(small, trend=replace(small.trend, series=series))
+    summary = page_body(pdf_pages(data)[0])
+    assert (
+        "Latest results • CEA: Rising at 2 tests in a row since 10 Jan 2025: +520%. Latest "
+        "3.1 ng/mL on 10 May 2025" in summary
+    )
+    flare = {"CEA": RisingRun(2, date(2025, 1, 10), 520.0, in_flare_window=True)}
+    series = [replace(s, rising_run=flare.get(s.marker)) for s in small.trend.series]
+    data = replace(small, trend=replace(small.trend, series=series))
+    assert (
+        "+520% (inside the flare window after a treatment start, when a short rise can "
+        "happen). Latest" in page_body(pdf_pages(data)[0])
+    )
 
 
 def test_one_line_for_a_switch_of_lab_on_several_markers() -> None:
@@ -168,12 +203,17 @@ def test_one_line_for_a_switch_of_lab_on_several_markers() -> None:
         reading(3, "CEA", "2025-03-10", 2.1, lab="North Lab"),
         reading(4, "CA15-3", "2025-03-10", 21, lab="North Lab"),
     ]
-    lines, _older = summary_flag_lines(make_input(readings))
-    assert lines == [
-        "10 Mar 2025, CEA 2.1 ng/mL and CA 15-3 21 U/mL: these results came from a different "
-        "lab (North Lab) than the tests before. Results from different labs are not compared "
-        "with each other; two results from the new lab set a new starting point. Discuss "
-        "with your oncologist."
+    blocks, _older = summary_flag_blocks(make_input(readings))
+    assert [(block.headlines, block.closing) for block in blocks] == [
+        (
+            [
+                "10 Mar 2025, CEA 2.1 ng/mL and CA 15-3 21 U/mL: these results came from a "
+                "different lab (North Lab) than the tests before. Results from different labs "
+                "are not compared with each other; two results from the new lab set a new "
+                "starting point."
+            ],
+            "Discuss with your oncologist.",
+        )
     ]
 
 
@@ -194,27 +234,68 @@ def test_marker_pages_carry_every_reading_and_the_engines_flag_messages(
 
 
 def test_caveats_come_from_the_clinical_facts(small: ReportInput) -> None:
-    caveats = pdf_pages(small)[-1]
+    caveats = " ".join(pdf_pages(small)[-2:])
     for words in (
         "not sensitive enough to be useful in early-stage disease",
+        "They are “not typically used alone”",
+        "They “tend to be elevated” in metastatic breast cancer",
+        "Metastatic breast cancer most often spreads to the bone, then the lung, then the "
+        "liver. (Imaginis)",
+        "bone pain; shortness of breath; lack of appetite; weight loss; neurological pain or "
+        "weakness, headaches.",
+        "the bisphosphonates pamidronate (Aredia) and zoledronate (Zometa), and denosumab "
+        "(Xgeva, Prolia)",
         "Why a single rise is rechecked",
-        "CEA: a rise counts from 27.9% and 0.5 ng/mL up",
-        "cigarette smoking; stomach (peptic) ulcer or gastritis; colon polyps",
-        "CA 15-3: chronic liver disease (cirrhosis, hepatitis)",
+        "CEA: a rise counts from 27.9% and 0.5 ng/mL up (the tracker's threshold and floor); "
+        "tests usually differ by up to 27.9%",
+        "CA 15-3: a rise counts from 25.0% and 3 U/mL up (the tracker's threshold and floor); "
+        "tests usually differ by up to 20.4%",
+        "cigarette smoking, stomach (peptic) ulcer or gastritis, colon polyps",
+        "Benign conditions that can also raise CA 15-3: chronic liver disease (cirrhosis, "
+        "hepatitis)",
         "High-dose biotin supplements can interfere with some immunoassays.",
         "Results from different labs or methods are not interchangeable",
         "Conditions logged for Ann Example: smoking.",
         "(Van Dalen 1996)",
         "first 42 days after a treatment starts as a possible flare",
     ):
-        assert words in caveats
+        assert words in caveats, words
+    assert "spread beyond the breast" not in caveats
+
+
+def test_caveats_show_the_thresholds_in_force() -> None:
+    from dataclasses import replace
+
+    from tracker.trend_types import TrendSettings
+
+    settings = TrendSettings(
+        flare_window_days=60, analytical_cv_pct={"CEA": 12.0}, rise_floor={"CA15-3": 4.0}
+    )
+    data = make_input(SMALL_READINGS, SMALL_EVENTS)
+    data = replace(
+        data,
+        trend=analyse(data.readings, data.events, settings),
+        settings=settings,
+        flare_window_days=60,
+    )
+    caveats = " ".join(pdf_pages(data)[-2:])
+    assert (
+        "CEA: a rise counts from 42.4% and 0.5 ng/mL up (the tracker's threshold and floor); "
+        "tests usually differ by up to 42.4%" in caveats
+    )
+    assert "analytical CV 12%" in caveats
+    assert "CA 15-3: a rise counts from 25.0% and 4 U/mL up" in caveats
+    assert "first 60 days after a treatment starts" in caveats
 
 
 def test_no_page_uses_diagnostic_words(small: ReportInput) -> None:
-    text = " ".join(pdf_pages(small)).lower()
+    pages = pdf_pages(small)
+    text = " ".join(pages).lower()
     assert "oncologist" in text
-    for word in ("progression", "recurrence", "metasta", "cancer is growing"):
+    for word in ("progression", "recurrence", "metastasis", "metastases", "cancer is growing"):
         assert word not in text
+    # "metastatic" only where the caveats quote the source article's own words.
+    assert "metasta" not in " ".join(pages[:-2]).lower()
 
 
 def test_same_data_gives_the_same_bytes(small: ReportInput) -> None:

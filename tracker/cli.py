@@ -84,6 +84,7 @@ def cli(ctx: click.Context, db_option: str | None, patient_option: str | None) -
 @click.option("--lab", metavar="NAME", help="Lab or assay; results are compared within one lab.")
 @click.option("--ref-high", metavar="X", help="The lab's upper reference limit, if printed.")
 @click.option("--note", metavar="TEXT", help="A note kept with the reading.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the full text of each flag.")
 @pass_app
 @click.pass_context
 def add_command(
@@ -96,14 +97,17 @@ def add_command(
     lab: str | None,
     ref_high: str | None,
     note: str | None,
+    verbose: bool,
 ) -> None:
     """Log one reading: MARKER VALUE [UNIT], e.g. `add CEA 3.1` or `add ca153 28 kU/L`.
 
     VALUE may be `<0.5` or `>1000` when the lab reports a result outside its range. A
-    missing UNIT means the marker's usual unit. Prints the reading and any flag it raises.
+    missing UNIT means the marker's usual unit. Prints the reading and, briefly, any flag
+    it raises (-v: the full texts).
     """
     from tracker.readings import ReadingFields, add_reading, describe
     from tracker.trend_service import flags_for_reading
+    from tracker.trend_text import brief_flag_lines
 
     for argument in (marker, value, unit):
         if argument is not None and argument.startswith("-") and not _is_number(argument):
@@ -118,8 +122,8 @@ def add_command(
         reading = add_reading(session, patient, fields, today=date.today())
         flags = flags_for_reading(session, patient, reading.id)
         click.echo(f"Added #{reading.id}: {describe(reading)}")
-    for flag in flags:
-        print_wrapped(flag.message)
+    for line in brief_flag_lines(flags, verbose=verbose):
+        print_wrapped(line)
 
 
 @cli.command("list")

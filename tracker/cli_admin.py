@@ -84,10 +84,23 @@ def db_downgrade(app: AppContext, revision: str) -> None:
 
 
 @click.command("markers")
-def markers_command() -> None:
-    """Show the marker catalogue: names, aliases, units, LOINC, limits and benign causes."""
-    from tracker.markers import ASSAY_CAVEATS, MARKERS, MIN_RISE_PCT
+@click.argument("name", required=False)
+def markers_command(name: str | None) -> None:
+    """Show the marker catalogue: names, aliases, units, LOINC, limits and benign causes.
+
+    With a NAME (e.g. `tracker markers ca153`), that marker in full, with the source
+    article's context.
+    """
+    from tracker.markers import ASSAY_CAVEATS, MARKERS, MIN_RISE_PCT, find_marker
     from tracker.units import format_number
+
+    if name is not None:
+        from tracker.cli_support import print_indented
+        from tracker.marker_text import marker_lines
+
+        for line in marker_lines(find_marker(name)):
+            print_indented(line)
+        return
 
     for marker in MARKERS.values():
         click.echo(f"{marker.name} ({marker.description})")

@@ -13,6 +13,7 @@ from tracker.cli_support import (
     parse_id,
     pass_app,
     print_json,
+    print_wrapped,
     prompt_if_missing,
 )
 from tracker.event_kinds import EVENT_KINDS
@@ -117,7 +118,7 @@ def event_add(
     note: str | None,
 ) -> None:
     """Log an event: KIND NAME, e.g. `event add treatment letrozole --date 2026-01-10`."""
-    from tracker.events import add_event, describe_event
+    from tracker.events import add_event, describe_event, event_notes
 
     kind = prompt_if_missing(ctx, kind, "KIND", f"Kind ({', '.join(EVENT_KINDS)})")
     name = prompt_if_missing(ctx, name, "NAME", "Name")
@@ -127,7 +128,10 @@ def event_add(
         patient = app.patient(session, create=True)
         assert patient is not None  # create=True always yields one
         event = add_event(session, patient, kind, name, start, end, note)
+        notes = event_notes(session, patient, event)
         click.echo(f"Added event #{event.id}: {describe_event(event)}")
+    for text in notes:
+        print_wrapped(text)
 
 
 @event_group.command("list")

@@ -207,6 +207,24 @@ def print_wrapped(text: str, indent: str = "  ") -> None:
     )
 
 
+def print_indented(line: str) -> None:
+    """A line wrapped under its own indent; a "- " item's later lines align with its text."""
+    import textwrap
+
+    text = line.lstrip()
+    indent = line[: len(line) - len(text)]
+    hanging = indent + ("  " if text.startswith("- ") else "")
+    click.echo(
+        textwrap.fill(
+            text,
+            width=WRAP_WIDTH,
+            initial_indent=indent,
+            subsequent_indent=hanging,
+            break_on_hyphens=False,
+        )
+    )
+
+
 @contextmanager
 def closing_app(app: AppContext) -> Iterator[AppContext]:
     try:

@@ -7,13 +7,13 @@ from typing import Any, TypeVar
 
 import click
 
-from tracker.cli_support import AppContext, pass_app, print_json, print_wrapped
+from tracker.cli_support import AppContext, pass_app, print_indented, print_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def trend_options(function: F) -> F:
-    """The adjustable trend defaults, as options (CLINICAL.md design choices)."""
+    """The adjustable trend defaults, as options (design choices, docs/clinical-rules.md)."""
     options = [
         click.option(
             "--flare-window",
@@ -43,20 +43,25 @@ def trend_options(function: F) -> F:
 @click.command("trend")
 @click.option("--marker", metavar="M", help="Only this marker.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document (for scripts).")
+@click.option("-v", "--verbose", is_flag=True, help="Print the full text of each flag.")
 @trend_options
 @pass_app
 def trend_command(
     app: AppContext,
     marker: str | None,
     as_json: bool,
+    verbose: bool,
     flare_window: str | None,
     cva: tuple[str, ...],
     floor: tuple[str, ...],
 ) -> None:
     """Show each marker's series (latest, lowest, change, doubling time) and its flags.
 
+    Each flag is one line; -v prints the full texts (--json always has them).
+
     The options change the defaults for this run only; `tracker settings` keeps them.
     """
+    from tracker.events import event_points, list_events
     from tracker.markers import find_marker
     from tracker.trend_json import trend_document
     from tracker.trend_service import load_trend_settings, patient_trend
@@ -74,12 +79,16 @@ def trend_command(
                 click.echo("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD")
             return
         result = patient_trend(session, patient, settings, marker_code=marker_code)
+        events = event_points(list_events(session, patient))
     if as_json:
         print_json(trend_document(patient.name, result))
         return
-    for line, wrap in trend_lines(patient.name, result, chosen.name if chosen else None):
+    lines = trend_lines(
+        patient.name, result, chosen.name if chosen else None, events=events, verbose=verbose
+    )
+    for line, wrap in lines:
         if wrap:
-            print_wrapped(line, indent="    ")
+            print_indented(line)
         else:
             click.echo(line)
 

@@ -132,3 +132,52 @@ def event_json(event: Event, patient_name: str) -> dict[str, Any]:
         "ended_on": event.ended_on.isoformat() if event.ended_on else None,
         "note": event.note,
     }
+
+
+def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
+    """What ``event add`` should point out about a new event (it is stored as asked).
+
+    docs/clinical-rules.md: a supportive medicine logged as a treatment would start a
+    treatment line (and a flare window); a treatment with the current line's name starts
+    none; a condition that names no known cause is never named in a flag.
+    """
+    from tracker.condition_words import normalise
+    from tracker.conditions import names_a_benign_cause
+    from tracker.supportive import supportive_medicine_in
+
+    started = event.started_on.isoformat()
+    if event.kind == "condition" and not names_a_benign_cause(event.name):
+        return [
+            f"Note: {event.name!r} matches none of the conditions known to raise a marker; "
+            "it is kept and shown on the time line, but no flag will name it."
+        ]
+    if event.kind != "treatment":
+        return []
+    generic = supportive_medicine_in(event.name)
+    if generic is not None:
+        return [
+            f"Note: {event.name} ({generic}) is supportive care, not a treatment aimed at "
+            "the tumour; logged as a treatment it starts a new treatment line and a flare "
+            "window. To log it as supportive instead: "
+            f"`tracker event delete {event.id} --yes` then "
+            f'`tracker event add supportive "{event.name}" --date {started}`.'
+        ]
+    current = session.scalars(
+        select(Event)
+        .where(
+            Event.patient_id == patient.id,
+            Event.kind == "treatment",
+            Event.started_on <= event.started_on,
+            Event.id != event.id,
+        )
+        .order_by(Event.started_on.desc(), Event.id.desc())
+        .limit(1)
+    ).first()
+    if current is not None and normalise(current.name) == normalise(event.name):
+        return [
+            f"Note: {current.name} is already the current treatment (event #{current.id}, "
+            f"from {current.started_on.isoformat()}), so this starts no new treatment line. "
+            "A regimen is best logged once, with an end date when it stops: "
+            f"`tracker event edit {current.id} --end YYYY-MM-DD`."
+        ]
+    return []

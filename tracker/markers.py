@@ -1,6 +1,6 @@
 """The marker catalogue: codes, aliases, LOINC, units, limits, variation and benign causes.
 
-Every number here comes from ``CLINICAL.md`` and names its source; the numbers that are
+Every number here comes from ``docs/clinical-rules.md`` and names its source; the numbers that are
 design choices (the absolute floors, the default analytical CV) say so and can be changed
 by the user through the trend settings.
 """
@@ -11,6 +11,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from tracker.condition_synonyms import NOT_ALWAYS_BENIGN, SYNONYMS_BY_CODE
+from tracker.condition_words import match_condition
 from tracker.errors import DatabaseError, ValidationError
 
 # Z for a one-sided 95 % reference change value (Fokkema et al. 2006).
@@ -18,7 +20,7 @@ RCV_Z = 1.65
 # Studies of CA 15-3 and CEA in metastatic breast cancer used >= 25 % as a significant
 # rise (Van Dalen 1996); the threshold is never below it.
 MIN_RISE_PCT = 25.0
-# Analytical CV assumed for every assay (CLINICAL.md: "with CVA 5 %"); a design choice
+# Analytical CV assumed for every assay (docs/clinical-rules.md: "with CVA 5 %"); a design choice
 # the user can change per marker.
 DEFAULT_ANALYTICAL_CV_PCT = 5.0
 # The largest value any marker accepts: beyond it a value is a typing error.
@@ -31,8 +33,13 @@ class BenignCause:
 
     code: str
     synonyms: tuple[str, ...]
-    # Marker code -> the wording used for that marker (CLINICAL.md lists per marker).
+    # Marker code -> the wording used for that marker (docs/clinical-rules.md, per marker).
     labels: dict[str, str]
+
+    @property
+    def always_benign(self) -> bool:
+        """False for fluid in the chest or abdomen, which can itself come from the cancer."""
+        return self.code not in NOT_ALWAYS_BENIGN
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,22 @@ class Marker:
         """Plain-language names of the benign causes of this marker."""
         return [cause.labels[self.code] for cause in self.benign_causes()]
 
+    def causes_in_words(self) -> str:
+        """The causes as one sentence, naming fluid in the chest or abdomen apart.
+
+        Such fluid can itself come from the cancer, so it is never called benign.
+        """
+        benign = [c.labels[self.code] for c in self.benign_causes() if c.always_benign]
+        other = [c.labels[self.code] for c in self.benign_causes() if not c.always_benign]
+        text = f"Benign conditions that can also raise {self.name}: {', '.join(benign)}."
+        if other:
+            text += f" {_capitalised(' and '.join(other))} can also raise {self.name}."
+        return text
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 def rcv_pct(biological_cv_pct: float, analytical_cv_pct: float, *, upward: bool) -> float:
     """Log-normal reference change value (Fokkema et al. 2006), in % (fall negative)."""
@@ -102,37 +125,38 @@ _KU_UNITS = {"u/ml": 1.0, "ku/l": 1.0}
 
 _LIVER = "liver_disease"
 
+
+def _synonyms(code: str) -> tuple[str, ...]:
+    """The words that name a cause, from the condition-synonyms table."""
+    return SYNONYMS_BY_CODE[code].synonyms
+
+
 BENIGN_CAUSES: dict[str, BenignCause] = {
     cause.code: cause
     for cause in (
         BenignCause(
             "smoking",
-            ("smoking", "smoker", "cigarette smoking", "tobacco"),
+            _synonyms("smoking"),
             {"CEA": "cigarette smoking"},
         ),
         BenignCause(
             "peptic_ulcer",
-            ("peptic ulcer", "stomach ulcer", "gastritis"),
+            _synonyms("peptic_ulcer"),
             {"CEA": "stomach (peptic) ulcer or gastritis"},
         ),
         BenignCause(
             "colon_polyps",
-            ("colon polyps", "polyps", "colonic polyps"),
+            _synonyms("colon_polyps"),
             {"CEA": "colon polyps"},
         ),
         BenignCause(
             "ibd",
-            (
-                "inflammatory bowel disease",
-                "ulcerative colitis",
-                "crohn's disease",
-                "crohns",
-            ),
+            _synonyms("ibd"),
             {"CEA": "inflammatory bowel disease (ulcerative colitis, Crohn's)"},
         ),
         BenignCause(
             _LIVER,
-            ("liver disease", "cirrhosis", "hepatitis", "fatty liver"),
+            _synonyms(_LIVER),
             {
                 "CEA": "liver disease (cirrhosis, hepatitis)",
                 "CA15-3": "chronic liver disease (cirrhosis, hepatitis)",
@@ -142,23 +166,17 @@ BENIGN_CAUSES: dict[str, BenignCause] = {
         ),
         BenignCause(
             "biliary_obstruction",
-            ("bile duct obstruction", "biliary obstruction"),
+            _synonyms("biliary_obstruction"),
             {"CEA": "bile-duct obstruction"},
         ),
         BenignCause(
             "pancreatitis",
-            ("pancreatitis",),
+            _synonyms("pancreatitis"),
             {"CEA": "pancreatitis", "CA125": "pancreatitis"},
         ),
         BenignCause(
             "kidney_disease",
-            (
-                "kidney disease",
-                "chronic kidney disease",
-                "ckd",
-                "renal failure",
-                "kidney impairment",
-            ),
+            _synonyms("kidney_disease"),
             {
                 "CEA": "chronic kidney disease",
                 "CA15-3": "kidney impairment",
@@ -167,12 +185,12 @@ BENIGN_CAUSES: dict[str, BenignCause] = {
         ),
         BenignCause(
             "hypothyroidism",
-            ("hypothyroidism", "underactive thyroid"),
+            _synonyms("hypothyroidism"),
             {"CEA": "hypothyroidism (underactive thyroid)"},
         ),
         BenignCause(
             "lung_disease",
-            ("copd", "interstitial lung disease", "ild", "emphysema"),
+            _synonyms("lung_disease"),
             {
                 "CEA": "chronic lung disease (COPD, interstitial lung disease)",
                 "CA15-3": "interstitial lung disease",
@@ -181,33 +199,28 @@ BENIGN_CAUSES: dict[str, BenignCause] = {
         ),
         BenignCause(
             "b12_anaemia",
-            (
-                "vitamin b12 deficiency",
-                "pernicious anaemia",
-                "pernicious anemia",
-                "megaloblastic anaemia",
-            ),
+            _synonyms("b12_anaemia"),
             {
                 "CA15-3": "vitamin B12 (megaloblastic) anaemia",
                 "CA27.29": "vitamin B12 (megaloblastic) anaemia",
             },
         ),
-        BenignCause("endometriosis", ("endometriosis",), {"CA125": "endometriosis"}),
-        BenignCause("menstruation", ("menstruation", "period"), {"CA125": "menstruation"}),
-        BenignCause("pregnancy", ("pregnancy", "pregnant"), {"CA125": "pregnancy"}),
+        BenignCause("endometriosis", _synonyms("endometriosis"), {"CA125": "endometriosis"}),
+        BenignCause("menstruation", _synonyms("menstruation"), {"CA125": "menstruation"}),
+        BenignCause("pregnancy", _synonyms("pregnancy"), {"CA125": "pregnancy"}),
         BenignCause(
             "pelvic_inflammatory_disease",
-            ("pelvic inflammatory disease", "pid"),
+            _synonyms("pelvic_inflammatory_disease"),
             {"CA125": "pelvic inflammatory disease"},
         ),
         BenignCause(
             "ovarian_cyst",
-            ("ovarian cyst", "benign ovarian cyst"),
+            _synonyms("ovarian_cyst"),
             {"CA125": "benign ovarian cysts"},
         ),
         BenignCause(
             "effusion",
-            ("ascites", "pleural effusion", "heart failure"),
+            _synonyms("effusion"),
             {
                 "CA125": "fluid in the abdomen or chest (ascites, pleural effusion) "
                 "and heart failure"
@@ -216,7 +229,7 @@ BENIGN_CAUSES: dict[str, BenignCause] = {
     )
 }
 
-# Caveats that apply to every marker (CLINICAL.md, "Assay caveats").
+# Caveats that apply to every marker (docs/clinical-rules.md, "Assay caveats").
 ASSAY_CAVEATS = (
     "Results from different labs or methods are not interchangeable: compare a result "
     "with earlier results from the same lab.",
@@ -361,19 +374,12 @@ def marker_by_loinc(loinc: str) -> Marker | None:
     return _BY_LOINC.get(loinc)
 
 
-def _fold(text: str) -> str:
-    """Lower-case, drop punctuation and collapse spaces, for matching condition names."""
-    cleaned = re.sub(r"[^\w\s]", "", text.lower().replace("-", " "))
-    return re.sub(r"\s+", " ", cleaned).strip()
-
-
-_CAUSE_BY_NAME: dict[str, str] = {}
-for _cause in BENIGN_CAUSES.values():
-    for _name in (_cause.code.replace("_", " "), _cause.code, *_cause.synonyms):
-        _CAUSE_BY_NAME[_fold(_name)] = _cause.code
+def benign_causes_for(condition_name: str) -> list[BenignCause]:
+    """Every benign cause a logged condition's name counts for (negations read), in order."""
+    return [BENIGN_CAUSES[code] for code in match_condition(condition_name).codes]
 
 
 def benign_cause_for(condition_name: str) -> BenignCause | None:
-    """The benign cause a logged condition names (code or synonym), or None."""
-    code = _CAUSE_BY_NAME.get(_fold(condition_name))
-    return BENIGN_CAUSES[code] if code else None
+    """The first benign cause a logged condition's name counts for, or None."""
+    causes = benign_causes_for(condition_name)
+    return causes[0] if causes else None

@@ -70,6 +70,7 @@ def report_input(session: Session, patient: Patient, request: ReportRequest) -> 
         since=request.since,
         markers=(request.marker_code,) if request.marker_code else (),
         flare_window_days=settings.flare_window_days,
+        settings=settings,
     )
 
 
