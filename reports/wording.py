@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.flag_headlines import rising_run_line
+from tracker.flag_headlines import capitalised, lowest_label, rising_run_line
 from tracker.markers import MARKERS
 from tracker.trend_rules import change_pct
 from tracker.trend_types import (
@@ -91,10 +91,8 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
         f"{format_number(summary.upper_limit)} {unit}; {summary.count} "
         f"test{'s' if summary.count != 1 else ''}."
     )
-    treatment_logged = any(
-        event.kind == "treatment" and event.started_on <= latest.drawn_on for event in data.events
-    )
-    lines.append(nadir_line(latest, nadir, unit, treatment_logged=treatment_logged))
+    lowest = lowest_label(nadir.drawn_on, latest.drawn_on, data.events)
+    lines.append(nadir_line(latest, nadir, unit, lowest=lowest))
     if summary.doubling_time_days is not None:
         lines.append(
             f"At the recent pace the level would double in about "
@@ -104,13 +102,10 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
     return lines
 
 
-def nadir_line(
-    latest: ReadingPoint, nadir: ReadingPoint, unit: str, *, treatment_logged: bool
-) -> str:
+def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str, *, lowest: str) -> str:
     """Change since the lowest value of the current treatment line (or of all, if none)."""
-    since = "since the current treatment began" if treatment_logged else "recorded"
     lowest = (
-        f"Lowest {since} (nadir): "
+        f"{capitalised(lowest)} (nadir): "
         f"{value_text(nadir.value, nadir.qualifier, unit)} on {day_text(nadir.drawn_on)}"
     )
     if latest.id == nadir.id:

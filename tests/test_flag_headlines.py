@@ -205,3 +205,24 @@ def test_trend_leads_a_rising_series_with_its_run() -> None:
         "  A rise is flagged from 27.9% (the tracker's threshold); upper limit 5 ng/mL",
     ]
     assert "  No flags" in lines
+
+
+def test_the_nadir_is_named_against_the_current_treatment_only_when_it_is_after_its_start() -> None:
+    from tracker.flag_headlines import lowest_label
+    from tracker.trend_types import EventPoint
+
+    eribulin = EventPoint(1, "treatment", "eribulin", date(2025, 5, 12))
+    zoledronate = EventPoint(2, "supportive", "zoledronate", date(2025, 1, 1))
+    latest = date(2025, 12, 10)
+    assert lowest_label(date(2025, 5, 10), latest, [zoledronate]) == "lowest recorded"
+    # The baseline drawn two days before the first dose: not "since it began".
+    assert (
+        lowest_label(date(2025, 5, 10), latest, [eribulin, zoledronate])
+        == "lowest since just before the current treatment began"
+    )
+    assert (
+        lowest_label(date(2025, 8, 10), latest, [eribulin])
+        == "lowest since the current treatment began"
+    )
+    # A treatment that starts after the latest result is not the current one yet.
+    assert lowest_label(date(2025, 5, 10), date(2025, 5, 10), [eribulin]) == "lowest recorded"

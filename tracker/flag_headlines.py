@@ -15,25 +15,25 @@ from datetime import date
 from tracker.markers import MARKERS, Marker
 from tracker.trend_types import (
     ABOVE_REFERENCE,
+    CHECK_ENTRY,
     CONFIRMED,
+    FURTHER_RISE,
     LAB_CHANGED,
     NOT_CONFIRMED,
     POSSIBLE_FLARE,
     RISE_KINDS,
     ComparedReading,
+    EventPoint,
     Flag,
     RisingRun,
 )
 from tracker.units import format_number, format_value
 
 DISCUSS = "Discuss with your oncologist."
+TREATMENT_KIND = "treatment"
 
-FURTHER_RISE = "further_rise"
-RISE_AFTER_FLARE_WINDOW = "rise_after_flare_window"
-CHECK_ENTRY = "check_entry"
-# Kinds that compare two readings and can open an episode (the engine's RISE_KINDS plus
-# the version-2 kinds, which it may not list yet).
-RISE_TYPE_KINDS = frozenset((*RISE_KINDS, FURTHER_RISE, RISE_AFTER_FLARE_WINDOW))
+# Kinds that compare two readings and can open an episode.
+RISE_TYPE_KINDS = frozenset(RISE_KINDS)
 
 _KIND_NAMES = {
     "rise": "rise",
@@ -144,6 +144,24 @@ def flag_headline(flag: Flag, *, with_marker: bool = True) -> str:
             "\u2014 check the entry"
         )
     return flag.message
+
+
+def lowest_label(nadir_on: date, latest_on: date, events: Sequence[EventPoint]) -> str:
+    """How a series' nadir is named: against the current treatment, or "lowest recorded".
+
+    The nadir of a treatment line may be its baseline, drawn before the first dose; then
+    "since the current treatment began" would name a date before the start.
+    """
+    starts = [
+        event.started_on
+        for event in events
+        if event.kind == TREATMENT_KIND and event.started_on <= latest_on
+    ]
+    if not starts:
+        return "lowest recorded"
+    if nadir_on < max(starts):
+        return "lowest since just before the current treatment began"
+    return "lowest since the current treatment began"
 
 
 def rising_run_line(run: RisingRun) -> str:

@@ -15,6 +15,7 @@ from tracker.flag_headlines import (
     closing_lines,
     day_text,
     flag_headline,
+    lowest_label,
     plural,
     rising_run_line,
     shown_threshold_pct,
@@ -23,8 +24,6 @@ from tracker.markers import marker_by_code
 from tracker.trend_rules import change_pct
 from tracker.trend_types import EventPoint, Flag, ReadingPoint, SeriesSummary, TrendResult
 from tracker.units import format_number, format_value
-
-TREATMENT_KIND = "treatment"
 
 
 def _lab_key(lab: str | None) -> str | None:
@@ -35,9 +34,9 @@ def _reading(point: ReadingPoint, unit: str) -> str:
     return f"{format_value(point.qualifier, point.value)} {unit} on {day_text(point.drawn_on)}"
 
 
-def _nadir_line(summary: SeriesSummary, treatment_logged: bool) -> str:
+def _nadir_line(summary: SeriesSummary, events: Sequence[EventPoint]) -> str:
     latest, nadir = summary.latest, summary.nadir
-    lowest = "lowest since the current treatment began" if treatment_logged else "lowest recorded"
+    lowest = lowest_label(nadir.drawn_on, latest.drawn_on, events)
     if latest.id == nadir.id:
         return f"  {capitalised(lowest)}: the latest result"
     change = change_pct(latest, nadir)
@@ -60,7 +59,7 @@ def series_lines(
     flags: Sequence[Flag],
     *,
     earlier_lab: bool = False,
-    treatment_logged: bool = False,
+    events: Sequence[EventPoint] = (),
     verbose: bool = False,
 ) -> list[tuple[str, bool]]:
     """Lines for one series: (text, whether to wrap it as a paragraph)."""
@@ -75,7 +74,7 @@ def series_lines(
         lines.append((f"  {rising_run_line(summary.rising_run)}", False))
     lines.append((f"  Latest: {_reading(summary.latest, summary.unit)}", False))
     if summary.count > 1:
-        lines.append((_nadir_line(summary, treatment_logged), False))
+        lines.append((_nadir_line(summary, events), False))
     lines.append((_threshold_line(summary), False))
     if summary.doubling_time_days is not None:
         lines.append(
@@ -134,16 +133,12 @@ def trend_lines(
         for position, summary in enumerate(members):
             flags = _flags_of(result, summary)
             marker_flags.extend(flags)
-            treatment_logged = any(
-                event.kind == TREATMENT_KIND and event.started_on <= summary.latest.drawn_on
-                for event in events
-            )
             lines.extend(
                 series_lines(
                     summary,
                     flags,
                     earlier_lab=position > 0,
-                    treatment_logged=treatment_logged,
+                    events=events,
                     verbose=verbose,
                 )
             )
