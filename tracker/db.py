@@ -126,6 +126,27 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_read_only_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A read-only connection changes nothing, not even the journal mode.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _pg_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A command behind another session's lock waits as long as SQLite's busy timeout,
+    # then fails with one clear line (db_errors) instead of waiting for ever.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, false)", (f"{sqlite_busy_timeout_ms()}ms",)
+        )
+    dbapi_connection.commit()
+
+
+def cannot_write(path: Path) -> bool:
+    """The file or its folder is not writable (root included: chattr +i, read-only mounts)."""
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
 def _sqlite_on_begin(connection: Connection) -> None:
     # Writers take the write lock up front: a deferred transaction that reads and then
     # writes cannot wait for a busy lock and fails at once.
@@ -268,9 +289,28 @@ def read_schema_state(connection: Connection) -> tuple[str | None, bool]:
     return revision, bool(tables - {"alembic_version"})
 
 
-def build_engine(location: DatabaseLocation) -> Engine:
-    """An engine for the location, with the tracker's SQLite or PostgreSQL settings."""
+def build_engine(location: DatabaseLocation, *, read_only: bool = False) -> Engine:
+    """An engine for the location, with the tracker's SQLite or PostgreSQL settings.
+
+    ``read_only`` (SQLite files only) opens the file with ``mode=ro`` and changes nothing
+    in it, not even the journal mode; in a folder where nothing can be created it is
+    opened ``immutable`` (tracker.backup.sqlite_read_uri).
+    """
     try:
+        if read_only and location.sqlite_path is not None:
+            from tracker.backup import sqlite_read_uri
+
+            uri = sqlite_read_uri(location.sqlite_path)
+            timeout_s = sqlite_busy_timeout_ms() / 1000
+            engine = create_engine(
+                location.url,
+                creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=timeout_s, check_same_thread=False
+                ),
+            )
+            event.listen(engine, "connect", _sqlite_read_only_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+            return engine
         if location.is_sqlite:
             # The driver's timeout is SQLite's busy timeout (no PRAGMA text to build).
             timeout_s = sqlite_busy_timeout_ms() / 1000
@@ -283,18 +323,31 @@ def build_engine(location: DatabaseLocation) -> Engine:
             connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
         # pre_ping: a pooled connection that the server closed (restart, terminate) is
         # replaced before use instead of failing the next command of a long-lived process.
-        return create_engine(location.url, connect_args=connect_args, pool_pre_ping=True)
+        engine = create_engine(location.url, connect_args=connect_args, pool_pre_ping=True)
+        if location.url.startswith("postgresql"):
+            event.listen(engine, "connect", _pg_on_connect)
+        return engine
     except DatabaseError:
         raise
     except Exception as exc:  # bad URL, missing driver: say which, without the password
         raise unusable_url_error(exc, location) from None
 
 
-def open_database(location: DatabaseLocation, *, migrate: bool = True) -> Database:
-    """Open (creating and migrating a fresh SQLite file when needed) the chosen database."""
-    if location.sqlite_path is not None:
-        create_sqlite_file(location.sqlite_path, private_folder=location.is_default)
-    database = Database(location, build_engine(location))
+def open_database(
+    location: DatabaseLocation, *, migrate: bool = True, read_only: bool = False
+) -> Database:
+    """Open (creating and migrating a fresh SQLite file when needed) the chosen database.
+
+    An existing SQLite file that cannot be written (a read-only file or folder) is opened
+    read-only: reads and backups work, and a write fails with "read-only; nothing was
+    changed". ``read_only`` asks for that always (``check`` changes nothing).
+    """
+    path = location.sqlite_path
+    if path is not None and path.exists() and cannot_write(path):
+        read_only = True
+    if path is not None and not read_only:
+        create_sqlite_file(path, private_folder=location.is_default)
+    database = Database(location, build_engine(location, read_only=read_only))
     if migrate:
         database.ensure_schema()
     return database
