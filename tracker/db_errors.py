@@ -57,6 +57,16 @@ def translate_db_error(exc: BaseException, location: DatabaseLocation) -> Databa
             if fragment in lowered:
                 text = message.format(where=where, busy_s=_busy_timeout_text())
                 return DatabaseError(scrub(text, location))
+    elif "lock timeout" in lowered:
+        # lock_timeout (set on connect to the SQLite busy timeout) ran out behind another
+        # session's lock: the statement was cancelled and its transaction rolled back.
+        return DatabaseError(
+            scrub(
+                f"{where} is busy: another session held a lock for over "
+                f"{_busy_timeout_text()} s; nothing was changed; try again",
+                location,
+            )
+        )
     elif _is_lost_connection(lowered):
         return DatabaseError(
             scrub(
