@@ -321,3 +321,81 @@ def test_two_renames_of_one_patient_at_once_one_wins(pg_schema_url: str) -> None
     )
     listed = run_tracker(["--db", pg_schema_url, "patient", "list"])
     assert "Bea" in listed.stdout and "Cat" not in listed.stdout and "Ann" not in listed.stdout
+
+
+class CommitDroppingProxy:
+    """A TCP proxy to the PostgreSQL server that loses the connection right after the
+    server has committed a transaction that inserted a reading, before the client hears
+    the answer: the "connection dropped after the commit" case, made deterministic."""
+
+    def __init__(self, host: str, port: int) -> None:
+        import socket
+        import threading
+
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.dropped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            state = {"inserted": False, "armed": False}
+            threading.Thread(target=self._up, args=(client, server, state), daemon=True).start()
+            threading.Thread(target=self._down, args=(server, client, state), daemon=True).start()
+
+    def _up(self, client: object, server: object, state: dict[str, bool]) -> None:
+        while data := client.recv(65536):  # type: ignore[attr-defined]
+            if b"INSERT INTO reading" in data and not self.dropped.is_set():
+                state["inserted"] = True
+            if state["inserted"] and b"COMMIT" in data:
+                state["armed"] = True
+            try:
+                server.sendall(data)  # type: ignore[attr-defined]
+            except OSError:
+                return
+
+    def _down(self, server: object, client: object, state: dict[str, bool]) -> None:
+        import socket
+
+        while data := server.recv(65536):  # type: ignore[attr-defined]
+            if state["armed"]:
+                # The server's answer to COMMIT: never delivered.
+                self.dropped.set()
+                for end in (client, server):
+                    end.shutdown(socket.SHUT_RDWR)  # type: ignore[attr-defined]
+                    end.close()  # type: ignore[attr-defined]
+                return
+            client.sendall(data)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_connection_lost_after_the_commit_reports_what_was_stored(
+    pg_schema_url: str,
+) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    assert run_tracker(["--db", pg_schema_url, "db", "upgrade"]).returncode == 0
+    parts = urlsplit(pg_schema_url)
+    proxy = CommitDroppingProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    try:
+        netloc = f"{parts.username}@127.0.0.1:{proxy.port}"
+        proxied = urlunsplit(parts._replace(netloc=netloc)) + "&sslmode=disable"
+        result = run_tracker(["--db", proxied, "add", "CEA", "4.5", "--date", "2026-01-05"])
+    finally:
+        proxy.close()
+    assert proxy.dropped.is_set()  # the answer to COMMIT really was lost
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Added #1: CEA 4.5 ng/mL on 2026-01-05")
+    assert result.stderr == ""
+    assert len(database_snapshot(pg_schema_url)["reading"]) == 1

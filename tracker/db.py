@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.config import DatabaseLocation
-from tracker.db_errors import translate_db_error, unusable_url_error
+from tracker.db_errors import is_lost_connection, translate_db_error, unusable_url_error
 from tracker.errors import DatabaseError, SchemaError
 
 if TYPE_CHECKING:
@@ -83,6 +83,14 @@ def retry_while_busy(operation: Callable[[], T], budget_s: float) -> T:
                 raise
         time.sleep(min(delay_s, remaining_s))
         delay_s = min(delay_s * 2, 0.2)
+
+
+def _rollback_quietly(rollback: Callable[[], None]) -> None:
+    # The body's error is the one to report; a rollback on a lost connection adds nothing.
+    try:
+        rollback()
+    except DBAPIError:
+        pass
 
 
 def create_sqlite_file(path: Path, *, private_folder: bool) -> None:
@@ -182,15 +190,66 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
         with self._translated():
-            with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
-                yield session
+            with Session(self.write_engine, expire_on_commit=False) as session:
+                transaction = session.begin()
+                xid = None if self.is_sqlite else self._server_transaction_id(session.connection())
+                try:
+                    yield session
+                except BaseException:
+                    _rollback_quietly(transaction.rollback)
+                    raise
+                self._commit(transaction.commit, xid)
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection in one write transaction (bulk paths)."""
         with self._translated():
-            with self.write_engine.begin() as connection:
-                yield connection
+            with self.write_engine.connect() as connection:
+                transaction = connection.begin()
+                xid = self._server_transaction_id(connection)
+                try:
+                    yield connection
+                except BaseException:
+                    _rollback_quietly(transaction.rollback)
+                    raise
+                self._commit(transaction.commit, xid)
+
+    def _server_transaction_id(self, connection: Connection) -> int | None:
+        """On a server, the transaction's id: if the connection is lost during COMMIT, the
+        server can still say whether that transaction was committed."""
+        if self.is_sqlite:
+            return None
+        return int(connection.execute(text("SELECT txid_current()")).scalar_one())
+
+    def _commit(self, commit: Callable[[], None], xid: int | None) -> None:
+        """Commit; when the connection drops during COMMIT, ask the server what happened.
+
+        A commit the server made counts as done (the command reports what it stored and
+        exits 0); one it did not make is the usual "was not saved" error.
+        """
+        try:
+            commit()
+        except DBAPIError as exc:
+            if xid is None or not is_lost_connection(exc):
+                raise
+            status = self._transaction_status(xid)
+            if status == "committed":
+                return
+            if status is None:
+                raise DatabaseError(
+                    f"the connection to {self.location.display} was lost while saving; the "
+                    "change may or may not have been stored: check with `tracker list`"
+                ) from None
+            raise
+
+    def _transaction_status(self, xid: int) -> str | None:
+        """'committed', 'aborted' or 'in progress' for a server transaction; None if unknown."""
+        try:
+            with self.engine.connect() as connection:
+                status = connection.execute(text("SELECT txid_status(:xid)"), {"xid": xid}).scalar()
+        except DBAPIError:
+            return None
+        return None if status is None else str(status)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

@@ -108,6 +108,13 @@ def _busy_timeout_text() -> str:
         return "the set time"
 
 
+def is_lost_connection(exc: BaseException) -> bool:
+    """The server connection went away (restart, terminate, network) during the command."""
+    original = getattr(exc, "orig", None) or exc
+    lowered = _first_line(str(original)).lower()
+    return bool(getattr(exc, "connection_invalidated", False)) or _is_lost_connection(lowered)
+
+
 def _is_lost_connection(lowered: str) -> bool:
     # The server went away during the command (restart, pg_terminate_backend): the open
     # transaction was rolled back by the server, so nothing of it was stored.
