@@ -399,3 +399,47 @@ def test_a_connection_lost_after_the_commit_reports_what_was_stored(
     assert result.stdout.startswith("Added #1: CEA 4.5 ng/mL on 2026-01-05")
     assert result.stderr == ""
     assert len(database_snapshot(pg_schema_url)["reading"]) == 1
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KiB tmpfs (needs mount rights: root in the CI container)."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_on_a_full_disk_reads_and_a_backup_to_another_disk_work(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    db = small_disk / "t.db"
+    assert run_tracker(["--db", str(db), "add", "CEA", "3", "--date", "2026-01-05"]).returncode == 0
+    fd = os.open(small_disk / "filler", os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass  # the disk is full now
+    finally:
+        os.close(fd)
+    listed = run_tracker(["--db", str(db), "list", "--json"])
+    assert listed.returncode == 0, listed.stderr
+    assert '"value": 3.0' in listed.stdout
+    assert run_tracker(["--db", str(db), "trend"]).returncode == 0
+    copy = tmp_path / "copy.db"
+    backed = run_tracker(["--db", str(db), "backup", str(copy)])
+    assert backed.returncode == 0, backed.stderr
+    assert len(Tracker(str(copy), {"HOME": str(tmp_path)}).json("list")) == 1
+    failed = run_tracker(["--db", str(db), "add", "CEA", "4"])
+    assert failed.returncode == 1 and failed.stderr.startswith(f"Error: database {db} is ")
+    assert len(failed.stderr.splitlines()) == 1

@@ -25,9 +25,28 @@ def sqlite_uri(path: Path, mode: str = "ro") -> str:
     return f"{path.absolute().as_uri()}?mode={mode}"
 
 
+# Below this much free space, the disk is treated as full: SQLite could not even create
+# the 32 KiB -shm file a WAL reader needs (a design choice, not a measured figure).
+FULL_DISK_BYTES = 1024 * 1024
+
+
 def folder_writable(path: Path) -> bool:
-    """Whether files can be created beside ``path`` (root included: chattr +i, ro mounts)."""
-    return os.access(path.parent, os.W_OK)
+    """Whether files can be created beside ``path`` (root included: chattr +i, ro mounts,
+    and a disk with next to no free space)."""
+    if not os.access(path.parent, os.W_OK):
+        return False
+    try:
+        usage = os.statvfs(path.parent)
+    except OSError:
+        return True
+    return usage.f_bavail * usage.f_frsize >= FULL_DISK_BYTES
+
+
+def _wal_is_empty(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size == 0
+    except FileNotFoundError:
+        return True
 
 
 def is_wal_file(path: Path) -> bool:
@@ -43,15 +62,16 @@ def is_wal_file(path: Path) -> bool:
 def sqlite_read_uri(path: Path, *, leave_no_files: bool = False) -> str:
     """A read-only URI for ``path`` that works where nothing may be written beside it.
 
-    SQLite needs -wal/-shm files to read a WAL database; in a read-only folder they cannot
-    be made, and a read-only connection cannot remove them afterwards. When there is no
-    -wal file there is nothing beyond the main file to read, and (in a read-only folder)
-    nobody can be writing, so the file is opened ``immutable`` and nothing is created.
+    SQLite needs -wal/-shm files to read a WAL database; in a read-only folder or on a full
+    disk they cannot be made, and a read-only connection cannot remove them afterwards.
+    When the -wal file is absent or empty there is nothing beyond the main file to read,
+    and (where nothing can be created) nobody can be writing, so the file is opened
+    ``immutable`` and nothing is created.
     ``leave_no_files`` (a backup being read, not a live database) also applies this in a
     writable folder, so reading a backup leaves no -wal/-shm beside it.
     """
     uri = sqlite_uri(path)
-    if Path(f"{path}-wal").exists():
+    if not _wal_is_empty(path):
         return uri
     if not folder_writable(path) or (leave_no_files and is_wal_file(path)):
         return f"{uri}&immutable=1"

@@ -151,8 +151,11 @@ def _pg_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def cannot_write(path: Path) -> bool:
-    """The file or its folder is not writable (root included: chattr +i, read-only mounts)."""
-    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    """The file or its folder is not writable (root included: chattr +i, read-only mounts),
+    or the disk is full (tracker.backup.folder_writable)."""
+    from tracker.backup import folder_writable
+
+    return not os.access(path, os.W_OK) or not folder_writable(path)
 
 
 def _sqlite_on_begin(connection: Connection) -> None:
