@@ -443,3 +443,38 @@ def test_on_a_full_disk_reads_and_a_backup_to_another_disk_work(
     failed = run_tracker(["--db", str(db), "add", "CEA", "4"])
     assert failed.returncode == 1 and failed.stderr.startswith(f"Error: database {db} is ")
     assert len(failed.stderr.splitlines()) == 1
+
+
+def test_check_reports_a_trigger_view_and_extra_column_on_a_server(pg_schema_url: str) -> None:
+    """Item 6 on PostgreSQL: what the models do not describe is reported."""
+    import sqlalchemy as sa
+
+    assert run_tracker(["--db", pg_schema_url, "db", "upgrade"]).returncode == 0
+    assert run_tracker(["--db", pg_schema_url, "add", "CEA", "3"]).returncode == 0
+    engine = sa.create_engine(pg_schema_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "CREATE FUNCTION wipe() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN DELETE FROM reading WHERE id != NEW.id; RETURN NEW; END $$"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "CREATE TRIGGER wipe AFTER INSERT ON reading "
+                    "FOR EACH ROW EXECUTE FUNCTION wipe()"
+                )
+            )
+            connection.execute(sa.text("CREATE VIEW everything AS SELECT * FROM reading"))
+            connection.execute(sa.text("ALTER TABLE reading ADD COLUMN secret text"))
+    finally:
+        engine.dispose()
+    result = run_tracker(["--db", pg_schema_url, "check"])
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Error: 3 problems found",
+        "  schema: view 'everything' is not part of the tracker's schema",
+        "  schema: trigger 'wipe' is not part of the tracker's schema",
+        "  schema: table 'reading' has a column 'secret' that is not part of the tracker's schema",
+    ]
