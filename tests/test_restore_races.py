@@ -287,3 +287,22 @@ def test_journal_names_and_the_database_itself_are_refused(
         assert itself.stderr == f"Error: {path} is the database itself; choose a backup file\n"
     assert database_snapshot(sqlite_tracker.db) == before
     assert _safety_copies(sqlite_tracker.db) == []
+
+
+def test_a_restore_removes_a_trigger_and_view_planted_in_the_live_database(
+    sqlite_tracker: Tracker, tmp_path: Path
+) -> None:
+    """Item 6: the restored database is exactly the backup's, nothing of the old schema."""
+    _fill(sqlite_tracker)
+    good = tmp_path / "good.db"
+    sqlite_tracker.ok("backup", str(good))
+    with sqlite3.connect(sqlite_tracker.db) as connection:
+        connection.execute(
+            "CREATE TRIGGER wipe AFTER INSERT ON reading BEGIN "
+            "DELETE FROM reading WHERE id != NEW.id; END"
+        )
+        connection.execute('CREATE VIEW "odd ""name" AS SELECT * FROM reading')
+    sqlite_tracker.ok("restore", str(good), "--yes")
+    assert sqlite_tracker.ok("check").stdout == "No problems found in 2 readings and 1 event.\n"
+    sqlite_tracker.ok("add", "CEA", "6", "--date", "2026-03-01")
+    assert _values(Path(sqlite_tracker.db)) == [3.1, 6.0, 28.0]

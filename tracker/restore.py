@@ -18,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tracker.backup import (
     DamagedDatabase,
@@ -165,10 +166,12 @@ def _verified_revision(live: sqlite3.Connection, source: Path) -> str:
     return revision
 
 
-def _quoted(name: str) -> str:
-    # Identifiers cannot be bound as parameters; these come from sqlite_master and the
-    # migrations' own schema, and are quoted as SQL requires.
-    return '"' + name.replace('"', '""') + '"'
+def _compiled(statement: Any) -> str:
+    """SQL text made by SQLAlchemy (identifiers quoted by the SQLite dialect), for the raw
+    connection that holds the lock; no statement here has values to bind."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    return str(statement.compile(dialect=sqlite_dialect.dialect()))
 
 
 def _replace_contents(live: sqlite3.Connection, revision: str) -> None:
@@ -177,6 +180,9 @@ def _replace_contents(live: sqlite3.Connection, revision: str) -> None:
     The tables are built from the migrations' statements, never from the backup's own SQL
     text, and the backup's shape was checked to be exactly that schema.
     """
+    from sqlalchemy import Column, MetaData, Table, insert, select
+    from sqlalchemy.schema import DDL, DropTable
+
     from tracker.schema_shape import expected_shape, expected_statements
 
     existing = live.execute(
@@ -185,16 +191,24 @@ def _replace_contents(live: sqlite3.Connection, revision: str) -> None:
         "ORDER BY type = 'table'"
     ).fetchall()
     for kind, name in existing:
-        live.execute(f"DROP {kind.upper()} IF EXISTS main.{_quoted(name)}")
+        target = Table(name, MetaData(), schema="main")
+        drop = DropTable(target, if_exists=True) if kind == "table" else DDL(_DROP[kind])  # type: ignore[no-untyped-call]
+        live.execute(_compiled(drop if kind == "table" else drop.against(target)))
     for statement in expected_statements(revision):
         live.execute(statement)
     for table, (columns, _foreign_keys) in expected_shape(revision).tables.items():
-        names = ", ".join(_quoted(column[0]) for column in columns)
-        copy_rows = (
-            f"INSERT INTO main.{_quoted(table)} ({names}) "  # noqa: S608 (quoted identifiers)
-            f"SELECT {names} FROM incoming.{_quoted(table)}"
-        )
-        live.execute(copy_rows)
+        names = [column[0] for column in columns]
+        into = Table(table, MetaData(), *(Column(name) for name in names), schema="main")
+        source = Table(table, MetaData(), *(Column(name) for name in names), schema="incoming")
+        live.execute(_compiled(insert(into).from_select(names, select(*source.c))))
+
+
+# Triggers and views (only a hand-edited or crafted file has any); SQLAlchemy puts in the
+# quoted name.
+_DROP = {
+    "view": "DROP VIEW IF EXISTS %(fullname)s",
+    "trigger": "DROP TRIGGER IF EXISTS %(fullname)s",
+}
 
 
 def _raw_private_copy(source: Path, target: Path) -> None:

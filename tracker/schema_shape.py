@@ -16,8 +16,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-# Only these two names are ever put into SQL text (sqlite_master cannot be parametrised).
+# The databases a shape is read from: the file itself, or a backup attached by a restore.
 SchemaName = Literal["main", "incoming"]
+# A schema name cannot be a bound parameter, hence one fixed statement for each.
+_OBJECTS: dict[str, str] = {
+    "main": "SELECT type, name, tbl_name, sql FROM main.sqlite_master",
+    "incoming": "SELECT type, name, tbl_name, sql FROM incoming.sqlite_master",
+}
 
 
 @dataclass(frozen=True)
@@ -39,9 +44,7 @@ def _normalised_sql(sql: str | None) -> str:
 
 def read_shape(connection: sqlite3.Connection, schema: SchemaName = "main") -> SchemaShape:
     """The shape of ``schema`` as SQLite itself describes it (PRAGMA table_xinfo & co)."""
-    objects = connection.execute(
-        f"SELECT type, name, tbl_name, sql FROM {schema}.sqlite_master"  # noqa: S608 (literal)
-    ).fetchall()
+    objects = connection.execute(_OBJECTS[schema]).fetchall()
     tables: dict[str, tuple[Any, ...]] = {}
     indexes: dict[str, tuple[Any, ...]] = {}
     triggers: set[str] = set()
