@@ -8,6 +8,14 @@ exactly once, that no command failed (no "database is locked" reached anyone), a
 SQLite that `PRAGMA integrity_check` says ok. With --pg (or TRACKER_TEST_PG_URL) the same
 runs in a fresh schema of that PostgreSQL database. Exit status 1 if anything was lost.
 The test suite runs the same scenario smaller (tests/test_concurrency.py).
+
+    python benchmarks/stress_concurrency.py --restores 10 [--imports 3] [--import-rows 2000]
+
+adds a second scenario on SQLite: while the add processes run, one thread restores a
+backup RESTORES times and another imports IMPORTS CSV files of IMPORT-ROWS readings. Every
+row whose command succeeded must then be in the database or in one of the restores'
+safety copies (issue 13: a restore takes the write lock before its copy); "lost" counts
+those that are in neither.
 """
 
 from __future__ import annotations
@@ -101,12 +109,110 @@ def stress(db: str, processes: int, adds: int) -> dict[str, object]:
     }
 
 
+def _values_in(path: Path) -> set[float]:
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as connection:
+        return {row[0] for row in connection.execute("SELECT value FROM reading")}
+
+
+def restore_race(
+    folder: Path, processes: int, adds: int, restores: int, imports: int, import_rows: int
+) -> dict[str, object]:
+    """Adds and imports while restores run: nothing stored by a success may vanish."""
+    db = folder / "race.db"
+    seeded = tracker(str(db), "add", "CEA", "1.5", "--date", DRAWN_ON)
+    if seeded.returncode != 0:
+        raise SystemExit(seeded.stderr)
+    backup = folder / "race-backup.db"
+    tracker(str(db), "backup", str(backup))
+    failures: list[str] = []
+    committed: set[float] = set()
+    lock = threading.Lock()
+
+    def add_worker(worker: int) -> None:
+        for index in range(adds):
+            value = float(worker * 1000 + index)
+            result = tracker(str(db), "add", "CEA", f"{value:g}", "--date", DRAWN_ON)
+            with lock:
+                if result.returncode == 0:
+                    committed.add(value)
+                else:
+                    failures.append(f"add {value:g}: {result.stderr.strip()}")
+
+    def import_worker() -> None:
+        for batch in range(imports):
+            rows = [90_000.0 + batch * import_rows + index for index in range(import_rows)]
+            csv = folder / f"import{batch}.csv"
+            csv.write_text(
+                "marker,value,unit,drawn_on\n"
+                + "".join(f"CEA,{value:g},ng/mL,{DRAWN_ON}\n" for value in rows)
+            )
+            result = tracker(str(db), "import", str(csv))
+            with lock:
+                if result.returncode == 0:
+                    committed.update(rows)
+                else:
+                    failures.append(f"import {batch}: {result.stderr.strip()}")
+
+    def restore_worker() -> None:
+        for _ in range(restores):
+            result = tracker(str(db), "restore", str(backup), "--yes")
+            if result.returncode != 0:
+                with lock:
+                    failures.append(f"restore: {result.stderr.strip()}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=add_worker, args=(w,)) for w in range(1, processes + 1)]
+    threads += [threading.Thread(target=import_worker), threading.Thread(target=restore_worker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    copies = sorted(folder.glob("race.db.before-restore-*.bak"))
+    kept = _values_in(db).union(*(_values_in(copy) for copy in copies))
+    with sqlite3.connect(db) as connection:
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    return {
+        "commands": processes * adds + imports + restores,
+        "failed": len(failures),
+        "stored": len(committed),
+        "safety_copies": len(copies),
+        "lost": len(committed - kept),
+        "integrity": integrity,
+        "seconds": round(elapsed, 1),
+        "first_failures": failures[:3],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--adds", type=int, default=200, help="adds per process")
     parser.add_argument("--pg", default=os.environ.get("TRACKER_TEST_PG_URL"))
+    parser.add_argument("--restores", type=int, default=0, help="restores racing the adds")
+    parser.add_argument("--imports", type=int, default=3, help="CSV imports racing them")
+    parser.add_argument("--import-rows", type=int, default=2000)
     options = parser.parse_args()
+    if options.restores:
+        with tempfile.TemporaryDirectory() as folder:
+            race = restore_race(
+                Path(folder),
+                options.processes,
+                options.adds,
+                options.restores,
+                options.imports,
+                options.import_rows,
+            )
+        print("restore race: commands failed stored(succeeded rows) safety_copies lost integrity s")
+        print(
+            f"              {race['commands']:>8} {race['failed']:>6} {race['stored']:>21} "
+            f"{race['safety_copies']:>13} {race['lost']:>4} {race['integrity']:>9} "
+            f"{race['seconds']}"
+        )
+        for failure in race["first_failures"]:  # type: ignore[attr-defined]
+            print(f"  {failure}")
+        if race["failed"] or race["lost"] or race["integrity"] != "ok":
+            return 1
     rows: list[tuple[str, dict[str, object]]] = []
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "stress.db")

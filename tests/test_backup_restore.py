@@ -251,7 +251,7 @@ def test_restore_into_a_new_file_and_of_an_older_revision(
     sqlite_tracker: Tracker, tmp_path: Path
 ) -> None:
     _fill(sqlite_tracker)
-    sqlite_tracker.ok("db", "downgrade", "0001")
+    sqlite_tracker.ok("db", "downgrade", "0001", "--yes")
     old = tmp_path / "old.db"
     sqlite_tracker.ok("backup", str(old))
     fresh = Tracker(str(tmp_path / "new.db"), sqlite_tracker.env)

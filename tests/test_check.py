@@ -113,7 +113,8 @@ def test_check_reports_every_seeded_problem_and_changes_nothing(tracker: Tracker
     assert result.stdout == ""
     switches = ", ".join(f"#{i}" for i in range(14, 23))
     assert result.stderr.splitlines() == [
-        "Error: 16 problems found",
+        "Error: 17 problems found",
+        "  schema: index 'uq_reading_identity' is missing",
         "  reading #2 (Ann): value -1 is negative",
         "  reading #3 (Ann): value nan is not a finite number",
         "  reading #4 (Ann): value 200000 is above the ceiling of 100,000",
@@ -151,7 +152,7 @@ def test_lab_switches_up_to_the_limit_are_fine(tracker: Tracker) -> None:
 
 def test_check_reports_an_old_schema_without_upgrading_it(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "2", "--date", "2025-01-01")
-    tracker.ok("db", "downgrade", "0001")
+    tracker.ok("db", "downgrade", "0001", "--yes")
     result = checked(tracker, 1)
     assert result.stderr.splitlines() == [
         "Error: 1 problem found",

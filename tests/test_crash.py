@@ -143,20 +143,19 @@ def test_a_restore_killed_midway_leaves_the_old_or_the_new_database(tmp_path: Pa
             count: int = connection.execute("SELECT count(*) FROM reading").fetchone()[0]
         return count
 
-    # Killed for certain mid-restore: after its safety copy, while it waits for the
-    # write lock that this test holds.
+    # Killed for certain mid-restore: while it waits for the write lock that this test
+    # holds (the restore takes the lock before its safety copy, so none is left).
+    from tests.test_restore_races import _wait_until_waiting_for_a_lock
+
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     process = restore()
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob("t.db.before-restore-*.bak")):
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.02)
-    time.sleep(0.2)
+    _wait_until_waiting_for_a_lock(process)
     kill_after(process, 0)
     holder.execute("ROLLBACK")
     holder.close()
     assert reading_count() == before
+    assert list(tmp_path.glob("t.db.before-restore-*.bak")) == []
     # Killed at moments spread over the whole command: always one whole state or the other.
     for delay_s in (0.25, 0.35, 0.45, 0.55):
         kill_after(restore(), delay_s)

@@ -90,7 +90,7 @@ def test_older_sqlite_file_is_backed_up_then_upgraded(sqlite_tracker: Tracker) -
     sqlite_tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05")
     path = Path(sqlite_tracker.db)
     # Take the file back to revision 0001 (as an older tracker would have left it).
-    downgraded = sqlite_tracker.ok("db", "downgrade", "0001")
+    downgraded = sqlite_tracker.ok("db", "downgrade", "0001", "--yes")
     [before_downgrade] = path.parent.glob("tracker.db.before-0002-downgrade-*.bak")
     assert f"Backed up the database to {before_downgrade}" in downgraded.stdout
     before_downgrade.unlink()
@@ -110,7 +110,7 @@ def test_server_database_is_never_upgraded_implicitly(pg_schema_url: str) -> Non
     assert "has no tracker tables yet; run `tracker db upgrade`" in result.stderr
     assert database_snapshot(pg_schema_url) == {}
     assert run_tracker(["--db", pg_schema_url, "db", "upgrade"]).returncode == 0
-    assert run_tracker(["--db", pg_schema_url, "db", "downgrade", "0001"]).returncode == 0
+    assert run_tracker(["--db", pg_schema_url, "db", "downgrade", "0001", "--yes"]).returncode == 0
     stale = run_tracker(["--db", pg_schema_url, "add", "CEA", "1"])
     assert stale.returncode == 1
     assert "is at schema revision 0001, this version needs 0002" in stale.stderr
@@ -158,10 +158,10 @@ def test_upgrade_downgrade_upgrade_keeps_working_with_data(tracker: Tracker) -> 
     tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05", "--lab", "City Lab")
     tracker.ok("event", "add", "treatment", "letrozole", "--date", "2026-01-10")
     before = tracker.json("list")
-    tracker.ok("db", "downgrade", "0001")
+    tracker.ok("db", "downgrade", "0001", "--yes")
     tracker.ok("db", "upgrade")
     assert tracker.json("list") == before
-    tracker.ok("db", "downgrade", "base")
+    tracker.ok("db", "downgrade", "base", "--yes")
     assert "no tracker schema" in tracker.ok("db", "current").stdout
     tracker.ok("db", "upgrade")
     assert tracker.json("list") == []

@@ -91,6 +91,9 @@ def check_database(database: Database, *, today: date) -> CheckReport:
                 "(run `tracker db upgrade`)",
             )
         )
+    report.problems.extend(
+        Problem(0, 0, f"schema: {line}") for line in schema_differences(database, revision)
+    )
     with database.reading() as session:
         patients = {
             row.id: PatientInfo(row.name, as_date(row.born))
@@ -133,6 +136,66 @@ def check_database(database: Database, *, today: date) -> CheckReport:
     report.problems.extend(_duplicates(readings, patients))
     report.problems.extend(_lab_switches(readings, patients))
     return report
+
+
+def schema_differences(database: Database, revision: str) -> list[str]:
+    """Anything beyond (or missing from) the schema the migrations make: triggers, views,
+    extra tables, columns or indexes — which a crafted file could use to change data."""
+    from tracker.schema_shape import differences, expected_shape, read_shape
+
+    with database.engine.connect() as connection:
+        if database.is_sqlite:
+            raw = connection.connection.driver_connection
+            assert raw is not None  # a connection in use is never detached
+            return differences(read_shape(raw), expected_shape(revision))
+        return _server_schema_differences(connection)
+
+
+def _server_schema_differences(connection: Any) -> list[str]:
+    """On PostgreSQL: tables, columns and indexes against the models; triggers and views."""
+    from sqlalchemy import inspect, text
+
+    from tracker.models import Base
+
+    inspector = inspect(connection)
+    expected = dict(Base.metadata.tables)
+    lines = []
+    for view in sorted(inspector.get_view_names()):
+        lines.append(f"view {view!r} is not part of the tracker's schema")
+    triggers = connection.execute(
+        text(
+            "SELECT DISTINCT trigger_name FROM information_schema.triggers "
+            "WHERE trigger_schema = current_schema() ORDER BY trigger_name"
+        )
+    )
+    lines += [f"trigger {row[0]!r} is not part of the tracker's schema" for row in triggers]
+    for name in sorted(set(inspector.get_table_names()) - {"alembic_version"}):
+        table = expected.get(name)
+        if table is None:
+            lines.append(f"table {name!r} is not part of the tracker's schema")
+            continue
+        columns = {column["name"] for column in inspector.get_columns(name)}
+        lines += [
+            f"table {name!r} has a column {column!r} that is not part of the tracker's schema"
+            for column in sorted(columns - set(table.columns.keys()))
+        ]
+        lines += [
+            f"table {name!r} lacks the column {column!r}"
+            for column in sorted(set(table.columns.keys()) - columns)
+        ]
+        # Unique constraints are backed by indexes of the same name on PostgreSQL.
+        known = {index.name for index in table.indexes} | {c.name for c in table.constraints}
+        found = {index["name"] for index in inspector.get_indexes(name) if index["name"]}
+        lines += [
+            f"index {index!r} is not part of the tracker's schema"
+            for index in sorted(found - known)
+        ]
+        lines += [
+            f"index {index.name!r} is missing"
+            for index in sorted(table.indexes, key=lambda index: str(index.name))
+            if index.name not in found
+        ]
+    return lines
 
 
 def _raw(column: Any) -> Any:

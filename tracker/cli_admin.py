@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from tracker.cli_support import AppContext, pass_app
+
+if TYPE_CHECKING:
+    from tracker.db import Database
 
 
 @click.group("db")
@@ -55,13 +60,16 @@ def db_upgrade(app: AppContext) -> None:
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
-def db_downgrade(app: AppContext, revision: str) -> None:
+def db_downgrade(app: AppContext, revision: str, yes: bool) -> None:
     """Go back to an older schema REVISION (`base` removes all tracker tables).
 
-    A SQLite file is copied beside itself first, so nothing is lost for good.
+    Asks first unless --yes. A SQLite file is copied beside itself first; a server
+    database is not, so take a dump (pg_dump) before.
     """
     from tracker import schema
+    from tracker.cli_support import confirm_or_refuse
     from tracker.db import KNOWN_REVISIONS
     from tracker.errors import ValidationError
 
@@ -74,6 +82,9 @@ def db_downgrade(app: AppContext, revision: str) -> None:
     if before is None:
         click.echo(f"{database.location.display}: nothing to downgrade (no tracker schema)")
         return
+    confirm_or_refuse(
+        _downgrade_question(database, before, revision), yes, refused=_refusal(database)
+    )
     if database.is_sqlite and database.location.sqlite_path is not None:
         backup = schema.backup_before_upgrade(database, before, "downgrade")
         click.echo(f"Backed up the database to {backup}")
@@ -81,6 +92,30 @@ def db_downgrade(app: AppContext, revision: str) -> None:
         with connection.begin():
             schema.run_downgrade(connection, revision)
     click.echo(f"{database.location.display}: downgraded from {before} to {revision}")
+
+
+def _downgrade_question(database: Database, before: str, revision: str) -> str:
+    where = database.location.display
+    drops = (
+        "removes every tracker table and all their rows"
+        if revision == "base"
+        else ("removes the tables and columns added after it, with what they hold")
+    )
+    if database.is_sqlite:
+        keep = "A copy of the file is kept beside it first."
+    else:
+        from tracker.backup import pg_dump_hint
+
+        keep = (
+            f"Nothing is copied on a server: take a dump first ({pg_dump_hint(database.location)})."
+        )
+    return f"Downgrade {where} from revision {before} to {revision}? This {drops}. {keep}"
+
+
+def _refusal(database: Database) -> str:
+    if database.is_sqlite:
+        return "nothing was downgraded"
+    return "nothing was downgraded (on a server, take a dump with pg_dump first)"
 
 
 @click.command("markers")

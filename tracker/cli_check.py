@@ -21,11 +21,17 @@ def check_command(app: AppContext) -> None:
     """
     from tracker import clock
     from tracker.check import check_database, require_existing
+    from tracker.db import open_database
     from tracker.errors import TrackerError
 
     today = clock.today()
     require_existing(app.location())
-    report = check_database(app.database(migrate=False), today=today)
+    # Opened read-only, so that not even the journal mode of the file changes.
+    database = open_database(app.location(), migrate=False, read_only=True)
+    try:
+        report = check_database(database, today=today)
+    finally:
+        database.dispose()
     lines = report.lines
     if lines:
         count = len(lines)

@@ -84,6 +84,13 @@ def location_from(
         path = user_data_dir() / default_name
         return DatabaseLocation(_sqlite_url(path), path, is_default=True)
     if _URL_SCHEME.match(chosen):
+        if is_in_memory(chosen):
+            from tracker.errors import DatabaseError
+
+            raise DatabaseError(
+                f"{hide_password(chosen)} is an in-memory database: what a command stores "
+                "there is gone when it ends; give a file path or a PostgreSQL URL"
+            )
         sqlite_path = _sqlite_file_of(chosen)
         return DatabaseLocation(chosen, sqlite_path, is_default=False)
     path = Path(chosen).expanduser().absolute()
@@ -96,11 +103,33 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{quote(str(path), safe='/')}"
 
 
+def is_in_memory(url: str) -> bool:
+    """``sqlite://``, ``sqlite:///:memory:`` and ``file:`` URIs naming memory keep nothing."""
+    if not url.startswith("sqlite"):
+        return False
+    rest = url.split("://", 1)[1]
+    if rest in ("", "/") or rest.startswith("/:memory:"):
+        return True
+    if rest.startswith("/file:"):
+        name, _, query = rest[len("/file:") :].partition("?")
+        options = {part.lower() for part in query.split("&")}
+        return name in ("", ":memory:") or "mode=memory" in options
+    return False
+
+
 def _sqlite_file_of(url: str) -> Path | None:
     if not url.startswith("sqlite"):
         return None
     rest = url.split("://", 1)[1]
-    if rest in ("", "/", "/:memory:") or rest.startswith("/:memory:") or rest.startswith("/file:"):
+    if rest.startswith("/file:"):
+        # sqlite:///file:PATH?…&uri=true: the file SQLite opens, so that the tracker
+        # creates it private (0600) first, as it does for a plain path.
+        name = rest[len("/file:") :].split("?", 1)[0]
+        if name.startswith("//"):  # file://localhost/abs or file:///abs
+            name = name[2:]
+            name = name[name.index("/") :] if "/" in name else ""
+        return Path(unquote(name)).absolute() if name else None
+    if rest in ("", "/", "/:memory:") or rest.startswith("/:memory:"):
         return None
     # sqlite:///relative.db and sqlite:////absolute.db; query strings are options.
     return Path(unquote(rest[1:].split("?", 1)[0])).absolute()

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.config import DatabaseLocation
-from tracker.db_errors import translate_db_error, unusable_url_error
+from tracker.db_errors import is_lost_connection, translate_db_error, unusable_url_error
 from tracker.errors import DatabaseError, SchemaError
 
 if TYPE_CHECKING:
@@ -85,6 +85,14 @@ def retry_while_busy(operation: Callable[[], T], budget_s: float) -> T:
         delay_s = min(delay_s * 2, 0.2)
 
 
+def _rollback_quietly(rollback: Callable[[], None]) -> None:
+    # The body's error is the one to report; a rollback on a lost connection adds nothing.
+    try:
+        rollback()
+    except DBAPIError:
+        pass
+
+
 def create_sqlite_file(path: Path, *, private_folder: bool) -> None:
     """Create an empty database file readable by its owner only (0600).
 
@@ -126,6 +134,30 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_read_only_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A read-only connection changes nothing, not even the journal mode.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _pg_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A command behind another session's lock waits as long as SQLite's busy timeout,
+    # then fails with one clear line (db_errors) instead of waiting for ever.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, false)", (f"{sqlite_busy_timeout_ms()}ms",)
+        )
+    dbapi_connection.commit()
+
+
+def cannot_write(path: Path) -> bool:
+    """The file or its folder is not writable (root included: chattr +i, read-only mounts),
+    or the disk is full (tracker.backup.folder_writable)."""
+    from tracker.backup import folder_writable
+
+    return not os.access(path, os.W_OK) or not folder_writable(path)
+
+
 def _sqlite_on_begin(connection: Connection) -> None:
     # Writers take the write lock up front: a deferred transaction that reads and then
     # writes cannot wait for a busy lock and fails at once.
@@ -161,15 +193,66 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
         with self._translated():
-            with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
-                yield session
+            with Session(self.write_engine, expire_on_commit=False) as session:
+                transaction = session.begin()
+                xid = None if self.is_sqlite else self._server_transaction_id(session.connection())
+                try:
+                    yield session
+                except BaseException:
+                    _rollback_quietly(transaction.rollback)
+                    raise
+                self._commit(transaction.commit, xid)
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection in one write transaction (bulk paths)."""
         with self._translated():
-            with self.write_engine.begin() as connection:
-                yield connection
+            with self.write_engine.connect() as connection:
+                transaction = connection.begin()
+                xid = self._server_transaction_id(connection)
+                try:
+                    yield connection
+                except BaseException:
+                    _rollback_quietly(transaction.rollback)
+                    raise
+                self._commit(transaction.commit, xid)
+
+    def _server_transaction_id(self, connection: Connection) -> int | None:
+        """On a server, the transaction's id: if the connection is lost during COMMIT, the
+        server can still say whether that transaction was committed."""
+        if self.is_sqlite:
+            return None
+        return int(connection.execute(text("SELECT txid_current()")).scalar_one())
+
+    def _commit(self, commit: Callable[[], None], xid: int | None) -> None:
+        """Commit; when the connection drops during COMMIT, ask the server what happened.
+
+        A commit the server made counts as done (the command reports what it stored and
+        exits 0); one it did not make is the usual "was not saved" error.
+        """
+        try:
+            commit()
+        except DBAPIError as exc:
+            if xid is None or not is_lost_connection(exc):
+                raise
+            status = self._transaction_status(xid)
+            if status == "committed":
+                return
+            if status is None:
+                raise DatabaseError(
+                    f"the connection to {self.location.display} was lost while saving; the "
+                    "change may or may not have been stored: check with `tracker list`"
+                ) from None
+            raise
+
+    def _transaction_status(self, xid: int) -> str | None:
+        """'committed', 'aborted' or 'in progress' for a server transaction; None if unknown."""
+        try:
+            with self.engine.connect() as connection:
+                status = connection.execute(text("SELECT txid_status(:xid)"), {"xid": xid}).scalar()
+        except DBAPIError:
+            return None
+        return None if status is None else str(status)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -268,9 +351,28 @@ def read_schema_state(connection: Connection) -> tuple[str | None, bool]:
     return revision, bool(tables - {"alembic_version"})
 
 
-def build_engine(location: DatabaseLocation) -> Engine:
-    """An engine for the location, with the tracker's SQLite or PostgreSQL settings."""
+def build_engine(location: DatabaseLocation, *, read_only: bool = False) -> Engine:
+    """An engine for the location, with the tracker's SQLite or PostgreSQL settings.
+
+    ``read_only`` (SQLite files only) opens the file with ``mode=ro`` and changes nothing
+    in it, not even the journal mode; in a folder where nothing can be created it is
+    opened ``immutable`` (tracker.backup.sqlite_read_uri).
+    """
     try:
+        if read_only and location.sqlite_path is not None:
+            from tracker.backup import sqlite_read_uri
+
+            uri = sqlite_read_uri(location.sqlite_path)
+            timeout_s = sqlite_busy_timeout_ms() / 1000
+            engine = create_engine(
+                location.url,
+                creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=timeout_s, check_same_thread=False
+                ),
+            )
+            event.listen(engine, "connect", _sqlite_read_only_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+            return engine
         if location.is_sqlite:
             # The driver's timeout is SQLite's busy timeout (no PRAGMA text to build).
             timeout_s = sqlite_busy_timeout_ms() / 1000
@@ -283,18 +385,31 @@ def build_engine(location: DatabaseLocation) -> Engine:
             connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
         # pre_ping: a pooled connection that the server closed (restart, terminate) is
         # replaced before use instead of failing the next command of a long-lived process.
-        return create_engine(location.url, connect_args=connect_args, pool_pre_ping=True)
+        engine = create_engine(location.url, connect_args=connect_args, pool_pre_ping=True)
+        if location.url.startswith("postgresql"):
+            event.listen(engine, "connect", _pg_on_connect)
+        return engine
     except DatabaseError:
         raise
     except Exception as exc:  # bad URL, missing driver: say which, without the password
         raise unusable_url_error(exc, location) from None
 
 
-def open_database(location: DatabaseLocation, *, migrate: bool = True) -> Database:
-    """Open (creating and migrating a fresh SQLite file when needed) the chosen database."""
-    if location.sqlite_path is not None:
-        create_sqlite_file(location.sqlite_path, private_folder=location.is_default)
-    database = Database(location, build_engine(location))
+def open_database(
+    location: DatabaseLocation, *, migrate: bool = True, read_only: bool = False
+) -> Database:
+    """Open (creating and migrating a fresh SQLite file when needed) the chosen database.
+
+    An existing SQLite file that cannot be written (a read-only file or folder) is opened
+    read-only: reads and backups work, and a write fails with "read-only; nothing was
+    changed". ``read_only`` asks for that always (``check`` changes nothing).
+    """
+    path = location.sqlite_path
+    if path is not None and path.exists() and cannot_write(path):
+        read_only = True
+    if path is not None and not read_only:
+        create_sqlite_file(path, private_folder=location.is_default)
+    database = Database(location, build_engine(location, read_only=read_only))
     if migrate:
         database.ensure_schema()
     return database

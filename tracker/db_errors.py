@@ -57,6 +57,16 @@ def translate_db_error(exc: BaseException, location: DatabaseLocation) -> Databa
             if fragment in lowered:
                 text = message.format(where=where, busy_s=_busy_timeout_text())
                 return DatabaseError(scrub(text, location))
+    elif "lock timeout" in lowered:
+        # lock_timeout (set on connect to the SQLite busy timeout) ran out behind another
+        # session's lock: the statement was cancelled and its transaction rolled back.
+        return DatabaseError(
+            scrub(
+                f"{where} is busy: another session held a lock for over "
+                f"{_busy_timeout_text()} s; nothing was changed; try again",
+                location,
+            )
+        )
     elif _is_lost_connection(lowered):
         return DatabaseError(
             scrub(
@@ -96,6 +106,13 @@ def _busy_timeout_text() -> str:
         return f"{sqlite_busy_timeout_ms() / 1000:g}"
     except DatabaseError:
         return "the set time"
+
+
+def is_lost_connection(exc: BaseException) -> bool:
+    """The server connection went away (restart, terminate, network) during the command."""
+    original = getattr(exc, "orig", None) or exc
+    lowered = _first_line(str(original)).lower()
+    return bool(getattr(exc, "connection_invalidated", False)) or _is_lost_connection(lowered)
 
 
 def _is_lost_connection(lowered: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError, ValidationError
@@ -94,8 +94,20 @@ def rename_patient(session: Session, old: str, new: str) -> Patient:
         select(Patient.id).where(Patient.name == cleaned)
     ):
         raise DuplicateError(f"a patient named {cleaned!r} already exists")
-    patient.name = cleaned
-    session.flush()
+    # Only while the name is still the one read: of two renames at once on a server, the
+    # one that waits for the other's row lock finds the name gone instead of overwriting.
+    renamed = session.execute(
+        update(Patient)
+        .where(Patient.id == patient.id, Patient.name == patient.name)
+        .values(name=cleaned)
+        .execution_options(synchronize_session=False)
+    )
+    if renamed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFoundError(
+            f"no patient is named {patient.name!r} any more (renamed or deleted meanwhile); "
+            "nothing was changed"
+        )
+    session.refresh(patient)
     return patient
 
 

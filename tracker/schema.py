@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from tracker.backup import copy_sqlite
+from tracker.backup import copy_to_new_file, reserve_numbered_copy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -64,6 +64,9 @@ def backup_before_upgrade(database: Database, revision: str, change: str = "upgr
     source = database.location.sqlite_path
     assert source is not None, "only file databases are backed up"  # caller checks
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = source.with_name(f"{source.name}.before-{revision}-{change}-{stamp}.bak")
-    copy_sqlite(source, target)
+    # Created exclusively with a -N counter: a copy never overwrites an earlier one.
+    target = reserve_numbered_copy(
+        source.parent, f"{source.name}.before-{revision}-{change}-{stamp}"
+    )
+    copy_to_new_file(source, target)
     return target
