@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tracker.markers import MARKERS
-from tracker.trend_types import (
+from tracker.catalogue.markers import MARKERS
+from tracker.trend.types import (
     ABOVE_REFERENCE,
     LAB_CHANGED,
     POSSIBLE_FLARE,

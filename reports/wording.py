@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.markers import MARKERS
-from tracker.trend_rules import change_pct
-from tracker.trend_types import (
+from tracker.catalogue.markers import MARKERS
+from tracker.catalogue.units import format_number, format_value
+from tracker.trend.rules import change_pct
+from tracker.trend.types import (
     ABOVE_REFERENCE,
     CONFIRMED,
     LAB_CHANGED,
@@ -25,7 +26,6 @@ from tracker.trend_types import (
     ReadingPoint,
     SeriesSummary,
 )
-from tracker.units import format_number, format_value
 
 from .data import ReportInput, lab_label
 

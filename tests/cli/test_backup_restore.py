@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Tracker, database_snapshot, run_tracker
-from tests.test_concurrency import finish, start_worker
+from tests.helpers.processes import finish, start_worker
 
 
 def _mode(path: Path) -> int:

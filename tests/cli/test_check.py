@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from tests.conftest import Tracker, database_snapshot, run_tracker
 from tracker.config import location_from
-from tracker.models import Event, Patient, Reading
+from tracker.store.models import Event, Patient, Reading
 
 TODAY = "2026-06-01"
 CREATED = datetime(2026, 1, 1, 12, 0)

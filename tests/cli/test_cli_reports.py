@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from tests.conftest import Tracker, database_snapshot
-from tracker.cli import cli
-from tracker.demo import DRAWS, EVENTS
+from tracker.cli.main import cli
+from tracker.services.demo import DRAWS, EVENTS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -9,9 +9,9 @@ import stat
 from pathlib import Path
 
 from tests.conftest import Tracker
+from tests.helpers.paths import FIXTURES
 
 HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def fill(tracker: Tracker) -> None:

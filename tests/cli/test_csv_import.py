@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import Tracker, database_snapshot, run_tracker
-from tests.csv_helpers import feed_fails, feed_ok
-from tracker.cli_io import PROGRESS_MIN_BYTES
+from tests.helpers.csv_files import feed_fails, feed_ok
+from tests.helpers.paths import FIXTURES
+from tracker.cli.import_export import PROGRESS_MIN_BYTES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"
 
 

@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Tracker, pg_base_url
-from tests.csv_helpers import feed_ok
-from tracker.cli import cli
+from tests.helpers.csv_files import feed_ok
+from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.cli.main import cli
 from tracker.config import location_from
-from tracker.db import open_database
 from tracker.errors import DuplicateError
-from tracker.event_kinds import EVENT_KINDS
-from tracker.events import add_event
-from tracker.patients import add_patient
-from tracker.readings import ReadingFields, add_reading
+from tracker.services.events import add_event
+from tracker.services.patients import add_patient
+from tracker.services.readings import ReadingFields, add_reading
+from tracker.store.database import open_database
 
 FORMULA_LIKE = ["=SUM(A1)", "+1", "-x", "@x", "'quoted", "\tTab", "\rCR", "''twice", "'tis"]
 TRICKY = ["a, b", 'say "hi"', "line1\nline2", "line1\r\nline2", "Zoë ✓ 日本", " padded "]

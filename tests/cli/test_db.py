@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tests.conftest import Tracker, database_snapshot, pg_base_url, run_tracker
-from tracker import schema
 from tracker.config import hide_password, location_from
-from tracker.db import HEAD_REVISION, open_database
-from tracker.models import Base
+from tracker.store import migrate as schema
+from tracker.store.database import HEAD_REVISION, open_database
+from tracker.store.models import Base
 
 
 def _mode(path: Path) -> int:

@@ -10,11 +10,11 @@ import pytest
 
 from tests.conftest import Tracker, database_snapshot
 from tracker.config import location_from
-from tracker.db import open_database
-from tracker.due import Interval, due_items, parse_every, parse_interval, update_intervals
 from tracker.errors import ValidationError
-from tracker.patients import add_patient, find_patient
-from tracker.readings import ReadingFields, add_reading
+from tracker.services.due import Interval, due_items, parse_every, parse_interval, update_intervals
+from tracker.services.patients import add_patient, find_patient
+from tracker.services.readings import ReadingFields, add_reading
+from tracker.store.database import open_database
 
 
 @pytest.mark.parametrize(

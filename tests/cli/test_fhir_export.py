@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Tracker, run_tracker
-from tests.fhir_helpers import validated
-from tracker.fhir import interpretation
+from tests.helpers.fhir_bundles import validated
+from tracker.interchange.fhir_resources import interpretation
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import Tracker, database_snapshot
-from tests.csv_helpers import feed_ok
+from tests.helpers.csv_files import feed_ok
+from tests.helpers.paths import FIXTURES
 
-PORTAL = Path(__file__).parent / "fixtures" / "portal_bundle.json"
+PORTAL = FIXTURES / "portal_bundle.json"
 SKIPPED = (
     "6 entries were skipped: 1 CA 15-3 result with status 'preliminary', 1 Encounter, "
     "1 MedicationStatement, 1 Observation with another code (LOINC 2345-7), "

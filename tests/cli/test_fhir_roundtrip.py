@@ -10,10 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Tracker
-from tests.csv_helpers import feed_ok
-from tests.fhir_helpers import validated
-from tests.test_csv_roundtrip import (
+from tests.cli.test_csv_roundtrip import (
     Event,
     Reading,
     empty_url,
@@ -23,6 +20,9 @@ from tests.test_csv_roundtrip import (
     readings,
     store,
 )
+from tests.conftest import Tracker
+from tests.helpers.csv_files import feed_ok
+from tests.helpers.fhir_bundles import validated
 
 __all__ = ["empty_url"]  # a fixture, used by name below
 

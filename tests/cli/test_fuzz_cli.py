@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Tracker
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import location_from
-from tracker.models import Base
+from tracker.store.models import Base
 
 FUZZ = settings(
     max_examples=100,

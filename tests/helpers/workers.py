@@ -1,13 +1,13 @@
-"""Work that the reliability tests run in separate processes (``python -m tests.workers``).
+"""Work that the reliability tests run in separate processes (``python -m tests.helpers.workers``).
 
 Each job runs many tracker commands in-process through the CLI (``CliRunner``, a fresh
 database engine per command, as a real process would have) and prints one JSON line with
 what failed, so a test can start several of them at once against one database.
 
-    python -m tests.workers adds DB WORKER COUNT      add COUNT distinct CEA readings
-    python -m tests.workers reads DB COUNT            list --json COUNT times
-    python -m tests.workers counts DB UNTIL           patient list until UNTIL readings
-    python -m tests.workers edits DB READING_ID       edit one reading's value in a loop
+    python -m tests.helpers.workers adds DB WORKER COUNT      add COUNT distinct CEA readings
+    python -m tests.helpers.workers reads DB COUNT            list --json COUNT times
+    python -m tests.helpers.workers counts DB UNTIL           patient list until UNTIL readings
+    python -m tests.helpers.workers edits DB READING_ID       edit one reading's value in a loop
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 ENV = {"TRACKER_PATIENT": ""}
 DRAWN_ON = "2026-01-05"

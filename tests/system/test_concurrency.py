@@ -7,43 +7,16 @@ the suite fast while still overlapping many transactions.
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 import subprocess
-import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import Tracker, run_tracker
-from tests.workers import DRAWN_ON, worker_value
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def start_worker(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """``python -m tests.workers …`` in its own process."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    full_env.update(env or {})
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.workers", *args],
-        cwd=ROOT,
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(process: subprocess.Popen[str], timeout: float = 180) -> dict[str, Any]:
-    stdout, stderr = process.communicate(timeout=timeout)
-    assert process.returncode == 0, stderr[-3000:]
-    assert "Traceback" not in stderr
-    outcome: dict[str, Any] = json.loads(stdout.splitlines()[-1])
-    return outcome
+from tests.helpers.processes import finish, start_worker
+from tests.helpers.workers import DRAWN_ON, worker_value
 
 
 def stored_values(tracker: Tracker) -> list[float]:

@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import run_tracker
-from tests.test_concurrency import ROOT, start_worker
+from tests.helpers.processes import ROOT, start_worker
 from tracker.config import location_from
-from tracker.db import BUSY_TIMEOUT_ENV
-from tracker.models import Patient, Reading, utcnow
+from tracker.store.database import BUSY_TIMEOUT_ENV
+from tracker.store.models import Patient, Reading, utcnow
 
 
 def integrity(path: Path) -> list[tuple[str]]:

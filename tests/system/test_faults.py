@@ -12,16 +12,16 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import database_snapshot, run_tracker
-from tracker.cli import cli
+from tests.helpers.processes import Outcome, assert_one_error_line
+from tracker.cli.main import cli
 from tracker.config import location_from
-from tracker.db import BUSY_TIMEOUT_ENV, open_database, retry_while_busy
+from tracker.store.database import BUSY_TIMEOUT_ENV, open_database, retry_while_busy
 
 WRITES = [
     ["add", "CEA", "9", "--date", "2026-02-01"],
@@ -30,13 +30,6 @@ WRITES = [
     ["event", "add", "treatment", "letrozole", "--date", "2026-02-01"],
     ["patient", "add", "Ann"],
 ]
-
-
-@dataclass
-class Outcome:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 def run_cli(args: list[str], env: dict[str, str] | None = None) -> Outcome:
@@ -59,12 +52,6 @@ def filled_database(path: Path, notes: int = 0) -> None:
     for args in commands:
         assert run_cli(["--db", str(path), *args]).returncode == 0
     assert not Path(f"{path}-wal").exists()  # the last connection checkpointed and closed
-
-
-def assert_one_error_line(result: Outcome | subprocess.CompletedProcess[str], message: str) -> None:
-    assert result.returncode == 1, (result.returncode, result.stderr)
-    assert result.stderr == f"Error: {message}\n"
-    assert "Traceback" not in result.stdout
 
 
 @pytest.fixture

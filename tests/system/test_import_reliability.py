@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Tracker, database_snapshot, run_tracker
-from tests.test_concurrency import ROOT, finish, start_worker
-from tests.test_faults import assert_one_error_line
-from tests.workers import worker_value
+from tests.helpers.processes import ROOT, assert_one_error_line, finish, start_worker
+from tests.helpers.workers import worker_value
 
 HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"
 FIRST_DAY = date(1901, 1, 1)

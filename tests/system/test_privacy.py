@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import Tracker, pg_base_url, run_tracker
-from tracker.cli import cli
+from tests.helpers.paths import ROOT
+from tracker.cli.main import cli
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "Zq9-very-SECRET-pw"
 SQL_CALLS = {"text", "exec_driver_sql", "execute", "executemany", "executescript"}
 

@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import database_snapshot, pg_base_url, run_tracker
-from tests.test_concurrency import ROOT
+from tests.helpers.processes import ROOT
 from tracker.config import location_from
-from tracker.db import open_database
-from tracker.models import Reading
+from tracker.store.database import open_database
+from tracker.store.models import Reading
 
 
 @pytest.fixture

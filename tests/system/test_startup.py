@@ -8,11 +8,11 @@ import subprocess
 import sys
 
 from tests.conftest import Tracker
-from tracker.startup import resume_collector
+from tracker.cli.startup import resume_collector
 
 PAUSE_THEN_RESUME = """
 import gc
-from tracker.startup import pause_collector, resume_collector
+from tracker.cli.startup import pause_collector, resume_collector
 pause_collector()
 paused = (gc.isenabled(), gc.get_freeze_count())
 import sqlalchemy.orm  # what a command loads while paused

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import click
 
-from tracker.cli import cli
+from tests.helpers.paths import ROOT
+from tracker.cli.main import cli
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _command_paths(group: click.Group, prefix: str = "") -> list[str]:
@@ -41,5 +41,5 @@ def test_readme_has_the_two_set_up_lines() -> None:
         'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test,postgres]" '
         "&& pytest",
     ]
-    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "\npytest\n" in ci  # the same test command as the README's

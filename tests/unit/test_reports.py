@@ -18,9 +18,10 @@ from tracker.reports import ReportInput, render_report, write_report
 from tracker.reports.panel import value_range
 from tracker.reports.summary import summary_flag_lines
 
+from tests.helpers.paths import ROOT
 from tracker.errors import TrackerError, ValidationError
-from tracker.trend import analyse
-from tracker.trend_types import EventPoint, ReadingPoint
+from tracker.trend.engine import analyse
+from tracker.trend.types import EventPoint, ReadingPoint
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CITY = "City Lab"
@@ -342,14 +343,14 @@ def test_importing_reports_loads_no_matplotlib_and_drawing_never_loads_pyplot(
         "import sys\n"
         "import tracker.reports\n"
         "assert 'matplotlib' not in sys.modules\n"
-        "from tests.test_reports import SMALL_EVENTS, SMALL_READINGS, make_input\n"
+        "from tests.unit.test_reports import SMALL_EVENTS, SMALL_READINGS, make_input\n"
         "from tracker.reports import write_report\n"
         "from pathlib import Path\n"
         f"out = Path({str(tmp_path / 'r.pdf')!r})\n"
         "write_report(make_input(SMALL_READINGS, SMALL_EVENTS), out)\n"
         "assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules\n"
     )
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
     )

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tracker.errors import ValidationError
-from tracker.trend import analyse, flags_for_reading, trend_document, validate_settings
-from tracker.trend_types import EventPoint, ReadingPoint, TrendResult, TrendSettings
+from tracker.trend.engine import analyse, flags_for_reading, trend_document, validate_settings
+from tracker.trend.types import EventPoint, ReadingPoint, TrendResult, TrendSettings
 
 START = date(2026, 1, 5)
 

@@ -10,9 +10,9 @@ from random import Random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.markers import MARKERS
-from tracker.trend import analyse
-from tracker.trend_types import (
+from tracker.catalogue.markers import MARKERS
+from tracker.trend.engine import analyse
+from tracker.trend.types import (
     RISE_KINDS,
     EventPoint,
     Flag,

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.catalogue.markers import VALUE_CEILING, Marker
 from tracker.errors import ValidationError
-from tracker.markers import VALUE_CEILING, Marker
 
 EARLIEST_DATE = date(1900, 1, 1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli_support import AppContext, pass_app
+from tracker.cli.support import AppContext, pass_app
 
 
 @click.group("db")
@@ -16,7 +16,7 @@ def db_group() -> None:
 @pass_app
 def db_current(app: AppContext) -> None:
     """Show the database's schema revision and whether it is the newest."""
-    from tracker.db import HEAD_REVISION
+    from tracker.store.database import HEAD_REVISION
 
     database = app.database(migrate=False)
     revision, has_tables = database.schema_state()
@@ -37,7 +37,7 @@ def db_current(app: AppContext) -> None:
 @pass_app
 def db_upgrade(app: AppContext) -> None:
     """Bring the schema to the newest revision (SQLite files are backed up first)."""
-    from tracker.db import HEAD_REVISION
+    from tracker.store.database import HEAD_REVISION
 
     database = app.database(migrate=False)
     before, _ = database.schema_state()
@@ -61,9 +61,9 @@ def db_downgrade(app: AppContext, revision: str) -> None:
 
     A SQLite file is copied beside itself first, so nothing is lost for good.
     """
-    from tracker import schema
-    from tracker.db import KNOWN_REVISIONS
     from tracker.errors import ValidationError
+    from tracker.store import migrate as schema
+    from tracker.store.database import KNOWN_REVISIONS
 
     if revision != "base" and revision not in KNOWN_REVISIONS:
         raise ValidationError(
@@ -86,8 +86,8 @@ def db_downgrade(app: AppContext, revision: str) -> None:
 @click.command("markers")
 def markers_command() -> None:
     """Show the marker catalogue: names, aliases, units, LOINC, limits and benign causes."""
-    from tracker.markers import ASSAY_CAVEATS, MARKERS, MIN_RISE_PCT
-    from tracker.units import format_number
+    from tracker.catalogue.markers import ASSAY_CAVEATS, MARKERS, MIN_RISE_PCT
+    from tracker.catalogue.units import format_number
 
     for marker in MARKERS.values():
         click.echo(f"{marker.name} ({marker.description})")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli_support import AppContext, confirm_or_refuse, pass_app
+from tracker.cli.support import AppContext, confirm_or_refuse, pass_app
 
 
 @click.command("backup")
@@ -18,7 +18,7 @@ def backup_command(app: AppContext, file: Path) -> None:
     Safe while other tracker commands run. FILE must not exist yet. For a PostgreSQL
     database this prints the pg_dump command to use instead and exits with status 1.
     """
-    from tracker.backup import backup_database
+    from tracker.store.backup import backup_database
 
     summary = backup_database(app.location(), file)
     click.echo(f"Backed up {app.location().display} to {file} ({summary.describe()})")
@@ -35,7 +35,7 @@ def restore_command(app: AppContext, file: Path, yes: bool) -> None:
     database is first copied beside itself (`….before-restore-….bak`), so a restore can
     itself be undone.
     """
-    from tracker.restore import plan_restore, restore_database
+    from tracker.store.restore import plan_restore, restore_database
 
     location = app.location()
     plan = plan_restore(location, file)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli_support import AppContext, pass_app
+from tracker.cli.support import AppContext, pass_app
 
 
 @click.command("check")
@@ -20,8 +20,8 @@ def check_command(app: AppContext) -> None:
     the list otherwise.
     """
     from tracker import clock
-    from tracker.check import check_database, require_existing
     from tracker.errors import TrackerError
+    from tracker.services.check import check_database, require_existing
 
     today = clock.today()
     require_existing(app.location())

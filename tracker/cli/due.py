@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli_support import AppContext, pass_app, print_json
+from tracker.cli.support import AppContext, pass_app, print_json
 
 OVERDUE_EXIT_CODE = 3
 
@@ -35,8 +35,14 @@ def due_command(
     decision: the tracker only reminds you of the rhythm you set.
     """
     from tracker import clock
-    from tracker.due import any_overdue, due_document, due_items, due_table_rows, update_intervals
-    from tracker.tables import text_table
+    from tracker.cli.tables import text_table
+    from tracker.services.due import (
+        any_overdue,
+        due_document,
+        due_items,
+        due_table_rows,
+        update_intervals,
+    )
 
     today = clock.today()
     database = app.database()

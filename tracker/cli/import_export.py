@@ -12,7 +12,7 @@ from typing import TextIO
 
 import click
 
-from tracker.cli_support import AppContext, pass_app, print_wrapped
+from tracker.cli.support import AppContext, pass_app, print_wrapped
 
 # Formats `export --format` writes; each has its own writer service.
 EXPORT_FORMATS = ("csv", "fhir")
@@ -45,9 +45,9 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
     name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
     a FHIR R4 Bundle (JSON) instead, which `tracker import` reads back just as exactly.
     """
-    from tracker.csv_export import export_csv
-    from tracker.fhir_export import export_fhir
-    from tracker.private_files import atomic_private_text
+    from tracker.services.export_csv import export_csv
+    from tracker.services.export_fhir import export_fhir
+    from tracker.store.private_files import atomic_private_text
 
     export = export_fhir if export_format == "fhir" else export_csv
 
@@ -83,9 +83,9 @@ def import_command(
     tracker's own export, or a portal's Observations with CEA, CA 15-3, CA 27.29 or
     CA 125 LOINC codes (other entries are counted as skipped).
     """
-    from tracker.csv_summary import ImportSummary, imported_flags, summary_line
-    from tracker.csvio import ImportOptions, import_csv, open_file
-    from tracker.fhir_import import import_fhir, looks_like_fhir
+    from tracker.services.import_csv import ImportOptions, import_csv, open_file
+    from tracker.services.import_fhir import import_fhir, looks_like_fhir
+    from tracker.services.import_summary import ImportSummary, imported_flags, summary_line
 
     options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run)
     database = app.database()

@@ -11,14 +11,15 @@ from datetime import date
 import click
 
 from tracker import __version__
-from tracker.cli_admin import db_group, markers_command
-from tracker.cli_backup import backup_command, restore_command
-from tracker.cli_check import check_command
-from tracker.cli_due import due_command
-from tracker.cli_io import export_command, import_command
-from tracker.cli_people import event_group, patient_group
-from tracker.cli_report import demo_command, report_command
-from tracker.cli_support import (
+from tracker.cli.admin import db_group, markers_command
+from tracker.cli.backup import backup_command, restore_command
+from tracker.cli.check import check_command
+from tracker.cli.due import due_command
+from tracker.cli.import_export import export_command, import_command
+from tracker.cli.people import event_group, patient_group
+from tracker.cli.report import demo_command, report_command
+from tracker.cli.startup import pause_collector
+from tracker.cli.support import (
     AppContext,
     TrackerGroup,
     optional_date,
@@ -28,9 +29,8 @@ from tracker.cli_support import (
     print_wrapped,
     prompt_if_missing,
 )
-from tracker.cli_trend import settings_command, trend_command
+from tracker.cli.trend import settings_command, trend_command
 from tracker.config import DB_URL_ENV, PATIENT_ENV
-from tracker.startup import pause_collector
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -102,8 +102,8 @@ def add_command(
     VALUE may be `<0.5` or `>1000` when the lab reports a result outside its range. A
     missing UNIT means the marker's usual unit. Prints the reading and any flag it raises.
     """
-    from tracker.readings import ReadingFields, add_reading, describe
-    from tracker.trend_service import flags_for_reading
+    from tracker.services.readings import ReadingFields, add_reading, describe
+    from tracker.services.trend import flags_for_reading
 
     for argument in (marker, value, unit):
         if argument is not None and argument.startswith("-") and not _is_number(argument):
@@ -129,9 +129,9 @@ def add_command(
 @pass_app
 def list_command(app: AppContext, marker: str | None, since: str | None, as_json: bool) -> None:
     """Show readings, oldest first."""
-    from tracker.markers import find_marker
-    from tracker.readings import list_readings, reading_json
-    from tracker.tables import readings_table
+    from tracker.catalogue.markers import find_marker
+    from tracker.cli.tables import readings_table
+    from tracker.services.readings import list_readings, reading_json
 
     marker_code = find_marker(marker).code if marker else None
     since_date = optional_date(since, what="--since date")
@@ -172,7 +172,7 @@ def edit_command(
 ) -> None:
     """Correct a reading (see ids with `tracker list`)."""
     from tracker.errors import ValidationError
-    from tracker.readings import describe, edit_reading
+    from tracker.services.readings import describe, edit_reading
 
     rid = parse_id(reading_id)
     if all(option is None for option in (value, unit, drawn_on, lab, ref_high, note)):
@@ -204,9 +204,9 @@ def edit_command(
 @pass_app
 def delete_command(app: AppContext, reading_ids: tuple[str, ...], yes: bool) -> None:
     """Remove readings (asks first unless --yes)."""
-    from tracker.cli_support import confirm_or_refuse
+    from tracker.cli.support import confirm_or_refuse
     from tracker.errors import ValidationError
-    from tracker.readings import delete_readings, describe, get_reading
+    from tracker.services.readings import delete_readings, describe, get_reading
 
     ids = list(dict.fromkeys(parse_id(text) for text in reading_ids))
     with app.database().writing() as session:
@@ -247,5 +247,5 @@ def _is_number(text: str) -> bool:
 
 def main() -> None:
     """Console-script entry point."""
-    pause_collector()  # until the command opens its database (tracker/startup.py says why)
+    pause_collector()  # until the command opens its database (tracker/cli/startup.py says why)
     cli(prog_name="tracker")

@@ -6,7 +6,8 @@ from datetime import date
 
 import click
 
-from tracker.cli_support import (
+from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.cli.support import (
     AppContext,
     confirm_or_refuse,
     optional_date,
@@ -15,7 +16,6 @@ from tracker.cli_support import (
     print_json,
     prompt_if_missing,
 )
-from tracker.event_kinds import EVENT_KINDS
 
 
 @click.group("patient")
@@ -29,7 +29,7 @@ def patient_group() -> None:
 @pass_app
 def patient_add(app: AppContext, name: str, born: str | None) -> None:
     """Add a person."""
-    from tracker.patients import add_patient
+    from tracker.services.patients import add_patient
 
     born_on = optional_date(born, what="birth date")
     with app.database().writing() as session:
@@ -41,8 +41,8 @@ def patient_add(app: AppContext, name: str, born: str | None) -> None:
 @pass_app
 def patient_list(app: AppContext) -> None:
     """List people with their number of readings and events."""
-    from tracker.patients import list_patients
-    from tracker.tables import text_table
+    from tracker.cli.tables import text_table
+    from tracker.services.patients import list_patients
 
     with app.database().reading() as session:
         rows = [
@@ -61,7 +61,7 @@ def patient_list(app: AppContext) -> None:
 @pass_app
 def patient_rename(app: AppContext, old: str, new: str) -> None:
     """Rename a person."""
-    from tracker.patients import rename_patient
+    from tracker.services.patients import rename_patient
 
     with app.database().writing() as session:
         patient = rename_patient(session, old, new)
@@ -74,7 +74,7 @@ def patient_rename(app: AppContext, old: str, new: str) -> None:
 @pass_app
 def patient_delete(app: AppContext, name: str, yes: bool) -> None:
     """Delete a person with all their readings and events (asks first unless --yes)."""
-    from tracker.patients import delete_patient, find_patient, patient_counts
+    from tracker.services.patients import delete_patient, find_patient, patient_counts
 
     with app.database().writing() as session:
         patient = find_patient(session, name)
@@ -117,7 +117,7 @@ def event_add(
     note: str | None,
 ) -> None:
     """Log an event: KIND NAME, e.g. `event add treatment letrozole --date 2026-01-10`."""
-    from tracker.events import add_event, describe_event
+    from tracker.services.events import add_event, describe_event
 
     kind = prompt_if_missing(ctx, kind, "KIND", f"Kind ({', '.join(EVENT_KINDS)})")
     name = prompt_if_missing(ctx, name, "NAME", "Name")
@@ -135,8 +135,8 @@ def event_add(
 @pass_app
 def event_list(app: AppContext, as_json: bool) -> None:
     """Show events by start date."""
-    from tracker.events import event_json, list_events
-    from tracker.tables import events_table
+    from tracker.cli.tables import events_table
+    from tracker.services.events import event_json, list_events
 
     with app.database().reading() as session:
         patient = app.patient(session, create=False)
@@ -157,7 +157,7 @@ def event_list(app: AppContext, as_json: bool) -> None:
 def event_delete(app: AppContext, event_id: str, yes: bool) -> None:
     """Remove an event (asks first unless --yes)."""
     from tracker.errors import ValidationError
-    from tracker.events import delete_event, describe_event, get_event
+    from tracker.services.events import delete_event, describe_event, get_event
 
     eid = parse_id(event_id, "event")
     with app.database().writing() as session:

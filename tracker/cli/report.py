@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli_support import AppContext, optional_date, pass_app
+from tracker.cli.support import AppContext, optional_date, pass_app
 
 DEMO_REPORT = "demo-report.pdf"
 
@@ -33,9 +33,9 @@ def report_command(app: AppContext, out: str, marker: str | None, since: str | N
     flags in plain words, questions to ask), then a chart and the readings of each
     marker, then what the markers can and cannot tell.
     """
+    from tracker.catalogue.markers import find_marker
     from tracker.errors import ValidationError
-    from tracker.markers import find_marker
-    from tracker.reporting import (
+    from tracker.services.report_input import (
         ReportRequest,
         check_request,
         report_input,
@@ -89,8 +89,13 @@ def demo_command(app: AppContext, out: str) -> None:
     touches your own database. Running it again refreshes the demo patient.
     """
     from tracker.config import DEMO_DB_NAME, location_from
-    from tracker.demo import fill_demo_patient
-    from tracker.reporting import ReportRequest, check_request, report_input, write_patient_report
+    from tracker.services.demo import fill_demo_patient
+    from tracker.services.report_input import (
+        ReportRequest,
+        check_request,
+        report_input,
+        write_patient_report,
+    )
 
     request = ReportRequest(Path(out))
     check_request(request)

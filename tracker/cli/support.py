@@ -20,8 +20,8 @@ from tracker.errors import ConfirmationRequired, TrackerError, ValidationError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from tracker.db import Database
-    from tracker.models import Patient
+    from tracker.store.database import Database
+    from tracker.store.models import Patient
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEBUG_ENV = "TRACKER_DEBUG"
@@ -45,8 +45,8 @@ class AppContext:
     def database(self, *, migrate: bool = True) -> Database:
         """The chosen database, opened (and, for a fresh SQLite file, migrated) once."""
         if self._database is None:
-            from tracker.db import open_database
-            from tracker.startup import resume_collector
+            from tracker.cli.startup import resume_collector
+            from tracker.store.database import open_database
 
             resume_collector()  # the command's code is loaded: its real work begins
             self._database = open_database(self.location(), migrate=migrate)
@@ -60,7 +60,7 @@ class AppContext:
 
     def patient(self, session: Session, *, create: bool) -> Patient | None:
         """The patient this command is about (may be None for reads of an empty database)."""
-        from tracker.patients import resolve_patient
+        from tracker.services.patients import resolve_patient
 
         return resolve_patient(session, self.patient_option, create_default=create)
 
@@ -171,7 +171,7 @@ def parse_id(text: str, what: str = "reading") -> int:
 def optional_date(text: str | None, *, what: str = "date") -> date | None:
     """Parse an optional date option (exit 1 with a clear message when malformed)."""
     # Imported here: units loads the marker catalogue, which `--help` never needs.
-    from tracker.units import parse_date
+    from tracker.catalogue.units import parse_date
 
     return None if text is None else parse_date(text, what=what)
 

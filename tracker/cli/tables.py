@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tracker.markers import marker_by_code
-from tracker.models import Event, Reading
-from tracker.units import format_number, format_value
+from tracker.catalogue.markers import marker_by_code
+from tracker.catalogue.units import format_number, format_value
+from tracker.store.models import Event, Reading
 
 if TYPE_CHECKING:
-    from tracker.readings import ListedReading
+    from tracker.services.readings import ListedReading
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from tracker.cli_support import AppContext, pass_app, print_json, print_wrapped
+from tracker.cli.support import AppContext, pass_app, print_json, print_wrapped
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,10 +57,10 @@ def trend_command(
 
     The options change the defaults for this run only; `tracker settings` keeps them.
     """
-    from tracker.markers import find_marker
-    from tracker.trend_json import trend_document
-    from tracker.trend_service import load_trend_settings, patient_trend
-    from tracker.trend_text import trend_lines
+    from tracker.catalogue.markers import find_marker
+    from tracker.services.trend import load_trend_settings, patient_trend
+    from tracker.trend.json_document import trend_document
+    from tracker.trend.text_summary import trend_lines
 
     chosen = find_marker(marker) if marker else None
     marker_code = chosen.code if chosen else None
@@ -103,7 +103,7 @@ def settings_command(
       tracker settings --flare-window 60 --cva CEA=6 --floor "CA 15-3=4"
       tracker settings --reset
     """
-    from tracker.trend_service import (
+    from tracker.services.trend import (
         describe_trend_settings,
         load_trend_settings,
         reset_trend_settings,

@@ -18,14 +18,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.catalogue.markers import Marker, marker_by_loinc
+from tracker.catalogue.units import Measurement, measurement, parse_date
 from tracker.errors import ValidationError
-from tracker.event_kinds import EVENT_KINDS
-from tracker.events import clean_event_name
-from tracker.fhir import EVENT_KIND_SYSTEM, LOINC_SYSTEM, PATIENT_SYSTEM, UCUM_SYSTEM
-from tracker.markers import Marker, marker_by_loinc
-from tracker.patients import clean_name
-from tracker.readings import clean_lab, clean_note, parse_ref_high
-from tracker.units import Measurement, measurement, parse_date
+from tracker.interchange.fhir_resources import (
+    EVENT_KIND_SYSTEM,
+    LOINC_SYSTEM,
+    PATIENT_SYSTEM,
+    UCUM_SYSTEM,
+)
+from tracker.services.events import clean_event_name
+from tracker.services.patients import clean_name
+from tracker.services.readings import clean_lab, clean_note, parse_ref_high
 
 # Results a lab has released; "preliminary", "cancelled", "entered-in-error"… are skipped.
 RELEASED_STATUSES = ("final", "amended", "corrected")

@@ -15,8 +15,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tracker.markers import marker_by_code
-from tracker.models import Event, Patient, Reading
+from tracker.catalogue.markers import marker_by_code
+from tracker.store.models import Event, Patient, Reading
 
 LOINC_SYSTEM = "http://loinc.org"
 UCUM_SYSTEM = "http://unitsofmeasure.org"

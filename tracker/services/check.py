@@ -17,20 +17,20 @@ from typing import Any
 from sqlalchemy import select, type_coerce
 from sqlalchemy.types import NullType
 
-from tracker.check_rows import (
+from tracker.catalogue.markers import MARKERS
+from tracker.catalogue.units import format_value
+from tracker.config import DatabaseLocation
+from tracker.errors import NotFoundError
+from tracker.services.check_rows import (
     PatientInfo,
     ReadingRow,
     as_date,
     event_problems,
     reading_problems,
 )
-from tracker.config import DatabaseLocation
-from tracker.db import HEAD_REVISION, KNOWN_REVISIONS, Database
-from tracker.errors import NotFoundError
-from tracker.markers import MARKERS
-from tracker.models import Event, Patient, Reading
-from tracker.trend_rules import lab_key
-from tracker.units import format_value
+from tracker.store.database import HEAD_REVISION, KNOWN_REVISIONS, Database
+from tracker.store.models import Event, Patient, Reading
+from tracker.trend.rules import lab_key
 
 # A named default (a design choice, not a published figure): a marker whose last
 # LAB_SWITCH_WINDOW readings switch lab more than LAB_SWITCH_LIMIT times is reported,

@@ -10,9 +10,9 @@ import math
 from datetime import date
 from typing import Any, NamedTuple
 
-from tracker.event_kinds import EVENT_KINDS
-from tracker.markers import MARKERS, VALUE_CEILING
-from tracker.units import EARLIEST_DATE, format_number
+from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.catalogue.markers import MARKERS, VALUE_CEILING
+from tracker.catalogue.units import EARLIEST_DATE, format_number
 
 
 class PatientInfo(NamedTuple):

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tracker.events import add_event
-from tracker.models import Event, Patient, Reading
-from tracker.patients import add_patient
-from tracker.readings import ReadingFields, add_reading
+from tracker.services.events import add_event
+from tracker.services.patients import add_patient
+from tracker.services.readings import ReadingFields, add_reading
+from tracker.store.models import Event, Patient, Reading
 
 DEMO_PATIENT = "Demo patient"
 DEMO_BORN = date(1966, 4, 12)

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.catalogue.markers import MARKERS, Marker, find_marker
 from tracker.errors import ValidationError
-from tracker.markers import MARKERS, Marker, find_marker
-from tracker.models import Patient, Reading
-from tracker.settings import get_settings, set_setting
+from tracker.services.settings import get_settings, set_setting
+from tracker.store.models import Patient, Reading
 
 SETTING_PREFIX = "due.every."
 # A design choice: shorter than a day means nothing for blood tests, and beyond five

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.catalogue.units import normalise_spaces, refuse_control_characters
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
-from tracker.event_kinds import EVENT_KINDS
-from tracker.models import Event, Patient, utcnow
-from tracker.readings import clean_note
-from tracker.trend_types import EventPoint
-from tracker.units import normalise_spaces, refuse_control_characters
+from tracker.services.readings import clean_note
+from tracker.store.models import Event, Patient, utcnow
+from tracker.trend.types import EventPoint
 
 
 def clean_kind(kind: str) -> str:

@@ -19,13 +19,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
-from tracker.csv_dialect import EXPORT_HEADER, RECORD_EVENT, RECORD_READING, protect_formula
-from tracker.markers import MARKERS, marker_by_code
-from tracker.models import Event, Patient, Reading
-from tracker.patients import resolve_patient
+from tracker.catalogue.markers import MARKERS, marker_by_code
+from tracker.interchange.csv_dialect import (
+    EXPORT_HEADER,
+    RECORD_EVENT,
+    RECORD_READING,
+    protect_formula,
+)
+from tracker.services.patients import resolve_patient
+from tracker.store.models import Event, Patient, Reading
 
 if TYPE_CHECKING:
-    from tracker.db import Database
+    from tracker.store.database import Database
 
 # Rows fetched per round trip while streaming.
 FETCH_ROWS = 2_000

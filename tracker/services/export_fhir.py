@@ -1,9 +1,10 @@
 """``export --format fhir``: the database as a FHIR R4 Bundle, streamed to a text stream.
 
 Entries are written one per line as the queries yield them, so memory stays flat and
-the output diffs well; the resources themselves are built in ``tracker.fhir``. The
-order is by patient name, then each patient's readings as ``list`` shows them and events
-as ``event list`` does, so an import recreates both lists exactly (ids aside).
+the output diffs well; the resources themselves are built in
+``tracker.interchange.fhir_resources``. The order is by patient name, then each
+patient's readings as ``list`` shows them and events as ``event list`` does, so an
+import recreates both lists exactly (ids aside).
 """
 
 from __future__ import annotations
@@ -14,13 +15,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.csv_export import FETCH_ROWS, ExportCounts
-from tracker.fhir import entry, event_resource, observation_resource, patient_resource
-from tracker.models import Event, Patient, Reading
-from tracker.patients import resolve_patient
+from tracker.interchange.fhir_resources import (
+    entry,
+    event_resource,
+    observation_resource,
+    patient_resource,
+)
+from tracker.services.export_csv import FETCH_ROWS, ExportCounts
+from tracker.services.patients import resolve_patient
+from tracker.store.models import Event, Patient, Reading
 
 if TYPE_CHECKING:
-    from tracker.db import Database
+    from tracker.store.database import Database
 
 
 def _json(document: Any) -> str:

@@ -6,7 +6,7 @@ a file with any bad row imports nothing and names each bad row by its spreadshee
 number. Duplicates (against the database, or within the file) are skipped by the
 identity unique indexes with ``ON CONFLICT DO NOTHING`` and counted as already present,
 so no key of the file is ever held in memory. (Counting and the summary are in
-``tracker.csv_summary``, export in ``tracker.csv_export``.)
+``tracker.services.import_summary``, export in ``tracker.services.export_csv``.)
 """
 
 from __future__ import annotations
@@ -22,16 +22,22 @@ from typing import IO, TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from tracker.csv_dialect import RECORD_READING, Columns, CsvDialect, detect_dialect, read_columns
-from tracker.csv_insert import import_targets
-from tracker.csv_patients import PatientIds
-from tracker.csv_rows import NOT_UTF8, UTF8_HINT, RowBuilder
-from tracker.csv_summary import ImportSummary, count_readings
 from tracker.errors import TrackerError, ValidationError
-from tracker.models import utcnow
+from tracker.interchange.csv_dialect import (
+    RECORD_READING,
+    Columns,
+    CsvDialect,
+    detect_dialect,
+    read_columns,
+)
+from tracker.services.import_patients import PatientIds
+from tracker.services.import_rows import NOT_UTF8, UTF8_HINT, RowBuilder
+from tracker.services.import_summary import ImportSummary, count_readings
+from tracker.store.bulk_insert import import_targets
+from tracker.store.models import utcnow
 
 if TYPE_CHECKING:
-    from tracker.db import Database
+    from tracker.store.database import Database
 
 CHUNK_ROWS = 5_000
 ERROR_LIMIT = 20

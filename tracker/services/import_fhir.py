@@ -1,8 +1,8 @@
 """``import FILE.json``: a FHIR Bundle in, through the same idempotent bulk path as CSV.
 
-The Bundle is read whole (``tracker.fhir_read``), every entry validated first, and then
+The Bundle is read whole (``tracker.interchange.fhir_read``), every entry validated first, and then
 all of it is inserted in one transaction with ``INSERT … ON CONFLICT DO NOTHING``
-(``tracker.csv_insert.BulkInsert``): a Bundle with any bad entry imports nothing, and
+(``tracker.store.bulk_insert.BulkInsert``): a Bundle with any bad entry imports nothing, and
 importing one twice adds it once. Observations of the tracker's own Patients go to
 those patients (created, with their birth date, when missing); anything else goes to
 the selected patient, as a CSV row without a patient does.
@@ -17,17 +17,17 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from tracker.csv_insert import import_targets
-from tracker.csv_patients import NAMED_LIMIT, PatientIds
-from tracker.csv_summary import ImportSummary, count_readings
-from tracker.csvio import ImportOptions
 from tracker.errors import ValidationError
-from tracker.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
-from tracker.models import Patient, utcnow
-from tracker.sql import insert_ignoring_duplicates
+from tracker.interchange.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
+from tracker.services.import_csv import ImportOptions
+from tracker.services.import_patients import NAMED_LIMIT, PatientIds
+from tracker.services.import_summary import ImportSummary, count_readings
+from tracker.store.bulk_insert import import_targets
+from tracker.store.models import Patient, utcnow
+from tracker.store.sql import insert_ignoring_duplicates
 
 if TYPE_CHECKING:
-    from tracker.db import Database
+    from tracker.store.database import Database
 
 FHIR_SOURCE = "fhir"
 ERROR_LIMIT = 20

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.errors import AmbiguousPatientError, NotFoundError
-from tracker.models import Patient, utcnow
-from tracker.patients import DEFAULT_PATIENT_NAME, clean_name, resolve_patient
-from tracker.sql import insert_ignoring_duplicates
+from tracker.services.patients import DEFAULT_PATIENT_NAME, clean_name, resolve_patient
+from tracker.store.models import Patient, utcnow
+from tracker.store.sql import insert_ignoring_duplicates
 
 # The summary names this many created patients, then counts the rest.
 NAMED_LIMIT = 5

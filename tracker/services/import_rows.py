@@ -13,7 +13,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from tracker.csv_dialect import (
+from tracker.catalogue.markers import Marker, find_marker
+from tracker.catalogue.units import Measurement, measurement, parse_date
+from tracker.errors import ValidationError
+from tracker.interchange.csv_dialect import (
     EXPORT_HEADER,
     RECORD_EVENT,
     RECORD_READING,
@@ -23,12 +26,9 @@ from tracker.csv_dialect import (
     dot_decimal,
     unprotect_formula,
 )
-from tracker.csv_patients import PatientIds
-from tracker.errors import ValidationError
-from tracker.events import clean_event_name, clean_kind
-from tracker.markers import Marker, find_marker
-from tracker.readings import clean_lab, clean_note, parse_ref_high
-from tracker.units import Measurement, measurement, parse_date
+from tracker.services.events import clean_event_name, clean_kind
+from tracker.services.import_patients import PatientIds
+from tracker.services.readings import clean_lab, clean_note, parse_ref_high
 
 CSV_SOURCE = "csv"
 # Insert parameters, in the order of these columns.

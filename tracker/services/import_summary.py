@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from tracker.csv_rows import CSV_SOURCE
-from tracker.markers import MARKERS
-from tracker.models import Patient, Reading
+from tracker.catalogue.markers import MARKERS
+from tracker.services.import_rows import CSV_SOURCE
+from tracker.store.models import Patient, Reading
 
 if TYPE_CHECKING:
-    from tracker.db import Database
-    from tracker.trend_types import Flag
+    from tracker.store.database import Database
+    from tracker.trend.types import Flag
 
 # Flags are shown for this many imported series (the newest reading of each).
 FLAG_SERIES_LIMIT = 12
@@ -96,7 +96,7 @@ def imported_flags(database: Database, summary: ImportSummary) -> ImportFlags:
     if summary.dry_run or summary.created_at is None:
         return report
     try:
-        from tracker.trend_service import flags_for_reading
+        from tracker.services.trend import flags_for_reading
     except ImportError:  # a build without the trend engine: the import itself is complete
         return report
     with database.reading() as session:

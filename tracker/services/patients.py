@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.catalogue.units import normalise_spaces, refuse_control_characters
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError, ValidationError
-from tracker.models import Event, Patient, Reading, utcnow
-from tracker.sql import insert_ignoring_duplicates
-from tracker.units import normalise_spaces, refuse_control_characters
+from tracker.store.models import Event, Patient, Reading, utcnow
+from tracker.store.sql import insert_ignoring_duplicates
 
 DEFAULT_PATIENT_NAME = "me"
 

@@ -12,11 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.errors import DuplicateError, NotFoundError, ValidationError
-from tracker.markers import VALUE_CEILING, Marker, find_marker, marker_by_code
-from tracker.models import Patient, Reading, utcnow
-from tracker.trend_types import ReadingPoint
-from tracker.units import (
+from tracker.catalogue.markers import VALUE_CEILING, Marker, find_marker, marker_by_code
+from tracker.catalogue.units import (
     format_value,
     measurement,
     normalise_spaces,
@@ -24,6 +21,9 @@ from tracker.units import (
     refuse_control_characters,
     unit_factor,
 )
+from tracker.errors import DuplicateError, NotFoundError, ValidationError
+from tracker.store.models import Patient, Reading, utcnow
+from tracker.trend.types import ReadingPoint
 
 NOTE_MAX_CHARS = 2000
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from tracker.catalogue.markers import MARKERS
 from tracker.errors import ValidationError
-from tracker.events import event_points, list_events
-from tracker.markers import MARKERS
-from tracker.models import Patient
-from tracker.readings import list_readings, reading_points
 from tracker.reports import ReportInput, check_destination, report_format, write_report
-from tracker.trend import analyse
-from tracker.trend_service import load_trend_settings
+from tracker.services.events import event_points, list_events
+from tracker.services.readings import list_readings, reading_points
+from tracker.services.trend import load_trend_settings
+from tracker.store.models import Patient
+from tracker.trend.engine import analyse
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.models import Setting
+from tracker.store.models import Setting
 
 
 def get_settings(session: Session, prefix: str = "") -> dict[str, str]:

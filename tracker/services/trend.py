@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from tracker.catalogue.markers import MARKERS, find_marker, marker_by_code
 from tracker.errors import ValidationError
-from tracker.events import event_points, list_events
-from tracker.markers import MARKERS, find_marker, marker_by_code
-from tracker.models import Patient, Reading
-from tracker.readings import list_readings, reading_points
-from tracker.settings import get_settings, set_setting
-from tracker.trend import analyse
-from tracker.trend import flags_for_reading as _flags_for_reading
-from tracker.trend_rules import MAX_ANALYTICAL_CV_PCT
-from tracker.trend_types import MAX_FLARE_WINDOW_DAYS, Flag, TrendResult, TrendSettings
+from tracker.services.events import event_points, list_events
+from tracker.services.readings import list_readings, reading_points
+from tracker.services.settings import get_settings, set_setting
+from tracker.store.models import Patient, Reading
+from tracker.trend.engine import analyse
+from tracker.trend.engine import flags_for_reading as _flags_for_reading
+from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT
+from tracker.trend.types import MAX_FLARE_WINDOW_DAYS, Flag, TrendResult, TrendSettings
 
 SETTING_PREFIX = "trend."
 FLARE_KEY = "trend.flare_window_days"
@@ -151,9 +151,9 @@ def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> li
 
 def describe_trend_settings(settings: TrendSettings) -> list[str]:
     """The trend defaults in force, one line each, marking what the user changed."""
-    from tracker.markers import DEFAULT_ANALYTICAL_CV_PCT
-    from tracker.trend_types import DEFAULT_FLARE_WINDOW_DAYS
-    from tracker.units import format_number
+    from tracker.catalogue.markers import DEFAULT_ANALYTICAL_CV_PCT
+    from tracker.catalogue.units import format_number
+    from tracker.trend.types import DEFAULT_FLARE_WINDOW_DAYS
 
     def mark(changed: bool) -> str:
         return " (changed)" if changed else " (default)"

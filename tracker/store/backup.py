@@ -1,7 +1,7 @@
 """Consistent copies of SQLite databases (the online backup API), private to the owner.
 
 ``tracker backup`` and the automatic copy before a schema upgrade both go through
-``copy_sqlite``; ``tracker restore`` lives in ``tracker.restore``.
+``copy_sqlite``; ``tracker restore`` lives in ``tracker.store.restore``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def sqlite_uri(path: Path, mode: str = "ro") -> str:
 
 
 def _busy_timeout_s() -> float:
-    from tracker.db import sqlite_busy_timeout_ms
+    from tracker.store.database import sqlite_busy_timeout_ms
 
     return sqlite_busy_timeout_ms() / 1000
 
@@ -102,7 +102,7 @@ def summarise_sqlite(path: Path, what: str) -> DatabaseSummary:
     ``what`` names the file in messages ("backup /x/y.db"). Opened read-only: nothing is
     written, not even a -wal file's content.
     """
-    from tracker.db import KNOWN_REVISIONS
+    from tracker.store.database import KNOWN_REVISIONS
 
     if not path.is_file():
         raise TrackerError(f"{what} does not exist")
@@ -181,7 +181,7 @@ def backup_database(location: DatabaseLocation, target: Path) -> DatabaseSummary
     try:
         copy_sqlite(source, target)
     except sqlite3.Error as exc:
-        from tracker.db_errors import translate_db_error
+        from tracker.store.driver_errors import translate_db_error
 
         raise translate_db_error(exc, location) from None
     except OSError as exc:

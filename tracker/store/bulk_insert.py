@@ -1,7 +1,7 @@
 """Bulk inserts for import: many rows per statement, duplicates ignored and counted.
 
 The statement is SQLAlchemy Core's ``INSERT … ON CONFLICT DO NOTHING``
-(``tracker.sql.insert_ignoring_duplicates``), compiled once for the connection's
+(``tracker.store.sql.insert_ignoring_duplicates``), compiled once for the connection's
 dialect and run with the driver's own ``executemany`` through ``exec_driver_sql``:
 this skips SQLAlchemy's per-row parameter processing, which would otherwise cost more
 than the insert itself. The values are prepared with the column types' own bind
@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
-from tracker.sql import insert_ignoring_duplicates
+from tracker.store.sql import insert_ignoring_duplicates
 
 
 def _unchanged(value: Any) -> Any:
@@ -83,8 +83,8 @@ class ImportTargets:
 
 def import_targets(connection: Connection, stamp: datetime) -> ImportTargets:
     """Bulk inserts for readings and events on ``connection``, stamped ``stamp``."""
-    from tracker.csv_rows import EVENT_COLUMNS, READING_COLUMNS
-    from tracker.models import Event, Reading
+    from tracker.services.import_rows import EVENT_COLUMNS, READING_COLUMNS
+    from tracker.store.models import Event, Reading
 
     readings = BulkInsert(connection, Reading.__table__, READING_COLUMNS)  # type: ignore[arg-type]
     events = BulkInsert(connection, Event.__table__, EVENT_COLUMNS)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ having waited (it skips its busy handler when waiting could deadlock, e.g. aroun
 recovery), the start of a transaction and the schema check are retried, bounded by the
 same timeout. The schema check on every run reads
 the version table directly and never imports alembic; alembic is loaded only when a
-migration really has to run (``tracker.schema``).
+migration really has to run (``tracker.store.migrate``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.config import DatabaseLocation
-from tracker.db_errors import translate_db_error, unusable_url_error
 from tracker.errors import DatabaseError, SchemaError
+from tracker.store.driver_errors import translate_db_error, unusable_url_error
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -216,7 +216,9 @@ class Database:
 
     def upgrade(self, *, target: str = "head", automatic: bool = False) -> str | None:
         """Upgrade the schema under the write lock; returns the backup path, if one was made."""
-        from tracker import schema  # alembic is imported only when a migration runs
+        from tracker.store import (
+            migrate as schema,  # alembic is imported only when a migration runs
+        )
 
         backup: str | None = None
         with self._translated(), self.write_engine.connect() as connection:

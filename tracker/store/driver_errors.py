@@ -90,7 +90,7 @@ def unusable_url_error(exc: BaseException, location: DatabaseLocation) -> Databa
 
 
 def _busy_timeout_text() -> str:
-    from tracker.db import sqlite_busy_timeout_ms  # db imports this module
+    from tracker.store.database import sqlite_busy_timeout_ms  # db imports this module
 
     try:
         return f"{sqlite_busy_timeout_ms() / 1000:g}"

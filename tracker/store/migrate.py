@@ -15,12 +15,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from tracker.backup import copy_sqlite
+from tracker.store.backup import copy_sqlite
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from tracker.db import Database
+    from tracker.store.database import Database
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

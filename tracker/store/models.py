@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from tracker.event_kinds import EVENT_KINDS
+from tracker.catalogue.event_kinds import EVENT_KINDS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

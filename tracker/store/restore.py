@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.backup import (
+from tracker.config import DatabaseLocation
+from tracker.errors import TrackerError
+from tracker.store.backup import (
     DatabaseSummary,
     backup_pages,
     copy_sqlite,
     create_private_file,
     summarise_sqlite,
 )
-from tracker.config import DatabaseLocation
-from tracker.db import create_sqlite_file
-from tracker.db_errors import translate_db_error
-from tracker.errors import TrackerError
+from tracker.store.database import create_sqlite_file
+from tracker.store.driver_errors import translate_db_error
 
 
 @dataclass(frozen=True)

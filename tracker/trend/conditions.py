@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.markers import benign_cause_for
-from tracker.trend_types import EventPoint
+from tracker.catalogue.markers import benign_cause_for
+from tracker.trend.types import EventPoint
 
 CONDITION_KIND = "condition"
 

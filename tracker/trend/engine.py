@@ -2,8 +2,8 @@
 
 Pure functions: no database, no I/O. The rules are CLINICAL.md's "Rules the trend module
 implements". Readings are grouped into series per (marker, lab) here; each series is then
-read once, oldest first, by ``tracker.trend_series`` (linear in its length), and the
-words of every flag come from ``tracker.trend_wording``.
+read once, oldest first, by ``tracker.trend.series`` (linear in its length), and the
+words of every flag come from ``tracker.trend.wording``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from operator import attrgetter
 
+from tracker.catalogue.markers import MARKERS, Marker, known_marker_names
 from tracker.errors import ValidationError
-from tracker.markers import MARKERS, Marker, known_marker_names
-from tracker.trend_json import trend_document
-from tracker.trend_rules import (
+from tracker.trend.json_document import trend_document
+from tracker.trend.rules import (
     MarkerRules,
     TreatmentTimeline,
     lab_display,
@@ -22,8 +22,8 @@ from tracker.trend_rules import (
     logged_conditions_for,
     validate_settings,
 )
-from tracker.trend_series import SeriesReader, make_flag
-from tracker.trend_types import (
+from tracker.trend.series import SeriesReader, make_flag
+from tracker.trend.types import (
     ABOVE_REFERENCE,
     INFO,
     LAB_CHANGED,
@@ -35,7 +35,7 @@ from tracker.trend_types import (
     TrendResult,
     TrendSettings,
 )
-from tracker.trend_wording import (
+from tracker.trend.wording import (
     MarkerWording,
     lab_changed_message,
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.markers import marker_by_code
-from tracker.trend_types import Flag, ReadingPoint, SeriesSummary, TrendResult
+from tracker.catalogue.markers import marker_by_code
+from tracker.trend.types import Flag, ReadingPoint, SeriesSummary, TrendResult
 
 
 def _round_1(value: float | None) -> float | None:

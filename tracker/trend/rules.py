@@ -1,6 +1,6 @@
 """The building blocks of the trend rules: comparisons, lab groups, treatment lines, conditions.
 
-Pure helpers used by ``tracker.trend``; every rule cites CLINICAL.md ("Rules the trend
+Pure helpers used by ``tracker.trend.engine``; every rule cites CLINICAL.md ("Rules the trend
 module implements").
 """
 
@@ -12,9 +12,15 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.catalogue.markers import (
+    MARKERS,
+    VALUE_CEILING,
+    Marker,
+    benign_cause_for,
+    known_marker_names,
+)
 from tracker.errors import ValidationError
-from tracker.markers import MARKERS, VALUE_CEILING, Marker, benign_cause_for, known_marker_names
-from tracker.trend_types import (
+from tracker.trend.types import (
     MAX_FLARE_WINDOW_DAYS,
     EventPoint,
     ReadingPoint,

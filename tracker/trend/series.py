@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from tracker.trend_rules import (
+from tracker.trend.rules import (
     TreatmentStart,
     TreatmentTimeline,
     change_pct,
@@ -19,7 +19,7 @@ from tracker.trend_rules import (
     is_lower,
     upper_limit_of,
 )
-from tracker.trend_types import (
+from tracker.trend.types import (
     ABOVE_REFERENCE,
     CONFIRMED,
     INFO,
@@ -34,7 +34,7 @@ from tracker.trend_types import (
     ReadingPoint,
     SeriesSummary,
 )
-from tracker.trend_wording import (
+from tracker.trend.wording import (
     BASIS_FLAGGED,
     BASIS_NADIR,
     BASIS_PREVIOUS,

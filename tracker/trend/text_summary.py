@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tracker.markers import marker_by_code
-from tracker.trend_rules import change_pct
-from tracker.trend_types import Flag, ReadingPoint, SeriesSummary, TrendResult
-from tracker.units import format_number, format_value
+from tracker.catalogue.markers import marker_by_code
+from tracker.catalogue.units import format_number, format_value
+from tracker.trend.rules import change_pct
+from tracker.trend.types import Flag, ReadingPoint, SeriesSummary, TrendResult
 
 KIND_LABELS = {
     "rise": "rise since the previous result",

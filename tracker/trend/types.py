@@ -1,6 +1,6 @@
 """Plain data that flows into and out of the trend engine and the reports.
 
-No database and no I/O here: services build these from rows, ``tracker.trend`` turns them
+No database and no I/O here: services build these from rows, ``tracker.trend.engine`` turns them
 into ``TrendResult``s, and ``tracker.reports`` draws them.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.markers import DEFAULT_ANALYTICAL_CV_PCT
+from tracker.catalogue.markers import DEFAULT_ANALYTICAL_CV_PCT
 
 # Flag kinds (DESIGN.md, "trend --json").
 RISE = "rise"

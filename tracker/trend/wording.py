@@ -11,21 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tracker.trend_rules import (
+from tracker.catalogue.units import format_number, format_value
+from tracker.trend.rules import (
     LoggedCondition,
     MarkerRules,
     TreatmentStart,
     change_pct,
     is_above,
 )
-from tracker.trend_types import (
+from tracker.trend.types import (
     CONFIRMED,
     NOT_CONFIRMED,
     POSSIBLE_FLARE,
     STEADY_RISE,
     ReadingPoint,
 )
-from tracker.units import format_number, format_value
 
 CLOSING = "Discuss with your oncologist."
 UNCONFIRMED_ADVICE = "A single higher result is often rechecked before anything is concluded."
