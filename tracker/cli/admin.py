@@ -16,7 +16,7 @@ def db_group() -> None:
 @pass_app
 def db_current(app: AppContext) -> None:
     """Show the database's schema revision and whether it is the newest."""
-    from tracker.store.database import HEAD_REVISION
+    from tracker.store.revisions import HEAD_REVISION
 
     database = app.database(migrate=False)
     revision, has_tables = database.schema_state()
@@ -37,7 +37,7 @@ def db_current(app: AppContext) -> None:
 @pass_app
 def db_upgrade(app: AppContext) -> None:
     """Bring the schema to the newest revision (SQLite files are backed up first)."""
-    from tracker.store.database import HEAD_REVISION
+    from tracker.store.revisions import HEAD_REVISION
 
     database = app.database(migrate=False)
     before, _ = database.schema_state()
@@ -63,7 +63,7 @@ def db_downgrade(app: AppContext, revision: str) -> None:
     """
     from tracker.errors import ValidationError
     from tracker.store import migrate as schema
-    from tracker.store.database import KNOWN_REVISIONS
+    from tracker.store.revisions import KNOWN_REVISIONS
 
     if revision != "base" and revision not in KNOWN_REVISIONS:
         raise ValidationError(

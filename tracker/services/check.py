@@ -28,8 +28,9 @@ from tracker.services.check_rows import (
     event_problems,
     reading_problems,
 )
-from tracker.store.database import HEAD_REVISION, KNOWN_REVISIONS, Database
+from tracker.store.database import Database
 from tracker.store.models import Event, Patient, Reading
+from tracker.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from tracker.trend.rules import lab_key
 
 # A named default (a design choice, not a published figure): a marker whose last

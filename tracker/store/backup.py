@@ -14,6 +14,9 @@ from typing import Any
 
 from tracker.config import DatabaseLocation, hide_password
 from tracker.errors import DatabaseError, TrackerError
+from tracker.store.driver_errors import translate_db_error
+from tracker.store.revisions import KNOWN_REVISIONS
+from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 
 def sqlite_uri(path: Path, mode: str = "ro") -> str:
@@ -22,8 +25,6 @@ def sqlite_uri(path: Path, mode: str = "ro") -> str:
 
 
 def _busy_timeout_s() -> float:
-    from tracker.store.database import sqlite_busy_timeout_ms
-
     return sqlite_busy_timeout_ms() / 1000
 
 
@@ -102,8 +103,6 @@ def summarise_sqlite(path: Path, what: str) -> DatabaseSummary:
     ``what`` names the file in messages ("backup /x/y.db"). Opened read-only: nothing is
     written, not even a -wal file's content.
     """
-    from tracker.store.database import KNOWN_REVISIONS
-
     if not path.is_file():
         raise TrackerError(f"{what} does not exist")
     try:
@@ -181,8 +180,6 @@ def backup_database(location: DatabaseLocation, target: Path) -> DatabaseSummary
     try:
         copy_sqlite(source, target)
     except sqlite3.Error as exc:
-        from tracker.store.driver_errors import translate_db_error
-
         raise translate_db_error(exc, location) from None
     except OSError as exc:
         raise DatabaseError(f"cannot write backup {target}: {exc.strerror}") from None

@@ -27,30 +27,17 @@ from sqlalchemy.orm import Session
 from tracker.config import DatabaseLocation
 from tracker.errors import DatabaseError, SchemaError
 from tracker.store.driver_errors import translate_db_error, unusable_url_error
+from tracker.store.revisions import HEAD_REVISION as HEAD_REVISION
+from tracker.store.revisions import KNOWN_REVISIONS as KNOWN_REVISIONS
+from tracker.store.sqlite_timeout import BUSY_TIMEOUT_ENV as BUSY_TIMEOUT_ENV
+from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-# The newest migration in migrations/versions; a test checks it against alembic's head.
-HEAD_REVISION = "0002"
-# Every revision this version knows, oldest first: an older one is upgraded.
-KNOWN_REVISIONS = ("0001", "0002")
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-# For tests and operations: how long a command waits for another one's write lock.
-BUSY_TIMEOUT_ENV = "TRACKER_SQLITE_BUSY_TIMEOUT_MS"
 PG_CONNECT_TIMEOUT_S = 5
 _SQLITE_BUSY = 5  # the primary result code; extended codes (BUSY_RECOVERY…) share it
 T = TypeVar("T")
-
-
-def sqlite_busy_timeout_ms() -> int:
-    """How long SQLite waits for a lock: TRACKER_SQLITE_BUSY_TIMEOUT_MS, else 30 000 ms."""
-    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
-    if not text:
-        return SQLITE_BUSY_TIMEOUT_MS
-    if not (text.isascii() and text.isdigit()):
-        raise DatabaseError(f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds")
-    return int(text)
 
 
 def is_busy_error(exc: BaseException) -> bool:

@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 from tracker.config import DatabaseLocation, hide_password, url_passwords
 from tracker.errors import DatabaseError
+from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 # (fragment of the driver's message, lower case) -> what to tell the user.
 _SQLITE_MESSAGES = (
@@ -90,8 +91,6 @@ def unusable_url_error(exc: BaseException, location: DatabaseLocation) -> Databa
 
 
 def _busy_timeout_text() -> str:
-    from tracker.store.database import sqlite_busy_timeout_ms  # db imports this module
-
     try:
         return f"{sqlite_busy_timeout_ms() / 1000:g}"
     except DatabaseError:
