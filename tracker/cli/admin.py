@@ -77,9 +77,7 @@ def db_downgrade(app: AppContext, revision: str) -> None:
     if database.is_sqlite and database.location.sqlite_path is not None:
         backup = schema.backup_before_upgrade(database, before, "downgrade")
         click.echo(f"Backed up the database to {backup}")
-    with database._translated(), database.write_engine.connect() as connection:
-        with connection.begin():
-            schema.run_downgrade(connection, revision)
+    database.downgrade(revision)
     click.echo(f"{database.location.display}: downgraded from {before} to {revision}")
 
 

@@ -1,4 +1,4 @@
-"""``tracker export`` and ``tracker import``: parse, call the CSV services, print."""
+"""``tracker export`` and ``tracker import``: parse, call the import and export services, print."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import click
 
 from tracker.cli.support import AppContext, pass_app, print_wrapped
 
-# Formats `export --format` writes; each has its own writer service.
+# Formats `export --format` writes (services.export_file.EXPORT_FORMATS, which --help
+# must not import).
 EXPORT_FORMATS = ("csv", "fhir")
 # Below this size an import is over before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 1_000_000
@@ -45,19 +46,22 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
     name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
     a FHIR R4 Bundle (JSON) instead, which `tracker import` reads back just as exactly.
     """
-    from tracker.services.export_csv import export_csv
-    from tracker.services.export_fhir import export_fhir
-    from tracker.store.private_files import atomic_private_text
-
-    export = export_fhir if export_format == "fhir" else export_csv
+    from tracker.services.export_file import export_file, export_stream
 
     database = app.database()
     if out == "-":
         with _stdout_text() as stream:
-            export(database, stream, patient=app.patient_option, all_patients=all_patients)
+            export_stream(
+                database,
+                stream,
+                export_format,
+                patient=app.patient_option,
+                all_patients=all_patients,
+            )
         return
-    with atomic_private_text(Path(out)) as stream:
-        counts = export(database, stream, patient=app.patient_option, all_patients=all_patients)
+    counts = export_file(
+        database, Path(out), export_format, patient=app.patient_option, all_patients=all_patients
+    )
     readings = "1 reading" if counts.readings == 1 else f"{counts.readings} readings"
     events = "1 event" if counts.events == 1 else f"{counts.events} events"
     click.echo(f"Exported {readings} and {events} to {out}.")
@@ -83,40 +87,31 @@ def import_command(
     tracker's own export, or a portal's Observations with CEA, CA 15-3, CA 27.29 or
     CA 125 LOINC codes (other entries are counted as skipped).
     """
-    from tracker.services.import_csv import ImportOptions, import_csv, open_file
-    from tracker.services.import_fhir import import_fhir, looks_like_fhir
-    from tracker.services.import_summary import ImportSummary, imported_flags, summary_line
+    from tracker.services.import_csv import ImportOptions, open_file
+    from tracker.services.import_file import import_stream
+    from tracker.services.import_summary import summary_line
 
     options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run)
     database = app.database()
     opened = nullcontext((sys.stdin.buffer, 0)) if source == "-" else open_file(source)
     name = "standard input" if source == "-" else source
-    notes: list[str] | None = None  # None: a CSV file
-    summary: ImportSummary
     with opened as (stream, size), _progress(size) as progress:
-        if looks_like_fhir(name, stream):
-            fhir_summary = import_fhir(database, stream, options, name=name, today=date.today())
-            summary, notes = fhir_summary, fhir_summary.notes
-        else:
-            summary = import_csv(
-                database,
-                stream,
-                options,
-                name=name,
-                today=date.today(),
-                progress=progress,
-                warn=_warn,
-            )
-    if summary.rows == 0:
+        outcome = import_stream(
+            database, stream, options, name=name, today=date.today(), progress=progress, warn=_warn
+        )
+    summary = outcome.summary
+    if outcome.empty:
         empty = (
-            "is a Bundle without entries" if notes is not None else "has a header but no data rows"
+            "is a Bundle without entries"
+            if outcome.format == "fhir"
+            else "has a header but no data rows"
         )
         click.echo(f"No rows to import: {name} {empty}.")
         return
     click.echo(summary_line(summary))
-    for note in notes or []:
+    for note in outcome.notes:
         click.echo(note)
-    report = imported_flags(database, summary)
+    report = outcome.flags
     several = len({patient for patient, _ in report.flags}) > 1
     for patient, flag in report.flags:
         print_wrapped(f"{patient}: {flag.message}" if several else flag.message)

@@ -102,8 +102,8 @@ def add_command(
     VALUE may be `<0.5` or `>1000` when the lab reports a result outside its range. A
     missing UNIT means the marker's usual unit. Prints the reading and any flag it raises.
     """
-    from tracker.services.readings import ReadingFields, add_reading, describe
-    from tracker.services.trend import flags_for_reading
+    from tracker.services.log_reading import log_reading
+    from tracker.services.readings import ReadingFields, describe
 
     for argument in (marker, value, unit):
         if argument is not None and argument.startswith("-") and not _is_number(argument):
@@ -111,14 +111,10 @@ def add_command(
     marker = prompt_if_missing(ctx, marker, "MARKER", "Marker (CEA, CA 15-3, CA 27.29, CA 125)")
     value = prompt_if_missing(ctx, value, "VALUE", "Value")
     fields = ReadingFields(marker, value, unit, optional_date(drawn_on), lab, ref_high, note)
-    database = app.database()
-    with database.writing() as session:
-        patient = app.patient(session, create=True)
-        assert patient is not None  # create=True always yields one
-        reading = add_reading(session, patient, fields, today=date.today())
-        flags = flags_for_reading(session, patient, reading.id)
+    logged = log_reading(app.database(), app.patient_option, fields, today=date.today())
+    for reading in logged.readings:
         click.echo(f"Added #{reading.id}: {describe(reading)}")
-    for flag in flags:
+    for flag in logged.flags:
         print_wrapped(flag.message)
 
 

@@ -34,27 +34,16 @@ def report_command(app: AppContext, out: str, marker: str | None, since: str | N
     marker, then what the markers can and cannot tell.
     """
     from tracker.catalogue.markers import find_marker
-    from tracker.errors import ValidationError
-    from tracker.services.report_input import (
-        ReportRequest,
-        check_request,
-        report_input,
-        write_patient_report,
-    )
+    from tracker.services.patient_report import load_report
+    from tracker.services.report_input import ReportRequest, check_request, write_patient_report
 
     request = ReportRequest(
         Path(out),
         find_marker(marker).code if marker else None,
         optional_date(since, what="--since date"),
     )
-    check_request(request)
-    with app.database().reading() as session:
-        patient = app.patient(session, create=False)
-        if patient is None:
-            raise ValidationError(
-                "no readings yet; add one with `tracker add MARKER VALUE --date YYYY-MM-DD`"
-            )
-        data = report_input(session, patient, request)
+    check_request(request)  # before the database is opened (or created)
+    data = load_report(app.database(), app.patient_option, request)
     _spare_the_collector()
     click.echo(write_patient_report(data, request.out))
 

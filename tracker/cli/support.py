@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -205,11 +204,3 @@ def print_wrapped(text: str, indent: str = "  ") -> None:
             break_on_hyphens=False,
         )
     )
-
-
-@contextmanager
-def closing_app(app: AppContext) -> Iterator[AppContext]:
-    try:
-        yield app
-    finally:
-        app.close()

@@ -95,10 +95,8 @@ def imported_flags(database: Database, summary: ImportSummary) -> ImportFlags:
     report = ImportFlags()
     if summary.dry_run or summary.created_at is None:
         return report
-    try:
-        from tracker.services.trend import flags_for_reading
-    except ImportError:  # a build without the trend engine: the import itself is complete
-        return report
+    from tracker.services.trend import flags_for_reading
+
     with database.reading() as session:
         for patient_id, code in summary.series:
             newest = session.scalar(

@@ -203,9 +203,8 @@ class Database:
 
     def upgrade(self, *, target: str = "head", automatic: bool = False) -> str | None:
         """Upgrade the schema under the write lock; returns the backup path, if one was made."""
-        from tracker.store import (
-            migrate as schema,  # alembic is imported only when a migration runs
-        )
+        # alembic is imported only when a migration runs
+        from tracker.store import migrate as schema
 
         backup: str | None = None
         with self._translated(), self.write_engine.connect() as connection:
@@ -219,6 +218,14 @@ class Database:
                     backup = str(schema.backup_before_upgrade(self, revision))
                 schema.run_upgrade(connection, target)
         return backup
+
+    def downgrade(self, target: str) -> None:
+        """Downgrade the schema to ``target`` under the write lock (the caller backs up)."""
+        from tracker.store import migrate  # alembic is imported only when a migration runs
+
+        with self._translated(), self.write_engine.connect() as connection:
+            with connection.begin():
+                migrate.run_downgrade(connection, target)
 
     def dispose(self) -> None:
         self.engine.dispose()
