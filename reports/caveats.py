@@ -1,6 +1,6 @@
 """The caveats page: what the markers can and cannot tell, and why a rise is rechecked.
 
-Every statement here restates CLINICAL.md and carries its short source name; numbers come
+Every statement here restates docs/clinical-rules.md and carries its short source name; numbers come
 from the marker catalogue and the trend settings, so the page matches the flags.
 """
 

@@ -25,7 +25,10 @@ NO_LAB = "lab not recorded"
 
 
 def lab_key(lab: str | None) -> str:
-    """The group a lab name belongs to (CLINICAL.md: trimmed, spaces collapsed, any case)."""
+    """The group a lab name belongs to: trimmed, spaces collapsed, any case.
+
+    The rule is docs/clinical-rules.md's.
+    """
     if lab is None or not lab.strip():
         return ""
     return re.sub(r"\s+", " ", lab.strip()).casefold()

@@ -1,6 +1,6 @@
 """The words of the summary page: latest values, change since the nadir, flags, questions.
 
-Tone (CLINICAL.md): calm and factual. The report names numbers and how they changed; it
+Tone (docs/clinical-rules.md): calm and factual. The report names numbers and how they changed; it
 never names a diagnosis, and every flag line ends with "Discuss with your oncologist."
 """
 
@@ -54,7 +54,7 @@ def pct_text(pct: float) -> str:
 
 
 def threshold_text(pct: float) -> str:
-    """A threshold shown rounded to 0.1 % (CLINICAL.md)."""
+    """A threshold shown rounded to 0.1 % (docs/clinical-rules.md)."""
     return f"{pct:.1f}%"
 
 

@@ -7,6 +7,7 @@ it agrees with the command line run on the same database.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 import tracker.services.log_reading as log_reading_module
 from tests.conftest import Tracker as Cli
 from tests.conftest import database_snapshot
+from tests.helpers.paths import FIXTURES, ROOT
 from tracker import LoggedReading, Tracker
 from tracker.errors import NotFoundError, TrackerError, ValidationError
 from tracker.trend.types import Flag
@@ -212,3 +214,20 @@ def test_report_writes_the_pdf(db_url: str, tracker: Cli, tmp_path: Path) -> Non
             t.report(tmp_path / "ann.txt")
     assert out.read_bytes().startswith(b"%PDF-")
     assert line == f"Wrote {out}: CA 15-3, 3 readings from 2026-01-05 to 2026-05-04"
+
+
+def test_the_readme_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Use it from Python", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "lab_portal.csv", tmp_path / "lab_portal.csv")
+    Cli("tracker.db", {"HOME": str(tmp_path), "TRACKER_PATIENT": ""}).ok("patient", "add", "Ann")
+    exec(compile(example, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("1 ['CA 15-3 is 41 U/mL on 2026-05-04, above the usual upper")
+    assert printed[1] == "4 csv"
+    assert printed[2].startswith("Wrote ann.pdf: CEA and CA 15-3, 5 readings from ")
+    assert (tmp_path / "ann.json").stat().st_mode & 0o777 == 0o600

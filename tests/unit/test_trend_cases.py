@@ -1,4 +1,6 @@
-"""Named clinical cases for the trend rules (CLINICAL.md, "Rules the trend module implements").
+"""Named clinical cases for the trend rules.
+
+The rules are docs/clinical-rules.md's "Rules the trend module implements".
 
 Each case lists the exact flags it must raise: (reading id, kind, status, id of the
 reading compared with, change in % rounded to 0.1). The expected numbers are worked out
@@ -564,7 +566,7 @@ def test_empty_input() -> None:
     assert trend_document("me", result) == {"patient": "me", "series": [], "flags": []}
 
 
-# --- the trend --json document, key by key against DESIGN.md ---------------------------
+# --- the trend --json document, key by key against docs/design.md ---------------------------
 
 SERIES_KEYS = [
     "marker",

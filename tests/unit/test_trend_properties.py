@@ -1,4 +1,4 @@
-"""Properties of the trend rules that hold for any series (hypothesis; DESIGN.md "Tests")."""
+"""Properties of the trend rules that hold for any series (hypothesis; docs/design.md "Tests")."""
 
 from __future__ import annotations
 

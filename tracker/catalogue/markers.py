@@ -1,6 +1,6 @@
 """The marker catalogue: codes, aliases, LOINC, units, limits, variation and benign causes.
 
-Every number here comes from ``CLINICAL.md`` and names its source; the numbers that are
+Every number here comes from ``docs/clinical-rules.md`` and names its source; the numbers that are
 design choices (the absolute floors, the default analytical CV) say so and can be changed
 by the user through the trend settings.
 """
@@ -18,7 +18,7 @@ RCV_Z = 1.65
 # Studies of CA 15-3 and CEA in metastatic breast cancer used >= 25 % as a significant
 # rise (Van Dalen 1996); the threshold is never below it.
 MIN_RISE_PCT = 25.0
-# Analytical CV assumed for every assay (CLINICAL.md: "with CVA 5 %"); a design choice
+# Analytical CV assumed for every assay (docs/clinical-rules.md: "with CVA 5 %"); a design choice
 # the user can change per marker.
 DEFAULT_ANALYTICAL_CV_PCT = 5.0
 # The largest value any marker accepts: beyond it a value is a typing error.
@@ -31,7 +31,7 @@ class BenignCause:
 
     code: str
     synonyms: tuple[str, ...]
-    # Marker code -> the wording used for that marker (CLINICAL.md lists per marker).
+    # Marker code -> the wording used for that marker (docs/clinical-rules.md lists per marker).
     labels: dict[str, str]
 
 
@@ -212,7 +212,7 @@ BENIGN_CAUSES: dict[str, BenignCause] = {
     )
 }
 
-# Caveats that apply to every marker (CLINICAL.md, "Assay caveats").
+# Caveats that apply to every marker (docs/clinical-rules.md, "Assay caveats").
 ASSAY_CAVEATS = (
     "Results from different labs or methods are not interchangeable: compare a result "
     "with earlier results from the same lab.",

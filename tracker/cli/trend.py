@@ -13,7 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def trend_options(function: F) -> F:
-    """The adjustable trend defaults, as options (CLINICAL.md design choices)."""
+    """The adjustable trend defaults, as options (docs/clinical-rules.md design choices)."""
     options = [
         click.option(
             "--flare-window",

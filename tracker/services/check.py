@@ -147,7 +147,10 @@ def _owner(patient_id: int, patients: dict[int, PatientInfo]) -> str:
 
 
 def _duplicates(readings: list[ReadingRow], patients: dict[int, PatientInfo]) -> list[Problem]:
-    """Readings with the same identity (DESIGN.md): an unknown lab or qualifier is one value."""
+    """Readings with the same identity: an unknown lab or qualifier is one value.
+
+    The identity is docs/design.md's.
+    """
     groups: dict[tuple[Any, ...], list[ReadingRow]] = defaultdict(list)
     for reading in readings:
         identity = (

@@ -271,7 +271,7 @@ def reading_points(readings: Sequence[ListedReading | Reading]) -> list[ReadingP
 
 
 def reading_json(reading: ListedReading | Reading, patient_name: str) -> dict[str, Any]:
-    """One reading as ``list --json`` prints it (DESIGN.md: exactly these keys)."""
+    """One reading as ``list --json`` prints it (docs/design.md: exactly these keys)."""
     return {
         "id": reading.id,
         "patient": patient_name,

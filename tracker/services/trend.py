@@ -28,7 +28,7 @@ def _floor_key(marker_code: str) -> str:
 
 
 def parse_flare_window(text: str) -> int:
-    """Flare window in days, 0 to 90 (CLINICAL.md: default 42, configurable up to 90)."""
+    """Flare window in days, 0 to 90 (docs/clinical-rules.md: default 42, configurable up to 90)."""
     try:
         days = int(str(text).strip())
     except ValueError:

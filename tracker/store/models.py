@@ -77,7 +77,7 @@ class Reading(Base):
         CheckConstraint("value >= 0", name="value_not_negative"),
         # The queries read one patient's series in date order (list, trend, report).
         Index("ix_reading_patient_marker_drawn", "patient_id", "marker", "drawn_on"),
-        # A reading's identity (DESIGN.md): an unknown lab or qualifier counts as one
+        # A reading's identity (docs/design.md): an unknown lab or qualifier counts as one
         # value, so import's ON CONFLICT DO NOTHING cannot let a NULL slip past.
         Index(
             "uq_reading_identity",

@@ -1,6 +1,6 @@
 """The trend engine: readings and events in, series summaries and flags out.
 
-Pure functions: no database, no I/O. The rules are CLINICAL.md's "Rules the trend module
+Pure functions: no database, no I/O. The rules are docs/clinical-rules.md's "Rules the trend module
 implements". Readings are grouped into series per (marker, lab) here; each series is then
 read once, oldest first, by ``tracker.trend.series`` (linear in its length), and the
 words of every flag come from ``tracker.trend.wording``.

@@ -1,4 +1,4 @@
-"""The ``trend --json`` document (DESIGN.md, "trend --json"), built from a ``TrendResult``."""
+"""The ``trend --json`` document (docs/design.md, "trend --json"), built from a ``TrendResult``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from tracker.trend.types import Flag, ReadingPoint, SeriesSummary, TrendResult
 
 
 def _round_1(value: float | None) -> float | None:
-    # Percentages and days are shown to 0.1 (CLINICAL.md "Thresholds").
+    # Percentages and days are shown to 0.1 (docs/clinical-rules.md "Thresholds").
     return None if value is None else round(value, 1)
 
 

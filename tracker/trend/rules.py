@@ -1,7 +1,7 @@
 """The building blocks of the trend rules: comparisons, lab groups, treatment lines, conditions.
 
-Pure helpers used by ``tracker.trend.engine``; every rule cites CLINICAL.md ("Rules the trend
-module implements").
+Pure helpers used by ``tracker.trend.engine``; every rule cites docs/clinical-rules.md
+("Rules the trend module implements").
 """
 
 from __future__ import annotations
@@ -88,7 +88,10 @@ def _setting_marker(code: str, what: str) -> Marker:
 
 @dataclass(frozen=True)
 class MarkerRules:
-    """The thresholds of one marker under the user's settings (CLINICAL.md, "Thresholds")."""
+    """The thresholds of one marker under the user's settings.
+
+    From docs/clinical-rules.md, "Thresholds".
+    """
 
     marker: Marker
     # Exact threshold in %: max(25 %, log-normal RCV up) (Van Dalen 1996; Fokkema 2006).
@@ -114,7 +117,7 @@ class MarkerRules:
     def is_rise(self, new: ReadingPoint, base: ReadingPoint) -> bool:
         """``new`` is >= threshold and floor above ``base``, counting qualifiers conservatively.
 
-        CLINICAL.md "Qualified values": ``<x`` is at most x and ``>x`` at least x, so the
+        docs/clinical-rules.md "Qualified values": ``<x`` is at most x and ``>x`` at least x, so the
         rise must hold for the lowest ``new`` and the highest ``base`` can be; a ``<x``
         result can never be a rise, and nothing is certainly a rise over a ``>x`` result.
         """
@@ -150,7 +153,7 @@ def is_above(reading: ReadingPoint, upper_limit: float) -> bool:
 
 
 def upper_limit_of(reading: ReadingPoint, marker: Marker) -> float:
-    """The lab's own ``ref_high`` wins over the catalogue default (CLINICAL.md)."""
+    """The lab's own ``ref_high`` wins over the catalogue default (docs/clinical-rules.md)."""
     return marker.upper_limit if reading.ref_high is None else reading.ref_high
 
 
@@ -177,7 +180,10 @@ def change_pct(new: ReadingPoint, base: ReadingPoint) -> float | None:
 
 
 def lab_key(lab: str | None) -> str | None:
-    """Lab names compare after trimming, collapsing spaces and ignoring case (CLINICAL.md)."""
+    """Lab names compare after trimming, collapsing spaces and ignoring case.
+
+    The rule is docs/clinical-rules.md's.
+    """
     if lab is None:
         return None
     cleaned = _SPACES.sub(" ", lab).strip()
@@ -207,7 +213,7 @@ class TreatmentStart:
 
 
 class TreatmentTimeline:
-    """Treatment starts in date order; supportive care starts nothing (CLINICAL.md)."""
+    """Treatment starts in date order; supportive care starts nothing (docs/clinical-rules.md)."""
 
     def __init__(self, events: list[EventPoint] | tuple[EventPoint, ...]) -> None:
         by_date: dict[date, list[str]] = {}

@@ -2,7 +2,7 @@
 
 The reader keeps only running state (the previous reading, the line's nadir, the current
 run of increases, the open episode), so the work grows linearly with the series
-(CLINICAL.md, "Rules the trend module implements").
+(docs/clinical-rules.md, "Rules the trend module implements").
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ from tracker.trend.wording import (
     rise_message,
 )
 
-# Steady rise: a run of >= 3 consecutive increases (>= 4 readings) (CLINICAL.md).
+# Steady rise: a run of >= 3 consecutive increases (>= 4 readings) (docs/clinical-rules.md).
 STEADY_RISE_MIN_INCREASES = 3
-# Doubling time: the latest run of >= 3 consecutive rising readings (CLINICAL.md).
+# Doubling time: the latest run of >= 3 consecutive rising readings (docs/clinical-rules.md).
 DOUBLING_MIN_READINGS = 3
 
 
@@ -104,7 +104,7 @@ class SeriesReader:
         self.previous: ReadingPoint | None = None
         self.line = -1
         self.line_start: TreatmentStart | None = None
-        # The current line's nadir: its baseline and its readings so far (CLINICAL.md).
+        # The current line's nadir: its baseline and its readings so far (docs/clinical-rules.md).
         self.nadir: ReadingPoint | None = None
         # The current run of consecutive increases (steady rise, doubling time).
         self.run_start = 0
@@ -149,7 +149,10 @@ class SeriesReader:
     def _rise_type(
         self, index: int, reading: ReadingPoint, previous: ReadingPoint
     ) -> RiseFacts | None:
-        """The single rise-type flag ``reading`` raises, if any (CLINICAL.md precedence)."""
+        """The single rise-type flag ``reading`` raises, if any.
+
+        The precedence is docs/clinical-rules.md's.
+        """
         rules = self.rules
         step_is_rise = rules.is_rise(reading, previous)
         if is_increase(reading, previous):
@@ -158,7 +161,7 @@ class SeriesReader:
         else:
             self.run_start, self.run_increases, self.run_had_rise_step = index, 0, False
         if self.awaiting is not None:
-            # Status: the next reading of the group decides (CLINICAL.md "Status").
+            # Status: the next reading of the group decides (docs/clinical-rules.md "Status").
             awaiting, self.awaiting = self.awaiting, None
             awaiting.next_reading = reading
             held = rules.is_rise(reading, awaiting.compared)
@@ -260,8 +263,8 @@ def doubling_time_days(run: Sequence[ReadingPoint]) -> float | None:
     """ln 2 / slope of ln(value) against days, fitted by least squares over ``run``.
 
     ``run`` is the latest run of consecutive rising readings ending at the latest reading
-    (CLINICAL.md "Doubling time"). Values outside the measurable range (``<x``, ``>x``) and
-    a zero value have no usable logarithm and are left out; fewer than 3 points, or a
+    (docs/clinical-rules.md "Doubling time"). Values outside the measurable range (``<x``,
+    ``>x``) and a zero value have no usable logarithm and are left out; fewer than 3 points, or a
     slope that is not positive, give None. Descriptive only: no validated threshold exists.
     """
     points = [r for r in run if r.qualifier is None and r.value > 0]

@@ -11,7 +11,7 @@ from datetime import date
 
 from tracker.catalogue.markers import DEFAULT_ANALYTICAL_CV_PCT
 
-# Flag kinds (DESIGN.md, "trend --json").
+# Flag kinds (docs/design.md, "trend --json").
 RISE = "rise"
 RISE_FROM_NADIR = "rise_from_nadir"
 STEADY_RISE = "steady_rise"

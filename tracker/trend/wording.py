@@ -1,6 +1,6 @@
 """The words of every trend flag: calm, factual, never a diagnosis.
 
-CLINICAL.md ("Wording"): each message names the two readings compared and the change in %
+docs/clinical-rules.md ("Wording"): each message names the two readings compared and the change in %
 and in units, says how that compares with normal variation, lists the benign causes, and
 ends with "Discuss with your oncologist." The tracker reports numbers; the oncologist
 interprets them (Imaginis; ASCO 2007), so no message names a disease state.
@@ -109,7 +109,7 @@ def _limit_phrase(reading: ReadingPoint, limit: float, unit: str) -> str:
 
 
 def _variation_sentence(wording: MarkerWording) -> str:
-    """How big a change is noise (CLINICAL.md, RCV section; Van Dalen 1996 for 25 %)."""
+    """How big a change is noise (docs/clinical-rules.md, RCV section; Van Dalen 1996 for 25 %)."""
     usual = _usual_variation(wording)
     if usual is None:
         return (
