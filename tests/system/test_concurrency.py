@@ -76,6 +76,7 @@ def test_real_tracker_add_processes_in_parallel(tracker: Tracker) -> None:
     assert_one_patient_me(tracker)
 
 
+@pytest.mark.slow
 def test_first_writes_racing_to_create_the_database(tracker: Tracker) -> None:
     """Four processes make the first write at once: a file that does not exist yet on
     SQLite (creation and migration race), an empty schema on PostgreSQL."""
@@ -98,6 +99,7 @@ def test_first_writes_racing_to_create_the_database(tracker: Tracker) -> None:
         assert list(path.parent.glob("*.bak")) == []
 
 
+@pytest.mark.slow
 def test_readers_run_while_writers_write(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "1", "--date", "2026-01-01")
     writer = start_worker("adds", tracker.db, "3", "60")

@@ -58,6 +58,7 @@ def kill_after(process: subprocess.Popen[str], delay_s: float) -> None:
     process.communicate(timeout=30)
 
 
+@pytest.mark.slow
 def test_edits_killed_mid_transaction_leave_whole_edits(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     assert (

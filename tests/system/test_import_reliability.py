@@ -77,6 +77,7 @@ def test_an_import_beside_adds_and_reads_all_finish_correctly(
     assert reading_count(tracker.db) == 1 + rows + adds
 
 
+@pytest.mark.slow
 def test_an_import_killed_midway_leaves_none_of_its_rows(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     assert run_tracker(["--db", str(db), "add", "CEA", "2", "--date", "2026-01-01"]).returncode == 0
