@@ -19,7 +19,7 @@ def micro_seconds(value: float) -> str:
 
 
 def trend_case(bench: Bench) -> Row:
-    """``tracker.trend.analyse``: time per reading of one long series against a short one.
+    """``tracker.trend.engine.analyse``: time per reading of one long series against a short one.
 
     Uses benchmarks/trend_scaling.py (the trend engine's own benchmark); small and large
     measurements alternate so drift affects both, and the median of the rounds counts.

@@ -66,7 +66,7 @@ def seed_readings(url: str, count: int, *, per_patient: int, spacing_days: int =
     """Insert ``count`` readings (and their patients) into a migrated, empty database."""
     from sqlalchemy import create_engine, insert, select
 
-    from tracker.models import Patient, Reading
+    from tracker.store.models import Patient, Reading
 
     engine = create_engine(url)
     patients = (count + per_patient - 1) // per_patient
@@ -107,7 +107,7 @@ def seed_events(url: str, patient: str, first_day: date) -> None:
     """Two treatment lines, supportive care and a condition: periods for the report to shade."""
     from sqlalchemy import create_engine, insert, select
 
-    from tracker.models import Event, Patient
+    from tracker.store.models import Event, Patient
 
     engine = create_engine(url)
     try:

@@ -56,10 +56,10 @@ def build_database(path: Path, readings_per_marker: int = READINGS_PER_MARKER) -
     has flag texts, a nadir and continuation pages to draw, as a real history would.
     """
     from tracker.config import location_from
-    from tracker.db import open_database
-    from tracker.events import add_event
-    from tracker.patients import add_patient
-    from tracker.readings import ReadingFields, add_reading
+    from tracker.services.events import add_event
+    from tracker.services.patients import add_patient
+    from tracker.services.readings import ReadingFields, add_reading
+    from tracker.store.database import open_database
 
     today = date.today()
     first = today - timedelta(days=21 * readings_per_marker)

@@ -7,7 +7,7 @@ so PROCESSES commands always overlap. Afterwards it checks that every reading is
 exactly once, that no command failed (no "database is locked" reached anyone), and on
 SQLite that `PRAGMA integrity_check` says ok. With --pg (or TRACKER_TEST_PG_URL) the same
 runs in a fresh schema of that PostgreSQL database. Exit status 1 if anything was lost.
-The test suite runs the same scenario smaller (tests/test_concurrency.py).
+The test suite runs the same scenario smaller (tests/system/test_concurrency.py).
 
     python benchmarks/stress_concurrency.py --restores 10 [--imports 3] [--import-rows 2000]
 

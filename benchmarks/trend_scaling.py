@@ -1,6 +1,6 @@
 """How the trend engine scales: time per reading for one long CEA series.
 
-``tracker.trend`` reads each series once with running state, so the time per reading
+``tracker.trend.engine`` reads each series once with running state, so the time per reading
 must stay flat as a series grows: the goal is a ratio of at most 1.5 between 100,000 and
 1,000 readings, both measured in the same run (a ratio, never an absolute time).
 """
@@ -13,8 +13,8 @@ import random
 import time
 from datetime import date, timedelta
 
-from tracker.trend import analyse
-from tracker.trend_types import EventPoint, ReadingPoint
+from tracker.trend.engine import analyse
+from tracker.trend.types import EventPoint, ReadingPoint
 
 # The series ends here and goes back one day per reading (the engine itself does not
 # check dates, so very long series may reach back before 1900).

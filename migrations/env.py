@@ -1,7 +1,7 @@
 """Alembic environment.
 
 The tracker hands over the connection of the database chosen by ``--db`` through
-``config.attributes["connection"]`` (tracker.schema). Only when the plain ``alembic``
+``config.attributes["connection"]`` (tracker.store.migrate). Only when the plain ``alembic``
 command runs from the checkout does this file build an engine itself, from
 ``tracker.config`` (``TRACKER_DB_URL`` or the default database).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from tracker.models import Base
+from tracker.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -35,7 +35,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     from tracker.config import location_from
-    from tracker.db import build_engine, create_sqlite_file
+    from tracker.store.database import build_engine, create_sqlite_file
 
     location = location_from(None)
     if location.sqlite_path is not None:

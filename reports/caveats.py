@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.markers import ASSAY_CAVEATS, MIN_RISE_PCT, Marker
-from tracker.source_context import BONE_MEDICINES, SPREAD_SITES, SYMPTOMS_TEXT
-from tracker.units import format_number
+from tracker.catalogue.markers import ASSAY_CAVEATS, MIN_RISE_PCT, Marker
+from tracker.catalogue.source_context import BONE_MEDICINES, SPREAD_SITES, SYMPTOMS_TEXT
+from tracker.catalogue.units import format_number
 
 from .data import ReportInput
 from .wording import INFORMS, threshold_text

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tracker.markers import Marker
+from tracker.catalogue.markers import Marker
 
 from .data import ReportInput
 from .legend import KEY_ROW_IN, draw_key, key_rows, key_width_in

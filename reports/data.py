@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.markers import MARKERS, Marker
-from tracker.trend_types import (
+from tracker.catalogue.markers import MARKERS, Marker
+from tracker.trend.types import (
     DEFAULT_FLARE_WINDOW_DAYS,
     EventPoint,
     Flag,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from tracker.markers import Marker
-from tracker.trend_types import NOT_CONFIRMED
-from tracker.units import format_number
+from tracker.catalogue.markers import Marker
+from tracker.catalogue.units import format_number
+from tracker.trend.types import NOT_CONFIRMED
 
 from .data import ReportInput
 from .layout import DEJAVU

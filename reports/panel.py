@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tracker.markers import Marker
-from tracker.trend_types import NOT_CONFIRMED, Flag, ReadingPoint
-from tracker.units import format_number
+from tracker.catalogue.markers import Marker
+from tracker.catalogue.units import format_number
+from tracker.trend.types import NOT_CONFIRMED, Flag, ReadingPoint
 
 from .data import ReportInput
 from .style import (

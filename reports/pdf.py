@@ -12,10 +12,10 @@ import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from tracker.flag_headlines import plural
-from tracker.markers import Marker
-from tracker.trend_types import RISE_KINDS, Flag
-from tracker.units import format_number, format_value
+from tracker.catalogue.markers import Marker
+from tracker.catalogue.units import format_number, format_value
+from tracker.trend.headlines import plural
+from tracker.trend.types import RISE_KINDS, Flag
 
 from .caveats import caveat_sections
 from .charts import Box, draw_chart, key_below_height_in, plan_chart

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tracker.trend_types import (
+from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
     FURTHER_RISE,

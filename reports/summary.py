@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracker.flag_headlines import closing_lines, flag_headline
-from tracker.markers import MARKERS
-from tracker.trend_types import (
+from tracker.catalogue.markers import MARKERS
+from tracker.trend.headlines import closing_lines, flag_headline
+from tracker.trend.types import (
     ABOVE_REFERENCE,
     LAB_CHANGED,
     POSSIBLE_FLARE,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.flag_headlines import capitalised, lowest_label, rising_run_line
-from tracker.markers import MARKERS
-from tracker.trend_rules import change_pct
-from tracker.trend_types import (
+from tracker.catalogue.markers import MARKERS
+from tracker.catalogue.units import format_number, format_value
+from tracker.trend.headlines import capitalised, lowest_label, rising_run_line
+from tracker.trend.rules import change_pct
+from tracker.trend.types import (
     ReadingPoint,
     SeriesSummary,
 )
-from tracker.units import format_number, format_value
 
 from .data import ReportInput, lab_label
 

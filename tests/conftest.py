@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 # CI explores the same examples on every run, so a submission lands or fails on its own
 # merits; a developer's runs stay random and keep finding new cases (the fuzz tests

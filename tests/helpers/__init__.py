@@ -1,0 +1,1 @@
+"""What several test modules share: paths, worker processes and outcome checks."""

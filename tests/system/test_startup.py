@@ -1,0 +1,48 @@
+"""The command line's start-up: collector paused while modules load, JSON arrays by line."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+
+from tests.conftest import Tracker
+from tracker.cli.startup import resume_collector
+
+PAUSE_THEN_RESUME = """
+import gc
+from tracker.cli.startup import pause_collector, resume_collector
+pause_collector()
+paused = (gc.isenabled(), gc.get_freeze_count())
+import sqlalchemy.orm  # what a command loads while paused
+resume_collector()
+print(paused[0], paused[1] > 0, gc.isenabled(), gc.get_freeze_count() > paused[1])
+"""
+
+
+def test_pause_freezes_and_resume_switches_collection_back_on() -> None:
+    # In its own process: freezing objects in pytest's would keep them for the whole run.
+    result = subprocess.run(
+        [sys.executable, "-c", PAUSE_THEN_RESUME], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True", "True", "True"]
+
+
+def test_resume_without_a_pause_changes_nothing() -> None:
+    frozen = gc.get_freeze_count()
+    resume_collector()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_json_arrays_print_one_element_per_line(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05", "--note", "a, b\nc")
+    tracker.ok("add", "ca153", "28", "--date", "2026-01-05")
+    lines = tracker.ok("list", "--json").stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4
+    assert [json.loads(line.strip().rstrip(","))["marker"] for line in lines[1:3]] == [
+        "CEA",
+        "CA 15-3",
+    ]
+    assert json.loads("\n".join(lines))[0]["note"] == "a, b\nc"
+    assert tracker.ok("list", "--json", "--marker", "CA 27.29").stdout == "[]\n"

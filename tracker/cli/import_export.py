@@ -1,0 +1,153 @@
+"""``tracker export`` and ``tracker import``: parse, call the import and export services, print."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from tracker.cli.support import AppContext, pass_app, print_wrapped
+
+# Formats `export --format` writes (services.export_file.EXPORT_FORMATS, which --help
+# must not import).
+EXPORT_FORMATS = ("csv", "fhir")
+# Below this size an import is over before a progress bar would be worth drawing.
+PROGRESS_MIN_BYTES = 1_000_000
+
+
+@click.command("export")
+@click.option(
+    "--out",
+    metavar="FILE|-",
+    default="-",
+    help="Write to FILE (created private, 0600, replaced only once complete); "
+    "- or no --out writes to standard output.",
+)
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(EXPORT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="File format.",
+)
+@click.option("--all-patients", is_flag=True, help="Everyone's data, not just one patient's.")
+@pass_app
+def export_command(app: AppContext, out: str, export_format: str, all_patients: bool) -> None:
+    """Write every reading and event (of one patient, or --all-patients) as CSV.
+
+    The columns are record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,
+    name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
+    a FHIR R4 Bundle (JSON) instead, which `tracker import` reads back just as exactly.
+    """
+    from tracker.services.export_file import export_file, export_stream
+
+    database = app.database()
+    if out == "-":
+        with _stdout_text() as stream:
+            export_stream(
+                database,
+                stream,
+                export_format,
+                patient=app.patient_option,
+                all_patients=all_patients,
+            )
+        return
+    counts = export_file(
+        database, Path(out), export_format, patient=app.patient_option, all_patients=all_patients
+    )
+    readings = "1 reading" if counts.readings == 1 else f"{counts.readings} readings"
+    events = "1 event" if counts.events == 1 else f"{counts.events} events"
+    click.echo(f"Exported {readings} and {events} to {out}.")
+
+
+@click.command("import")
+@click.argument("source", metavar="FILE|-")
+@click.option("--dry-run", is_flag=True, help="Check the file and count what would be added.")
+@click.option("--delimiter", metavar="C", help="Cell separator (default: from the header line).")
+@click.option("--decimal-comma", is_flag=True, help="Numbers are written 4,2 (automatic with ;).")
+@pass_app
+def import_command(
+    app: AppContext, source: str, dry_run: bool, delimiter: str | None, decimal_comma: bool
+) -> None:
+    """Add the readings and events of a CSV file or a FHIR Bundle (- reads standard input).
+
+    Reads what `export` writes, and also files from spreadsheets and lab portals: any
+    column order, a `date` column for drawn_on, `;` or tab separators, decimal commas.
+    All or nothing: a file with bad rows adds nothing and names each bad row. Rows that
+    are already stored are skipped, so importing a file twice adds it once.
+
+    A .json file (or content starting with `{`) is read as a FHIR R4 Bundle: the
+    tracker's own export, or a portal's Observations with CEA, CA 15-3, CA 27.29 or
+    CA 125 LOINC codes (other entries are counted as skipped).
+    """
+    from tracker.services.import_csv import ImportOptions, open_file
+    from tracker.services.import_file import import_stream
+    from tracker.services.import_summary import summary_line
+
+    options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run)
+    database = app.database()
+    opened = nullcontext((sys.stdin.buffer, 0)) if source == "-" else open_file(source)
+    name = "standard input" if source == "-" else source
+    with opened as (stream, size), _progress(size) as progress:
+        outcome = import_stream(
+            database, stream, options, name=name, today=date.today(), progress=progress, warn=_warn
+        )
+    summary = outcome.summary
+    if outcome.empty:
+        empty = (
+            "is a Bundle without entries"
+            if outcome.format == "fhir"
+            else "has a header but no data rows"
+        )
+        click.echo(f"No rows to import: {name} {empty}.")
+        return
+    click.echo(summary_line(summary))
+    for note in outcome.notes:
+        click.echo(note)
+    report = outcome.flags
+    several = len({patient for patient, _ in report.flags}) > 1
+    for patient, flag in report.flags:
+        print_wrapped(f"{patient}: {flag.message}" if several else flag.message)
+    if report.unchecked:
+        print_wrapped(
+            f"The trend engine could not check {'; '.join(report.unchecked)}; the import is "
+            "complete; `tracker trend` shows the series."
+        )
+    if summary.series_count > len(summary.series):
+        print_wrapped(
+            f"Flags were checked for the first {len(summary.series)} of "
+            f"{summary.series_count} series; `tracker trend` shows them all."
+        )
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+@contextmanager
+def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for a large file, only when stderr is a terminal."""
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=size, label="Importing", file=sys.stderr) as bar:
+        yield bar.update
+
+
+@contextmanager
+def _stdout_text() -> Iterator[TextIO]:
+    """Standard output as UTF-8 text that writes newlines exactly as given (CSV's CRLF)."""
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()

@@ -1,0 +1,251 @@
+"""The ``tracker`` command line: parse, call a service, print. No SQL and no maths here.
+
+Services are imported inside each command so ``tracker --help`` loads neither
+SQLAlchemy nor anything heavier.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from tracker import __version__
+from tracker.cli.admin import db_group, markers_command
+from tracker.cli.backup import backup_command, restore_command
+from tracker.cli.check import check_command
+from tracker.cli.due import due_command
+from tracker.cli.import_export import export_command, import_command
+from tracker.cli.people import event_group, patient_group
+from tracker.cli.report import demo_command, report_command
+from tracker.cli.startup import pause_collector
+from tracker.cli.support import (
+    AppContext,
+    TrackerGroup,
+    optional_date,
+    parse_id,
+    pass_app,
+    print_json,
+    print_wrapped,
+    prompt_if_missing,
+)
+from tracker.cli.trend import settings_command, trend_command
+from tracker.config import DB_URL_ENV, PATIENT_ENV
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=TrackerGroup, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--db",
+    "db_option",
+    metavar="URL|PATH",
+    help=f"Database: an SQLAlchemy URL or a SQLite file path (default: {DB_URL_ENV}, "
+    "else a private file in your user data folder).",
+)
+@click.option(
+    "--patient",
+    "patient_option",
+    metavar="NAME",
+    envvar=PATIENT_ENV,
+    help=f"Whose results (also {PATIENT_ENV}); needed only when several people are stored.",
+)
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, db_option: str | None, patient_option: str | None) -> None:
+    """Log CEA and CA 15-3 (also CA 27.29, CA 125) results, see trends, and get careful
+    flags to discuss with your oncologist.
+
+    The tracker informs; it never diagnoses. Markers are one piece of evidence beside
+    scans, examination and how you feel: your oncologist interprets them.
+
+    \b
+    Start with:
+      tracker add CEA 3.1 --date 2026-01-05 --lab "City Lab"
+      tracker list
+      tracker demo --out demo-report.pdf
+    """
+    app = AppContext(db_option, patient_option)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+# Unknown options pass through as arguments so that `add CEA -1` reaches validation
+# ("negative") instead of click's "no such option"; real typos are caught below.
+@cli.command(
+    "add",
+    short_help="Log one reading, e.g. `add CEA 3.1`.",
+    context_settings={"ignore_unknown_options": True},
+)
+@click.argument("marker", required=False)
+@click.argument("value", required=False)
+@click.argument("unit", required=False)
+@click.option("--date", "drawn_on", metavar="DATE", help="Date of the blood draw (default today).")
+@click.option("--lab", metavar="NAME", help="Lab or assay; results are compared within one lab.")
+@click.option("--ref-high", metavar="X", help="The lab's upper reference limit, if printed.")
+@click.option("--note", metavar="TEXT", help="A note kept with the reading.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the full text of each flag.")
+@pass_app
+@click.pass_context
+def add_command(
+    ctx: click.Context,
+    app: AppContext,
+    marker: str | None,
+    value: str | None,
+    unit: str | None,
+    drawn_on: str | None,
+    lab: str | None,
+    ref_high: str | None,
+    note: str | None,
+    verbose: bool,
+) -> None:
+    """Log one reading: MARKER VALUE [UNIT], e.g. `add CEA 3.1` or `add ca153 28 kU/L`.
+
+    VALUE may be `<0.5` or `>1000` when the lab reports a result outside its range. A
+    missing UNIT means the marker's usual unit. Prints the reading and, briefly, any flag
+    it raises (-v: the full texts).
+    """
+    from tracker.services.log_reading import log_reading
+    from tracker.services.readings import ReadingFields, describe
+    from tracker.trend.text_summary import brief_flag_lines
+
+    for argument in (marker, value, unit):
+        if argument is not None and argument.startswith("-") and not _is_number(argument):
+            raise click.NoSuchOption(argument, ctx=ctx)
+    marker = prompt_if_missing(ctx, marker, "MARKER", "Marker (CEA, CA 15-3, CA 27.29, CA 125)")
+    value = prompt_if_missing(ctx, value, "VALUE", "Value")
+    fields = ReadingFields(marker, value, unit, optional_date(drawn_on), lab, ref_high, note)
+    logged = log_reading(app.database(), app.patient_option, fields, today=date.today())
+    for reading in logged.readings:
+        click.echo(f"Added #{reading.id}: {describe(reading)}")
+    for line in brief_flag_lines(logged.flags, verbose=verbose):
+        print_wrapped(line)
+
+
+@cli.command("list")
+@click.option("--marker", metavar="M", help="Only this marker (e.g. CEA, ca153).")
+@click.option("--since", metavar="DATE", help="Only readings drawn on or after this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (for scripts).")
+@pass_app
+def list_command(app: AppContext, marker: str | None, since: str | None, as_json: bool) -> None:
+    """Show readings, oldest first."""
+    from tracker.catalogue.markers import find_marker
+    from tracker.cli.tables import readings_table
+    from tracker.services.readings import list_readings, reading_json
+
+    marker_code = find_marker(marker).code if marker else None
+    since_date = optional_date(since, what="--since date")
+    with app.database().reading() as session:
+        patient = app.patient(session, create=False)
+        readings = (
+            []
+            if patient is None
+            else list_readings(session, patient, marker_code=marker_code, since=since_date)
+        )
+        if as_json:
+            print_json([reading_json(r, patient.name) for r in readings] if patient else [])
+            return
+        if not readings:
+            click.echo("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD")
+            return
+        click.echo(readings_table(readings))
+
+
+@cli.command("edit")
+@click.argument("reading_id", metavar="ID")
+@click.option("--value", metavar="V", help="Corrected value (e.g. 27.5, <0.5).")
+@click.option("--unit", metavar="U", help="Corrected unit (the value is re-read in it).")
+@click.option("--date", "drawn_on", metavar="DATE", help="Corrected date of the draw.")
+@click.option("--lab", metavar="NAME", help='Corrected lab ("" to clear).')
+@click.option("--ref-high", metavar="X", help='Corrected upper reference limit ("" to clear).')
+@click.option("--note", metavar="TEXT", help='Corrected note ("" to clear).')
+@pass_app
+def edit_command(
+    app: AppContext,
+    reading_id: str,
+    value: str | None,
+    unit: str | None,
+    drawn_on: str | None,
+    lab: str | None,
+    ref_high: str | None,
+    note: str | None,
+) -> None:
+    """Correct a reading (see ids with `tracker list`)."""
+    from tracker.errors import ValidationError
+    from tracker.services.readings import describe, edit_reading
+
+    rid = parse_id(reading_id)
+    if all(option is None for option in (value, unit, drawn_on, lab, ref_high, note)):
+        raise ValidationError(
+            "nothing to change: give --value, --unit, --date, --lab, --ref-high or --note"
+        )
+    new_date = optional_date(drawn_on)
+    with app.database().writing() as session:
+        patient = app.patient(session, create=False)
+        if patient is None:
+            raise ValidationError(f"no reading #{rid}: the database is empty")
+        reading = edit_reading(
+            session,
+            patient,
+            rid,
+            value=value,
+            unit=unit,
+            drawn_on=new_date,
+            lab=lab,
+            ref_high=ref_high,
+            note=note,
+        )
+        click.echo(f"Updated #{reading.id}: {describe(reading)}")
+
+
+@cli.command("delete")
+@click.argument("reading_ids", metavar="ID...", nargs=-1, required=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def delete_command(app: AppContext, reading_ids: tuple[str, ...], yes: bool) -> None:
+    """Remove readings (asks first unless --yes)."""
+    from tracker.cli.support import confirm_or_refuse
+    from tracker.errors import ValidationError
+    from tracker.services.readings import delete_readings, describe, get_reading
+
+    ids = list(dict.fromkeys(parse_id(text) for text in reading_ids))
+    with app.database().writing() as session:
+        patient = app.patient(session, create=False)
+        if patient is None:
+            raise ValidationError(f"no reading #{ids[0]}: the database is empty")
+        readings = [get_reading(session, patient, rid) for rid in ids]
+        listing = "; ".join(f"#{r.id} {describe(r)}" for r in readings)
+        confirm_or_refuse(f"Delete {listing}?", yes, refused="nothing was deleted")
+        delete_readings(session, patient, ids)
+    for reading in readings:
+        click.echo(f"Deleted #{reading.id}: {describe(reading)}")
+
+
+cli.add_command(patient_group)
+cli.add_command(event_group)
+cli.add_command(db_group)
+cli.add_command(markers_command)
+cli.add_command(trend_command)
+cli.add_command(settings_command)
+cli.add_command(report_command)
+cli.add_command(demo_command)
+cli.add_command(due_command)
+cli.add_command(check_command)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
+cli.add_command(export_command)
+cli.add_command(import_command)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def main() -> None:
+    """Console-script entry point."""
+    pause_collector()  # until the command opens its database (tracker/cli/startup.py says why)
+    cli(prog_name="tracker")

@@ -1,0 +1,175 @@
+"""``tracker patient …`` and ``tracker event …``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.cli.support import (
+    AppContext,
+    confirm_or_refuse,
+    optional_date,
+    parse_id,
+    pass_app,
+    print_json,
+    print_wrapped,
+    prompt_if_missing,
+)
+
+
+@click.group("patient")
+def patient_group() -> None:
+    """Manage the people whose results are stored."""
+
+
+@patient_group.command("add")
+@click.argument("name")
+@click.option("--born", metavar="DATE", help="Date of birth (optional).")
+@pass_app
+def patient_add(app: AppContext, name: str, born: str | None) -> None:
+    """Add a person."""
+    from tracker.services.patients import add_patient
+
+    born_on = optional_date(born, what="birth date")
+    with app.database().writing() as session:
+        patient = add_patient(session, name, born_on)
+        click.echo(f"Added patient {patient.name!r}")
+
+
+@patient_group.command("list")
+@pass_app
+def patient_list(app: AppContext) -> None:
+    """List people with their number of readings and events."""
+    from tracker.cli.tables import text_table
+    from tracker.services.patients import list_patients
+
+    with app.database().reading() as session:
+        rows = [
+            [p.name, p.born.isoformat() if p.born else "", str(readings), str(events)]
+            for p, readings, events in list_patients(session)
+        ]
+    if not rows:
+        click.echo("No patients yet; the first `tracker add` creates one named 'me'.")
+        return
+    click.echo(text_table(["Name", "Born", "Readings", "Events"], rows, right={2, 3}))
+
+
+@patient_group.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_app
+def patient_rename(app: AppContext, old: str, new: str) -> None:
+    """Rename a person."""
+    from tracker.services.patients import rename_patient
+
+    with app.database().writing() as session:
+        patient = rename_patient(session, old, new)
+        click.echo(f"Renamed {old!r} to {patient.name!r}")
+
+
+@patient_group.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def patient_delete(app: AppContext, name: str, yes: bool) -> None:
+    """Delete a person with all their readings and events (asks first unless --yes)."""
+    from tracker.services.patients import delete_patient, find_patient, patient_counts
+
+    with app.database().writing() as session:
+        patient = find_patient(session, name)
+        readings, events = patient_counts(session, patient)
+        confirm_or_refuse(
+            f"Delete {patient.name!r} with {readings} readings and {events} events?",
+            yes,
+            refused="nothing was deleted",
+        )
+        delete_patient(session, patient)
+    click.echo(f"Deleted patient {name!r} ({readings} readings, {events} events)")
+
+
+@click.group("event")
+def event_group() -> None:
+    """Log treatments, supportive care, surgery, conditions, symptoms and scans.
+
+    \b
+    Kinds: treatment (starts a treatment line), supportive (zoledronate, denosumab,
+    pain relief: starts no line), surgery, condition (e.g. smoking, hepatitis: named
+    in flags when they can raise a marker), symptom, imaging, other.
+    """
+
+
+@event_group.command("add")
+@click.argument("kind", required=False, metavar=f"[{'|'.join(EVENT_KINDS)}]")
+@click.argument("name", required=False)
+@click.option("--date", "started_on", metavar="DATE", help="Start date (default today).")
+@click.option("--end", "ended_on", metavar="DATE", help="End date, if it has ended.")
+@click.option("--note", metavar="TEXT", help="A note kept with the event.")
+@pass_app
+@click.pass_context
+def event_add(
+    ctx: click.Context,
+    app: AppContext,
+    kind: str | None,
+    name: str | None,
+    started_on: str | None,
+    ended_on: str | None,
+    note: str | None,
+) -> None:
+    """Log an event: KIND NAME, e.g. `event add treatment letrozole --date 2026-01-10`."""
+    from tracker.services.events import add_event, describe_event, event_notes
+
+    kind = prompt_if_missing(ctx, kind, "KIND", f"Kind ({', '.join(EVENT_KINDS)})")
+    name = prompt_if_missing(ctx, name, "NAME", "Name")
+    start = optional_date(started_on, what="start date") or date.today()
+    end = optional_date(ended_on, what="end date")
+    with app.database().writing() as session:
+        patient = app.patient(session, create=True)
+        assert patient is not None  # create=True always yields one
+        event = add_event(session, patient, kind, name, start, end, note)
+        notes = event_notes(session, patient, event)
+        click.echo(f"Added event #{event.id}: {describe_event(event)}")
+    for text in notes:
+        print_wrapped(text)
+
+
+@event_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (for scripts).")
+@pass_app
+def event_list(app: AppContext, as_json: bool) -> None:
+    """Show events by start date."""
+    from tracker.cli.tables import events_table
+    from tracker.services.events import event_json, list_events
+
+    with app.database().reading() as session:
+        patient = app.patient(session, create=False)
+        events = [] if patient is None else list_events(session, patient)
+        if as_json:
+            print_json([event_json(e, patient.name) for e in events] if patient else [])
+            return
+        if not events:
+            click.echo("No events yet. Add one with: tracker event add treatment letrozole")
+            return
+        click.echo(events_table(events))
+
+
+@event_group.command("delete")
+@click.argument("event_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def event_delete(app: AppContext, event_id: str, yes: bool) -> None:
+    """Remove an event (asks first unless --yes)."""
+    from tracker.errors import ValidationError
+    from tracker.services.events import delete_event, describe_event, get_event
+
+    eid = parse_id(event_id, "event")
+    with app.database().writing() as session:
+        patient = app.patient(session, create=False)
+        if patient is None:
+            raise ValidationError(f"no event #{eid}: the database is empty")
+        event = get_event(session, patient, eid)
+        text = describe_event(event)
+        confirm_or_refuse(f"Delete event #{eid} ({text})?", yes, refused="nothing was deleted")
+        delete_event(session, patient, eid)
+    click.echo(f"Deleted event #{eid}: {text}")

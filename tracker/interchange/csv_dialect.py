@@ -1,0 +1,159 @@
+"""The shape of a CSV file: delimiter, decimal mark, header columns and formula quoting.
+
+Files come from the tracker's own export, from spreadsheets and from lab portals, so the
+header is matched leniently (any order, any case, ``date`` for ``drawn_on``, extra columns
+ignored) while the cells keep one exact meaning (docs/design.md, "CSV").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.errors import ValidationError
+
+# docs/design.md: export writes exactly this header, in this order.
+EXPORT_HEADER = (
+    "record", "patient", "marker", "value", "unit", "drawn_on", "lab", "ref_high", "note",
+    "kind", "name", "ended_on",
+)  # fmt: skip
+HEADER_ALIASES = {"date": "drawn_on"}
+RECORD_READING = "reading"
+RECORD_EVENT = "event"
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+# A number whose dots can only be thousands separators: 1.234 or 12.345.678.
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_GROUPED_WITH_COMMA = re.compile(r"\d{1,3}(?:\.\d{3})+,\d*")
+_NUMBER_PART = re.compile(r"\d[\d.,]*")
+
+
+def protect_formula(text: str) -> str:
+    """One extra leading ``'`` for a cell a spreadsheet would run as a formula."""
+    if text and text[0] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def unprotect_formula(text: str) -> str:
+    """Undo ``protect_formula``: drop exactly one ``'`` that precedes a formula start.
+
+    Only a quote followed by a formula character is one we (or a careful spreadsheet
+    user) added; a cell such as ``'tis`` was written that way and stays as it is.
+    """
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How one file's cells are separated and how its numbers are written."""
+
+    delimiter: str
+    decimal_comma: bool
+
+
+def parse_delimiter(text: str) -> str:
+    """The ``--delimiter`` option: one character, or ``tab`` / ``\\t``."""
+    delimiter = _DELIMITER_NAMES.get(text.strip().lower(), text)
+    if len(delimiter) != 1 or delimiter in '"\r\n' or delimiter.isalnum():
+        raise ValidationError(
+            f"--delimiter {text!r} must be one character such as , ; | or the word tab"
+        )
+    return delimiter
+
+
+def detect_dialect(
+    header_line: str, delimiter: str | None = None, decimal_comma: bool = False
+) -> CsvDialect:
+    """The file's dialect: the options given, else what its header line shows.
+
+    docs/design.md: a header with ``;`` and no ``,`` means ``;``, and a ``;`` file's numbers
+    are read with decimal commas. A header with tabs and neither ``,`` nor ``;`` is a
+    tab-separated file.
+    """
+    if delimiter is not None:
+        chosen = parse_delimiter(delimiter)
+    elif ";" in header_line and "," not in header_line:
+        chosen = ";"
+    elif "\t" in header_line and "," not in header_line:
+        chosen = "\t"
+    else:
+        chosen = ","
+    return CsvDialect(chosen, decimal_comma or chosen == ";")
+
+
+def _column_name(cell: str) -> str:
+    name = re.sub(r"[\s\-]+", "_", cell.strip().lower())
+    return HEADER_ALIASES.get(name, name)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each known column is in a file's rows (absent columns are not in ``index``)."""
+
+    index: dict[str, int]
+    width: int
+    ignored: tuple[str, ...]
+
+    def has(self, name: str) -> bool:
+        return name in self.index
+
+
+def read_columns(header: list[str]) -> Columns:
+    """Map a header row to the tracker's columns; refuse duplicates and missing essentials."""
+    index: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, cell in enumerate(header):
+        name = _column_name(cell)
+        if not name:
+            continue  # spreadsheets often add empty trailing columns
+        if name not in EXPORT_HEADER:
+            ignored.append(cell.strip())
+            continue
+        if name in index:
+            first = header[index[name]].strip()
+            raise ValidationError(
+                f"the header names the column {name!r} twice ({first!r} and {cell.strip()!r})"
+            )
+        index[name] = position
+    needed = ["drawn_on"] if "record" in index else ["marker", "value", "drawn_on"]
+    missing = [name for name in needed if name not in index]
+    if missing:
+        found = ", ".join(cell.strip() for cell in header if cell.strip()) or "nothing"
+        raise ValidationError(
+            f"the header has no {', '.join(missing)} column (found: {found}); the tracker "
+            f"reads the columns {','.join(EXPORT_HEADER)} (date may stand for drawn_on)"
+        )
+    return Columns(index, len(header), tuple(ignored))
+
+
+def decimal_comma_number(text: str) -> bool:
+    """For a file with decimal commas: whether ``text`` must be read with one.
+
+    ``4,2`` and ``1.234,5`` carry a decimal comma; ``4.2`` can only mean 4.2. ``1.234``
+    could be 1234 or 1.234, so it is refused rather than guessed.
+    """
+    match = _NUMBER_PART.search(text)
+    if match is None:
+        return False  # not a number at all: the value parser says so
+    number = match.group(0)
+    if "," in number:
+        if "." in number and not _GROUPED_WITH_COMMA.fullmatch(number):
+            raise ValidationError(f"value {text!r} mixes dots and a decimal comma unclearly")
+        return True
+    if _DOT_GROUPED.fullmatch(number):
+        raise ValidationError(
+            f"value {text!r} is ambiguous in a file with decimal commas: "
+            f"write {number.replace('.', '')} or {number.replace('.', ',')}"
+        )
+    return False
+
+
+def dot_decimal(text: str) -> str:
+    """A number written with a decimal comma, rewritten with a decimal point."""
+    if decimal_comma_number(text):
+        return text.replace(".", "").replace(",", ".")
+    return text

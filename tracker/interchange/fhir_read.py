@@ -1,0 +1,313 @@
+"""Reading a FHIR R4 Bundle: the tracker's own export, or a patient portal's.
+
+An Observation is taken when one of its codings is a catalogue LOINC code; its value is
+converted through the catalogue (``units.measurement``) exactly as ``add`` converts a
+typed one. Events are taken only from resources that carry the tracker's event-kind
+coding (its own export): a portal's medication list does not say which drugs start a
+treatment line, so it is skipped rather than guessed. Everything else is counted as
+skipped. Every problem names the entry (``Bundle.entry[3]``); the caller imports
+nothing when there is any.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.catalogue.markers import Marker, marker_by_loinc
+from tracker.catalogue.units import Measurement, measurement, parse_date
+from tracker.errors import ValidationError
+from tracker.interchange.fhir_resources import (
+    EVENT_KIND_SYSTEM,
+    LOINC_SYSTEM,
+    PATIENT_SYSTEM,
+    UCUM_SYSTEM,
+)
+from tracker.services.events import clean_event_name
+from tracker.services.patients import clean_name
+from tracker.services.readings import clean_lab, clean_note, parse_ref_high
+
+# Results a lab has released; "preliminary", "cancelled", "entered-in-error"… are skipped.
+RELEASED_STATUSES = ("final", "amended", "corrected")
+_COMPARATORS = ("<", "<=", ">", ">=")
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T.*)?$")
+
+
+@dataclass(frozen=True)
+class BundleReading:
+    """A reading taken from an Observation (patient None: the selected patient)."""
+
+    patient: str | None
+    marker: Marker
+    measured: Measurement
+    drawn_on: date
+    lab: str | None
+    ref_high: float | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class BundleEvent:
+    """An event taken from one of the tracker's own event resources."""
+
+    patient: str | None
+    kind: str
+    name: str
+    started_on: date
+    ended_on: date | None
+    note: str | None
+
+
+@dataclass
+class BundleContents:
+    """What a Bundle holds for the tracker, what it skipped, and what is wrong with it."""
+
+    patients: dict[str, date | None] = field(default_factory=dict)
+    readings: list[BundleReading] = field(default_factory=list)
+    events: list[BundleEvent] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_bundle(data: bytes, name: str) -> dict[str, Any]:
+    """The JSON document of a Bundle, or a ValidationError that says why it is not one."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValidationError(f"{name} is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            f"{name} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+    if not isinstance(document, dict) or "resourceType" not in document:
+        raise ValidationError(f"{name} is JSON but not a FHIR resource (no resourceType)")
+    if document["resourceType"] != "Bundle":
+        raise ValidationError(
+            f"{name} holds a FHIR {document['resourceType']}, not a Bundle; "
+            "export a Bundle of Observations from the portal"
+        )
+    if not isinstance(document.get("entry", []), list):
+        raise ValidationError(f"{name} is a Bundle whose entry is not a list")
+    return document
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
+def _text(value: Any) -> str | None:
+    # Texts that are stored go through clean_note / clean_lab / …, which refuse control
+    # characters; here only their presence is judged.
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _codings(concepts: Any) -> list[dict[str, Any]]:
+    return [_obj(c) for concept in _list(concepts) for c in _list(_obj(concept).get("coding"))]
+
+
+def _date(value: Any, what: str, today: date) -> date:
+    if not isinstance(value, str) or not _FULL_DATE.match(value):
+        raise ValidationError(f"{what} {value!r} is not a full date (YYYY-MM-DD)")
+    # A time and zone may follow: the date is the one written, as the lab reported it.
+    return parse_date(value[:10], today=today, what=what)
+
+
+def _number_text(value: Any, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"{what} {value!r} is not a number")
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _unit(quantity: dict[str, Any]) -> str | None:
+    if quantity.get("system") == UCUM_SYSTEM and _text(quantity.get("code")):
+        return str(quantity["code"])
+    return _text(quantity.get("unit")) or _text(quantity.get("code"))
+
+
+class _Resources:
+    """Entries by fullUrl and by ``Type/id``, to follow subject and performer references."""
+
+    def __init__(self, entries: list[Any]) -> None:
+        self._by_reference: dict[str, dict[str, Any]] = {}
+        for entry in entries:
+            resource = _obj(_obj(entry).get("resource"))
+            if isinstance(_obj(entry).get("fullUrl"), str):
+                self._by_reference[entry["fullUrl"]] = resource
+            if resource.get("id") is not None:
+                self._by_reference[f"{resource.get('resourceType')}/{resource['id']}"] = resource
+
+    def get(self, reference: Any) -> dict[str, Any]:
+        key = _obj(reference).get("reference")
+        return self._by_reference.get(key, {}) if isinstance(key, str) else {}
+
+
+def tracker_patient_name(resource: dict[str, Any]) -> str | None:
+    """The tracker name of a Patient the tracker wrote (None for anyone else's Patient)."""
+    for identifier in _list(resource.get("identifier")):
+        identifier = _obj(identifier)
+        if identifier.get("system") == PATIENT_SYSTEM and _text(identifier.get("value")):
+            return clean_name(identifier["value"])
+    return None
+
+
+def _performer(resource: dict[str, Any], resources: _Resources) -> str | None:
+    for performer in _list(resource.get("performer")):
+        name = _text(_obj(performer).get("display")) or _text(resources.get(performer).get("name"))
+        if name:
+            return clean_lab(name)
+    return None
+
+
+def _note(resource: dict[str, Any]) -> str | None:
+    texts = [
+        text for note in _list(resource.get("note")) if (text := _text(_obj(note).get("text")))
+    ]
+    return clean_note("\n\n".join(texts)) if texts else None
+
+
+def _observation(
+    resource: dict[str, Any], resources: _Resources, today: date
+) -> BundleReading | str:
+    """A reading, or why the Observation is skipped."""
+    codings = _codings(resource.get("code"))
+    loinc = [c.get("code") for c in codings if c.get("system") == LOINC_SYSTEM]
+    marker = next((m for code in loinc if (m := marker_by_loinc(str(code)))), None)
+    if marker is None:
+        return (
+            f"Observation with another code (LOINC {loinc[0]})"
+            if loinc
+            else ("Observation without a LOINC code")
+        )
+    status = resource.get("status")
+    if status not in RELEASED_STATUSES:
+        return f"{marker.name} result with status {status!r}"
+    when = resource.get("effectiveDateTime") or _obj(resource.get("effectivePeriod")).get("start")
+    if when is None:
+        raise ValidationError(f"the {marker.name} result has no date (effectiveDateTime)")
+    drawn_on = _date(when, "date", today)
+    quantity = _obj(resource.get("valueQuantity"))
+    if "value" in quantity:
+        comparator = quantity.get("comparator") or ""
+        if comparator not in ("", *_COMPARATORS):
+            raise ValidationError(f"comparator {comparator!r} is not <, <=, > or >=")
+        value_text = comparator + _number_text(quantity["value"], "value")
+        measured = measurement(marker, value_text, _unit(quantity))
+    elif _text(resource.get("valueString")):
+        measured = measurement(marker, resource["valueString"])
+    else:
+        raise ValidationError(f"the {marker.name} result has no value (valueQuantity)")
+    ref_high = None
+    for reference_range in _list(resource.get("referenceRange")):
+        high = _obj(_obj(reference_range).get("high"))
+        if "value" in high:
+            limit = _number_text(high["value"], "reference range high")
+            ref_high = parse_ref_high(marker, limit, _unit(high) or measured.entered_unit)
+            break
+    return BundleReading(
+        patient=tracker_patient_name(resources.get(resource.get("subject"))),
+        marker=marker,
+        measured=measured,
+        drawn_on=drawn_on,
+        lab=_performer(resource, resources),
+        ref_high=ref_high,
+        note=_note(resource),
+    )
+
+
+_EVENT_FIELDS = {
+    # resource type: (where the name is, the period, the start date, the end date)
+    "MedicationStatement": (
+        "medicationCodeableConcept", "effectivePeriod", "effectiveDateTime", None
+    ),
+    "Procedure": ("code", "performedPeriod", "performedDateTime", None),
+    "Condition": ("code", None, "onsetDateTime", "abatementDateTime"),
+}  # fmt: skip
+
+
+def _event(resource: dict[str, Any], resources: _Resources, today: date) -> BundleEvent | str:
+    """An event from a resource the tracker wrote, or why the resource is skipped."""
+    resource_type = str(resource.get("resourceType"))
+    kinds = [c.get("code") for c in _codings(resource.get("category"))
+             if c.get("system") == EVENT_KIND_SYSTEM]  # fmt: skip
+    if resource_type not in _EVENT_FIELDS or not kinds:
+        return resource_type
+    if kinds[0] not in EVENT_KINDS:
+        raise ValidationError(f"unknown event kind {kinds[0]!r}")
+    name_at, period_at, start_at, end_at = _EVENT_FIELDS[resource_type]
+    concept = _obj(resource.get(name_at))
+    name = _text(concept.get("text")) or next(
+        (text for c in _codings(concept) if (text := _text(c.get("display")))), None
+    )
+    period = _obj(resource.get(period_at)) if period_at else {}
+    start = period.get("start") or resource.get(start_at)
+    end = period.get("end") or (resource.get(end_at) if end_at else None)
+    if start is None:
+        raise ValidationError(f"the {kinds[0]} event has no start date")
+    started_on = _date(start, "start date", today)
+    ended_on = _date(end, "end date", today) if end is not None else None
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError(f"end date {ended_on} is before the start date {started_on}")
+    return BundleEvent(
+        patient=tracker_patient_name(resources.get(resource.get("subject"))),
+        kind=kinds[0],
+        name=clean_event_name(name or ""),
+        started_on=started_on,
+        ended_on=ended_on,
+        note=_note(resource),
+    )
+
+
+def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
+    """Everything the tracker keeps from a Bundle, in entry order."""
+    entries = _list(document.get("entry"))
+    resources = _Resources(entries)
+    contents = BundleContents()
+    for index, entry in enumerate(entries):
+        resource = _obj(_obj(entry).get("resource"))
+        resource_type = resource.get("resourceType")
+        where = f"Bundle.entry[{index}] ({resource_type or 'no resource'})"
+        try:
+            if resource_type == "Patient":
+                name = tracker_patient_name(resource)
+                if name is None:
+                    contents.skipped["Patient"] += 1
+                    continue
+                born = resource.get("birthDate")
+                contents.patients[name] = _date(born, "birth date", today) if born else None
+                continue
+            taken: BundleReading | BundleEvent | str
+            if resource_type == "Observation":
+                taken = _observation(resource, resources, today)
+            elif resource_type in _EVENT_FIELDS:
+                taken = _event(resource, resources, today)
+            else:
+                taken = str(resource_type or "entry without a resource")
+        except ValidationError as error:
+            contents.problems.append(f"{where}: {error.message}")
+            continue
+        if isinstance(taken, str):
+            contents.skipped[taken] += 1
+        elif isinstance(taken, BundleReading):
+            contents.readings.append(taken)
+        else:
+            contents.events.append(taken)
+    return contents
+
+
+def skipped_summary(skipped: Counter[str]) -> str:
+    """``2 entries were skipped: 1 Encounter, 1 Observation with another code (LOINC …).``"""
+    total = sum(skipped.values())
+    parts = ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
+    were = "entry was" if total == 1 else "entries were"
+    return f"{total} {were} skipped: {parts}."

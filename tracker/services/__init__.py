@@ -1,0 +1,1 @@
+"""One module per use case: resolve patients, open the transaction, write, summarise, flag."""

@@ -1,0 +1,230 @@
+"""Overdue tests: per marker, the last reading and when the next one is due.
+
+The user sets an interval per marker (``due --every CEA=3m``); it is stored as the setting
+``due.every.<marker code>``. With no interval nothing is ever called overdue: when to test
+is the care team's decision, and the tracker only reminds of the rhythm the user chose.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.catalogue.markers import MARKERS, Marker, find_marker
+from tracker.errors import ValidationError
+from tracker.services.settings import get_settings, set_setting
+from tracker.store.models import Patient, Reading
+
+SETTING_PREFIX = "due.every."
+# A design choice: shorter than a day means nothing for blood tests, and beyond five
+# years a reminder is no longer a rhythm.
+MAX_INTERVAL_DAYS = 5 * 366
+_INTERVAL = re.compile(r"^(\d{1,4})\s*([dwmy])$")
+_UNIT_WORDS = {"d": "day", "w": "week", "m": "month", "y": "year"}
+_APPROX_DAYS = {"d": 1, "w": 7, "m": 31, "y": 366}
+OFF = "off"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A test interval such as 6 weeks or 3 months (months and years follow the calendar)."""
+
+    count: int
+    unit: str  # one of d, w, m, y
+
+    @property
+    def text(self) -> str:
+        """The short form the user typed and the setting stores: ``3m``."""
+        return f"{self.count}{self.unit}"
+
+    @property
+    def words(self) -> str:
+        """``3 months``, ``1 year``."""
+        word = _UNIT_WORDS[self.unit]
+        return f"{self.count} {word}{'' if self.count == 1 else 's'}"
+
+    def after(self, start: date) -> date:
+        """The date one interval after ``start`` (31 Jan + 1 month = 28/29 Feb)."""
+        if self.unit == "d":
+            return start + timedelta(days=self.count)
+        if self.unit == "w":
+            return start + timedelta(weeks=self.count)
+        months = self.count * (12 if self.unit == "y" else 1)
+        year, month_index = divmod(start.month - 1 + months, 12)
+        year += start.year
+        day = min(start.day, calendar.monthrange(year, month_index + 1)[1])
+        return date(year, month_index + 1, day)
+
+
+def parse_interval(text: str) -> Interval:
+    """``6w``, ``3m``, ``90d``, ``1y`` (case and inner spaces ignored)."""
+    match = _INTERVAL.match(str(text).strip().lower())
+    if match is None:
+        raise ValidationError(
+            f"interval {text!r} is not like 6w, 3m, 90d or 1y (days, weeks, months, years), "
+            f"or {OFF!r} to remove it"
+        )
+    interval = Interval(int(match.group(1)), match.group(2))
+    if interval.count == 0 or interval.count * _APPROX_DAYS[interval.unit] > MAX_INTERVAL_DAYS:
+        raise ValidationError(f"interval {text!r} must be between 1 day and 5 years")
+    return interval
+
+
+def parse_every(text: str) -> tuple[Marker, Interval | None]:
+    """``CEA=3m`` -> (CEA, 3 months); ``CEA=off`` -> (CEA, None)."""
+    name, separator, value = str(text).rpartition("=")
+    if not separator or not name.strip():
+        raise ValidationError(f"--every {text!r} must look like MARKER=INTERVAL, e.g. CEA=3m")
+    marker = find_marker(name)
+    if value.strip().lower() == OFF:
+        return marker, None
+    return marker, parse_interval(value)
+
+
+def setting_key(marker: Marker) -> str:
+    """The setting that holds a marker's interval: ``due.every.CEA``."""
+    return f"{SETTING_PREFIX}{marker.code}"
+
+
+def stored_intervals(session: Session) -> dict[str, Interval]:
+    """Marker code -> interval, as persisted."""
+    intervals: dict[str, Interval] = {}
+    for key, value in get_settings(session, SETTING_PREFIX).items():
+        code = key.removeprefix(SETTING_PREFIX)
+        if code not in MARKERS:
+            continue  # a marker this version no longer knows: nothing to remind of
+        try:
+            intervals[code] = parse_interval(value)
+        except ValidationError:
+            raise ValidationError(
+                f"the stored interval {key}={value!r} is not valid; reset it with "
+                f"`tracker due --every {MARKERS[code].name.replace(' ', '')}=off`"
+            ) from None
+    return intervals
+
+
+def update_intervals(session: Session, every: tuple[str, ...], *, clear: bool) -> list[str]:
+    """Persist ``--every`` settings (after ``--clear`` removes all); returns what changed."""
+    parsed = [parse_every(text) for text in every]  # all validated before anything is stored
+    changes: list[str] = []
+    if clear:
+        for key in get_settings(session, SETTING_PREFIX):
+            set_setting(session, key, None)
+        changes.append("Removed all test intervals.")
+    for marker, interval in parsed:
+        set_setting(session, setting_key(marker), interval.text if interval else None)
+        if interval is None:
+            changes.append(f"{marker.name}: no interval (never called overdue).")
+        else:
+            changes.append(f"{marker.name}: a test every {interval.words}.")
+    return changes
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One marker's schedule on a given day."""
+
+    marker: Marker
+    last_drawn_on: date | None
+    interval: Interval | None
+    next_due: date | None
+    days_until_due: int | None  # negative when overdue
+
+    @property
+    def status(self) -> str:
+        """``overdue``, ``due`` (today), ``upcoming``, ``no_interval`` or ``no_reading``."""
+        if self.interval is None:
+            return "no_interval"
+        if self.days_until_due is None:
+            return "no_reading"
+        if self.days_until_due < 0:
+            return "overdue"
+        return "due" if self.days_until_due == 0 else "upcoming"
+
+    @property
+    def status_text(self) -> str:
+        """``overdue by 12 days``, ``due in 3 days``, ``no interval set``…"""
+        days = self.days_until_due
+        if self.status == "overdue" and days is not None:
+            return f"overdue by {_days(-days)}"
+        if self.status == "upcoming" and days is not None:
+            return f"due in {_days(days)}"
+        return {"due": "due today", "no_interval": "no interval set"}.get(
+            self.status, "no reading yet"
+        )
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+def due_items(session: Session, patient: Patient | None, *, today: date) -> list[DueItem]:
+    """Each marker with a reading or an interval, in catalogue order."""
+    intervals = stored_intervals(session)
+    last: dict[str, date] = {}
+    if patient is not None:
+        rows = session.execute(
+            select(Reading.marker, func.max(Reading.drawn_on))
+            .where(Reading.patient_id == patient.id)
+            .group_by(Reading.marker)
+        )
+        last = {code: drawn_on for code, drawn_on in rows}
+    items = []
+    for code, marker in MARKERS.items():
+        if code not in last and code not in intervals:
+            continue
+        interval = intervals.get(code)
+        drawn_on = last.get(code)
+        next_due = interval.after(drawn_on) if interval and drawn_on else None
+        days = (next_due - today).days if next_due else None
+        items.append(DueItem(marker, drawn_on, interval, next_due, days))
+    return items
+
+
+def any_overdue(items: list[DueItem]) -> bool:
+    """True when at least one marker's next test is past its due date."""
+    return any(item.status == "overdue" for item in items)
+
+
+def due_document(patient_name: str | None, items: list[DueItem], today: date) -> dict[str, Any]:
+    """``due --json`` (documented in the README)."""
+
+    def iso(day: date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    return {
+        "patient": patient_name,
+        "today": today.isoformat(),
+        "overdue": any_overdue(items),
+        "markers": [
+            {
+                "marker": item.marker.name,
+                "last_drawn_on": iso(item.last_drawn_on),
+                "interval": item.interval.text if item.interval else None,
+                "next_due": iso(item.next_due),
+                "days_until_due": item.days_until_due,
+                "status": item.status,
+            }
+            for item in items
+        ],
+    }
+
+
+def due_table_rows(items: list[DueItem]) -> list[list[str]]:
+    """Marker, last reading, interval, next due date and status, for the text table."""
+    return [
+        [
+            item.marker.name,
+            item.last_drawn_on.isoformat() if item.last_drawn_on else "-",
+            item.interval.words if item.interval else "-",
+            item.next_due.isoformat() if item.next_due else "-",
+            item.status_text,
+        ]
+        for item in items
+    ]

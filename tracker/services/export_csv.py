@@ -1,0 +1,186 @@
+"""CSV export: every reading and event, streamed from the database to a text stream.
+
+Rows are written as the query yields them (``yield_per``: a server-side cursor on
+PostgreSQL), so memory stays flat. The format is docs/design.md's "CSV": exactly
+``EXPORT_HEADER``; zero is ``0``; a value keeps its qualifier; numbers are written so
+they read back as the same float; a text cell a spreadsheet would run as a formula gets
+one extra leading ``'``. Readings come in the order ``list`` shows them and events in
+the order ``event list`` does, so an import recreates both lists exactly (ids aside).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
+
+from tracker.catalogue.markers import MARKERS, marker_by_code
+from tracker.interchange.csv_dialect import (
+    EXPORT_HEADER,
+    RECORD_EVENT,
+    RECORD_READING,
+    protect_formula,
+)
+from tracker.services.patients import resolve_patient
+from tracker.store.models import Event, Patient, Reading
+
+if TYPE_CHECKING:
+    from tracker.store.database import Database
+
+# Rows fetched per round trip while streaming.
+FETCH_ROWS = 2_000
+# Entries per formatting cache (cleared when full, so memory stays flat).
+CACHE_LIMIT = 4_096
+# RFC 4180 line ends; they also make the csv module quote a cell holding a lone CR.
+LINE_END = "\r\n"
+
+
+@dataclass(frozen=True)
+class ExportCounts:
+    """How many rows an export wrote."""
+
+    readings: int
+    events: int
+
+
+def number_text(value: float) -> str:
+    """A float as text that reads back as exactly the same float: ``4.2``, ``0``, ``1e-05``."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def export_csv(
+    database: Database, out: TextIO, *, patient: str | None, all_patients: bool
+) -> ExportCounts:
+    """Write the selected patient's (or everyone's) readings and events as CSV to ``out``."""
+    writer = csv.writer(out, lineterminator=LINE_END)
+    with database.reading() as session:
+        # Everything that can fail is checked before the first byte is written: a script
+        # redirecting stdout must not be left with a file that only looks valid.
+        patient_id: int | None = None
+        if not all_patients:
+            selected = resolve_patient(session, patient, create_default=False)
+            if selected is None:
+                writer.writerow(EXPORT_HEADER)
+                return ExportCounts(0, 0)  # an empty database: the header alone
+            patient_id = selected.id
+        check_marker_codes(session, patient_id)
+        writer.writerow(EXPORT_HEADER)
+        # Core rows, not ORM loading: plain tuples are all the writer needs.
+        connection = session.connection().execution_options(stream_results=True)
+        counter = _Counter()
+        readings = connection.execute(_readings_query(patient_id)).yield_per(FETCH_ROWS)
+        writer.writerows(counter.count(_reading_rows(readings)))
+        reading_count = counter.rows
+        events = connection.execute(_events_query(patient_id)).yield_per(FETCH_ROWS)
+        writer.writerows(counter.count(_event_rows(events)))
+    return ExportCounts(reading_count, counter.rows - reading_count)
+
+
+def check_marker_codes(session: Session, patient_id: int | None) -> None:
+    """Stop with marker_by_code's message if a stored code is not in the catalogue."""
+    query = select(Reading.marker).distinct()
+    if patient_id is not None:
+        query = query.where(Reading.patient_id == patient_id)
+    for code in session.scalars(query):
+        marker_by_code(code)
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def count(self, rows: Iterable[tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
+        for row in rows:
+            self.rows += 1
+            yield row
+
+
+def _readings_query(patient_id: int | None) -> Executable:
+    query = select(
+        Patient.name,
+        Reading.marker,
+        Reading.value,
+        Reading.qualifier,
+        Reading.unit,
+        Reading.drawn_on,
+        Reading.lab,
+        Reading.ref_high,
+        Reading.note,
+    ).join(Patient, Patient.id == Reading.patient_id)
+    if patient_id is not None:
+        query = query.where(Reading.patient_id == patient_id)
+    return query.order_by(Patient.name, Reading.drawn_on, Reading.id)
+
+
+def _events_query(patient_id: int | None) -> Executable:
+    query = select(
+        Patient.name, Event.kind, Event.name, Event.started_on, Event.ended_on, Event.note
+    ).join(Patient, Patient.id == Event.patient_id)
+    if patient_id is not None:
+        query = query.where(Event.patient_id == patient_id)
+    return query.order_by(Patient.name, Event.started_on, Event.id)
+
+
+def _reading_rows(rows: Iterable[Any]) -> Iterator[tuple[str, ...]]:
+    names = {code: marker.name for code, marker in MARKERS.items()}
+    # Series repeat the same values, labs and patients row after row: formatting each
+    # once keeps the per-row cost near the csv writer's own (bounded caches).
+    values: dict[tuple[str | None, float], str] = {}
+    texts: dict[str, str] = {}
+    for patient, code, value, qualifier, unit, drawn_on, lab, ref_high, note in rows:
+        value_text = values.get((qualifier, value))
+        if value_text is None:
+            if len(values) >= CACHE_LIMIT:
+                values.clear()
+            value_text = values[(qualifier, value)] = (qualifier or "") + number_text(value)
+        patient_text = texts.get(patient)
+        if patient_text is None:
+            patient_text = _remember_text(texts, patient)
+        lab_text = ""
+        if lab:
+            lab_text = texts.get(lab) or _remember_text(texts, lab)
+        yield (
+            RECORD_READING,
+            patient_text,
+            names.get(code) or marker_by_code(code).name,
+            value_text,
+            unit,
+            drawn_on.isoformat(),
+            lab_text,
+            "" if ref_high is None else number_text(ref_high),
+            protect_formula(note) if note else "",
+            "",
+            "",
+            "",
+        )
+
+
+def _remember_text(texts: dict[str, str], text: str) -> str:
+    if len(texts) >= CACHE_LIMIT:
+        texts.clear()
+    protected = texts[text] = protect_formula(text)
+    return protected
+
+
+def _event_rows(rows: Iterable[Any]) -> Iterator[tuple[str, ...]]:
+    for patient, kind, name, started_on, ended_on, note in rows:
+        yield (
+            RECORD_EVENT,
+            protect_formula(patient),
+            "",
+            "",
+            "",
+            started_on.isoformat(),
+            "",
+            "",
+            protect_formula(note) if note else "",
+            kind,
+            protect_formula(name),
+            ended_on.isoformat() if ended_on else "",
+        )

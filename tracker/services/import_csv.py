@@ -1,0 +1,226 @@
+"""CSV import: streaming, all-or-nothing, idempotent and tolerant of real-world files.
+
+The file is read with ``csv.reader`` over a text stream and validated and inserted in
+chunks, so memory stays flat however long it is. Everything happens in one transaction:
+a file with any bad row imports nothing and names each bad row by its spreadsheet row
+number. Duplicates (against the database, or within the file) are skipped by the
+identity unique indexes with ``ON CONFLICT DO NOTHING`` and counted as already present,
+so no key of the file is ever held in memory. (Counting and the summary are in
+``tracker.services.import_summary``, export in ``tracker.services.export_csv``.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from tracker.errors import TrackerError, ValidationError
+from tracker.interchange.csv_dialect import (
+    RECORD_READING,
+    Columns,
+    CsvDialect,
+    detect_dialect,
+    read_columns,
+)
+from tracker.services.import_patients import PatientIds
+from tracker.services.import_rows import NOT_UTF8, UTF8_HINT, RowBuilder
+from tracker.services.import_summary import ImportSummary, count_readings
+from tracker.store.bulk_insert import import_targets
+from tracker.store.models import utcnow
+
+if TYPE_CHECKING:
+    from tracker.store.database import Database
+
+CHUNK_ROWS = 5_000
+ERROR_LIMIT = 20
+# A header longer than this is not a header (and reading on would load junk into memory).
+HEADER_LIMIT = 65_536
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user chose for one import."""
+
+    patient: str | None = None
+    delimiter: str | None = None
+    decimal_comma: bool = False
+    dry_run: bool = False
+
+
+class _RollBack(Exception):
+    """Leaves the transaction of a dry run without committing it."""
+
+
+class _BadRows:
+    """The first ERROR_LIMIT problems, word for word, and how many there were in all."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.count = 0
+
+    def add(self, row_number: int, message: str) -> None:
+        self.count += 1
+        if len(self.lines) < ERROR_LIMIT:
+            self.lines.append(f"row {row_number}: {message}")
+
+    def error(self, source: str) -> ValidationError:
+        rows = "1 row has a problem" if self.count == 1 else f"{self.count} rows have problems"
+        details = list(self.lines)
+        if self.count > len(self.lines):
+            details.append(f"… and {self.count - len(self.lines)} more")
+        return ValidationError(f"nothing was imported: {rows} in {source}", details=details)
+
+
+@contextmanager
+def open_file(path: str) -> Iterator[tuple[IO[bytes], int]]:
+    """A file to import, opened for reading bytes, with its size (0 when unknown)."""
+    try:
+        stream = open(path, "rb")  # closed by the with-block below
+    except OSError as error:
+        raise TrackerError(f"cannot read {path}: {error.strerror or error}") from None
+    with stream:
+        yield stream, os.fstat(stream.fileno()).st_size
+
+
+def import_csv(
+    database: Database,
+    source: IO[bytes],
+    options: ImportOptions,
+    *,
+    name: str,
+    today: date,
+    progress: Callable[[int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> ImportSummary:
+    """Import a CSV file's readings and events in one transaction (none if any row is bad).
+
+    ``name`` is how messages refer to the file; ``progress`` is called with the number of
+    bytes consumed after each chunk; ``warn`` receives warnings (ignored columns).
+    """
+    # Bytes that are not UTF-8 become lone surrogates instead of stopping the reader, so
+    # the row that holds them can be named (csv_rows refuses them in every stored cell).
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        header_line = _header_line(text, name)
+        dialect = detect_dialect(header_line, options.delimiter, options.decimal_comma)
+        columns = read_columns(next(csv.reader([header_line], delimiter=dialect.delimiter)))
+        if columns.ignored and warn is not None:
+            warn(f"ignored columns the tracker does not use: {', '.join(columns.ignored)}")
+        summary = ImportSummary(name, options.dry_run, ignored_columns=columns.ignored)
+        reader = csv.reader(text, delimiter=dialect.delimiter)
+        feed = _Feed(source, progress)
+        try:
+            with database.writing() as session:
+                _import_rows(session, reader, columns, dialect, options, today, summary, feed)
+                if options.dry_run:
+                    raise _RollBack
+        except _RollBack:
+            pass
+        return summary
+    finally:
+        text.detach()  # the caller owns (and closes) the byte stream
+
+
+class _Feed:
+    """Reports progress in bytes of the underlying file, once per chunk."""
+
+    def __init__(self, source: IO[bytes], progress: Callable[[int], None] | None) -> None:
+        self._source = source
+        self._progress = progress
+        self._reported = 0
+
+    def chunk_done(self) -> None:
+        if self._progress is not None:
+            position = self._source.tell()
+            self._progress(position - self._reported)
+            self._reported = position
+
+
+def _header_line(text: io.TextIOWrapper, name: str) -> str:
+    line = text.readline(HEADER_LIMIT)
+    if NOT_UTF8.search(line):
+        raise ValidationError(f"{name} is not UTF-8 text; {UTF8_HINT}")
+    if not line:
+        raise ValidationError(
+            f"{name} is empty; a CSV file starts with a header line such as "
+            "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"
+        )
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in line) or (
+        len(line) >= HEADER_LIMIT and not line.endswith(("\n", "\r"))
+    ):
+        raise ValidationError(f"{name} does not look like a CSV text file (binary data?)")
+    if not line.strip():
+        raise ValidationError(f"the first line of {name} is blank; it must be the header")
+    return line
+
+
+def _import_rows(
+    session: Session,
+    reader: Iterator[list[str]],
+    columns: Columns,
+    dialect: CsvDialect,
+    options: ImportOptions,
+    today: date,
+    summary: ImportSummary,
+    feed: _Feed,
+) -> None:
+    summary.created_at = stamp = utcnow()
+    targets = import_targets(session.connection(), stamp)
+    reading_insert, event_insert = targets.readings, targets.events
+    patients = PatientIds(session, options.patient)
+    builder = RowBuilder(
+        columns,
+        dialect,
+        patients,
+        today=today,
+        created_at=targets.created_at,
+        to_db_date=targets.to_db_date,
+    )
+    readings: list[tuple[object, ...]] = []
+    events: list[tuple[object, ...]] = []
+    bad = _BadRows()
+    valid = readings_added = events_added = 0
+    # Spreadsheet row numbers: the header is row 1, a cell with line breaks is one row.
+    row_number = 1
+    try:
+        for cells in reader:
+            row_number += 1
+            if not any(cells):
+                continue  # a blank line: still a spreadsheet row, but nothing to import
+            summary.rows += 1
+            try:
+                record, params = builder.build(cells)
+            except ValidationError as error:
+                bad.add(row_number, error.message)
+                continue
+            valid += 1
+            if bad.count:
+                continue  # nothing will be written; only look for more problems
+            (readings if record == RECORD_READING else events).append(params)
+            if len(readings) + len(events) >= CHUNK_ROWS:
+                readings_added += reading_insert.insert(readings)
+                events_added += event_insert.insert(events)
+                readings.clear()
+                events.clear()
+                feed.chunk_done()
+    except csv.Error as error:  # e.g. a cell beyond the csv module's size limit
+        bad.add(row_number + 1, f"the row cannot be read as CSV ({error})")
+    if bad.count:
+        raise bad.error(summary.source)
+    readings_added += reading_insert.insert(readings)
+    events_added += event_insert.insert(events)
+    feed.chunk_done()
+    if readings_added:
+        count_readings(session, stamp, summary)
+    summary.events = events_added
+    summary.already_present = valid - readings_added - events_added
+    summary.created_patients = patients.created_names
+    summary.created_patient_count = patients.created_count

@@ -1,0 +1,169 @@
+"""``import FILE.json``: a FHIR Bundle in, through the same idempotent bulk path as CSV.
+
+The Bundle is read whole (``tracker.interchange.fhir_read``), every entry validated first, and then
+all of it is inserted in one transaction with ``INSERT … ON CONFLICT DO NOTHING``
+(``tracker.store.bulk_insert.BulkInsert``): a Bundle with any bad entry imports nothing, and
+importing one twice adds it once. Observations of the tracker's own Patients go to
+those patients (created, with their birth date, when missing); anything else goes to
+the selected patient, as a CSV row without a patient does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from tracker.errors import ValidationError
+from tracker.interchange.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
+from tracker.services.import_csv import ImportOptions
+from tracker.services.import_patients import NAMED_LIMIT, PatientIds
+from tracker.services.import_summary import ImportSummary, count_readings
+from tracker.store.bulk_insert import import_targets
+from tracker.store.models import Patient, utcnow
+from tracker.store.sql import insert_ignoring_duplicates
+
+if TYPE_CHECKING:
+    from tracker.store.database import Database
+
+FHIR_SOURCE = "fhir"
+ERROR_LIMIT = 20
+# How much of a file is looked at to tell JSON from CSV.
+SNIFF_BYTES = 512
+_LEADING = b"\xef\xbb\xbf \t\r\n"
+
+
+@dataclass
+class FhirImportSummary(ImportSummary):
+    """An import summary that also counts the entries the tracker does not keep."""
+
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def notes(self) -> list[str]:
+        """Lines to show after the summary: what was skipped, if anything."""
+        return [skipped_summary(self.skipped)] if self.skipped else []
+
+
+def looks_like_fhir(name: str, stream: IO[bytes]) -> bool:
+    """A ``.json`` file, or content that starts with ``{`` (a CSV header never does)."""
+    if name.lower().endswith(".json"):
+        return True
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = bytes(peek(SNIFF_BYTES))[:SNIFF_BYTES]
+    elif stream.seekable():
+        position = stream.tell()
+        head = stream.read(SNIFF_BYTES)
+        stream.seek(position)
+    else:
+        return False
+    return head.lstrip(_LEADING).startswith(b"{")
+
+
+class _DryRun(Exception):
+    """Leaves the transaction of a dry run without committing it."""
+
+
+def import_fhir(
+    database: Database, stream: IO[bytes], options: ImportOptions, *, name: str, today: date
+) -> FhirImportSummary:
+    """Import a Bundle's readings and events in one transaction (nothing if any entry is bad)."""
+    if options.delimiter is not None or options.decimal_comma:
+        raise ValidationError(
+            f"--delimiter and --decimal-comma are for CSV files; {name} is FHIR JSON"
+        )
+    document = load_bundle(stream.read(), name)
+    contents = read_bundle(document, today=today)
+    if contents.problems:
+        count = len(contents.problems)
+        details = contents.problems[:ERROR_LIMIT]
+        if count > ERROR_LIMIT:
+            details.append(f"… and {count - ERROR_LIMIT} more")
+        entries = "1 entry has a problem" if count == 1 else f"{count} entries have problems"
+        raise ValidationError(f"nothing was imported: {entries} in {name}", details=details)
+    summary = FhirImportSummary(
+        name, options.dry_run, row_source=FHIR_SOURCE, skipped=contents.skipped
+    )
+    summary.rows = len(document.get("entry") or [])
+    try:
+        with database.writing() as session:
+            _insert(session, contents, options, summary)
+            if options.dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return summary
+
+
+def _insert(
+    session: Session, contents: BundleContents, options: ImportOptions, summary: ImportSummary
+) -> None:
+    summary.created_at = stamp = utcnow()
+    targets = import_targets(session.connection(), stamp)
+    reading_insert, event_insert = targets.readings, targets.events
+    created_at, to_db_date = targets.created_at, targets.to_db_date
+    # The selected patient is decided before the Bundle's own patients are created.
+    patients = PatientIds(session, options.patient)
+    created = _create_patients(session, contents.patients)
+
+    def patient_id(name: str | None) -> int:
+        return patients.default() if name is None else patients.named(name)
+
+    readings: list[tuple[Any, ...]] = [
+        (
+            patient_id(r.patient),
+            r.marker.code,
+            r.measured.value,
+            r.measured.qualifier,
+            r.measured.unit,
+            r.measured.entered_value,
+            r.measured.entered_unit,
+            to_db_date(r.drawn_on),
+            r.lab,
+            r.ref_high,
+            r.note,
+            FHIR_SOURCE,
+            created_at,
+        )
+        for r in contents.readings
+    ]
+    events: list[tuple[Any, ...]] = [
+        (
+            patient_id(e.patient),
+            e.kind,
+            e.name,
+            to_db_date(e.started_on),
+            to_db_date(e.ended_on) if e.ended_on else None,
+            e.note,
+            created_at,
+        )
+        for e in contents.events
+    ]
+    readings_added = reading_insert.insert(readings)
+    summary.events = event_insert.insert(events)
+    if readings_added:
+        count_readings(session, stamp, summary)
+    summary.already_present = len(readings) + len(events) - readings_added - summary.events
+    summary.created_patients = (created + patients.created_names)[:NAMED_LIMIT]
+    summary.created_patient_count = len(created) + patients.created_count
+
+
+def _create_patients(session: Session, patients: dict[str, date | None]) -> list[str]:
+    """Create the Bundle's patients that are not stored yet (with their birth date)."""
+    dialect = session.get_bind().dialect.name
+    created = []
+    for name, born in patients.items():
+        # ON CONFLICT: a patient who exists (or another process creates) is left as is;
+        # RETURNING then gives no row (rowcount is not reliable with psycopg here).
+        new_id = session.scalar(
+            insert_ignoring_duplicates(Patient.__table__, dialect)  # type: ignore[arg-type]
+            .values(name=name, born=born, created_at=utcnow())
+            .returning(Patient.id)
+        )
+        if new_id is not None:
+            created.append(name)
+    return created

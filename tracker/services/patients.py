@@ -1,0 +1,134 @@
+"""Patients: resolving who a command is about, and managing people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from tracker.catalogue.units import normalise_spaces, refuse_control_characters
+from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError, ValidationError
+from tracker.store.models import Event, Patient, Reading, utcnow
+from tracker.store.sql import insert_ignoring_duplicates
+
+DEFAULT_PATIENT_NAME = "me"
+
+
+def clean_name(name: str) -> str:
+    """A patient name with white space tidied; empty names are refused."""
+    refuse_control_characters(name or "", "a patient name")
+    cleaned = normalise_spaces(name or "")
+    if not cleaned:
+        raise ValidationError("a patient name cannot be empty")
+    if len(cleaned) > 200:
+        raise ValidationError("a patient name can be at most 200 characters")
+    return cleaned
+
+
+def patient_names(session: Session) -> list[str]:
+    """All patient names, alphabetically."""
+    return list(session.scalars(select(Patient.name).order_by(Patient.name)))
+
+
+def _unknown_patient(session: Session, name: str) -> NotFoundError:
+    names = patient_names(session)
+    known = ", ".join(names) if names else "none yet"
+    return NotFoundError(
+        f'no patient named {name!r} (known: {known}); add one with `tracker patient add "{name}"`'
+    )
+
+
+def find_patient(session: Session, name: str) -> Patient:
+    """The patient with this name, or a NotFoundError listing the known ones."""
+    patient = session.scalar(select(Patient).where(Patient.name == normalise_spaces(name)))
+    if patient is None:
+        raise _unknown_patient(session, name)
+    return patient
+
+
+def resolve_patient(session: Session, name: str | None, *, create_default: bool) -> Patient | None:
+    """Who a command is about (docs/design.md, "CLI contract").
+
+    A named patient must exist. Unnamed: the only patient; on an empty database the first
+    write creates ``me`` (reads get None); several patients and none named is a usage error.
+    """
+    if name is not None:
+        return find_patient(session, name)
+    patients = list(session.scalars(select(Patient).order_by(Patient.name).limit(2)))
+    if len(patients) == 1:
+        return patients[0]
+    if len(patients) > 1:
+        names = ", ".join(patient_names(session))
+        raise AmbiguousPatientError(
+            f"several patients are stored ({names}); choose one with --patient NAME "
+            "or TRACKER_PATIENT"
+        )
+    if not create_default:
+        return None
+    # ON CONFLICT: two processes making the first write at once both get the same `me`.
+    session.execute(
+        insert_ignoring_duplicates(Patient.__table__, session.get_bind().dialect.name).values(  # type: ignore[arg-type]
+            name=DEFAULT_PATIENT_NAME, created_at=utcnow()
+        )
+    )
+    return session.scalars(select(Patient).where(Patient.name == DEFAULT_PATIENT_NAME)).one()
+
+
+def add_patient(session: Session, name: str, born: date | None = None) -> Patient:
+    """Create a patient; names are unique."""
+    cleaned = clean_name(name)
+    if session.scalar(select(Patient.id).where(Patient.name == cleaned)) is not None:
+        raise DuplicateError(f"a patient named {cleaned!r} already exists")
+    patient = Patient(name=cleaned, born=born, created_at=utcnow())
+    session.add(patient)
+    session.flush()
+    return patient
+
+
+def rename_patient(session: Session, old: str, new: str) -> Patient:
+    """Give a patient a new (unused) name."""
+    patient = find_patient(session, old)
+    cleaned = clean_name(new)
+    if cleaned != patient.name and session.scalar(
+        select(Patient.id).where(Patient.name == cleaned)
+    ):
+        raise DuplicateError(f"a patient named {cleaned!r} already exists")
+    # Only while the name is still the one read: of two renames at once on a server, the
+    # one that waits for the other's row lock finds the name gone instead of overwriting.
+    renamed = session.execute(
+        update(Patient)
+        .where(Patient.id == patient.id, Patient.name == patient.name)
+        .values(name=cleaned)
+        .execution_options(synchronize_session=False)
+    )
+    if renamed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFoundError(
+            f"no patient is named {patient.name!r} any more (renamed or deleted meanwhile); "
+            "nothing was changed"
+        )
+    session.refresh(patient)
+    return patient
+
+
+def patient_counts(session: Session, patient: Patient) -> tuple[int, int]:
+    """(readings, events) stored for the patient."""
+    readings = session.scalar(select(func.count()).where(Reading.patient_id == patient.id))
+    events = session.scalar(select(func.count()).where(Event.patient_id == patient.id))
+    return int(readings or 0), int(events or 0)
+
+
+def delete_patient(session: Session, patient: Patient) -> None:
+    """Delete a patient with all their readings and events."""
+    # Deleted explicitly as well as by ON DELETE CASCADE, so a database whose foreign
+    # keys were off when written can never keep orphans.
+    session.query(Reading).filter(Reading.patient_id == patient.id).delete()
+    session.query(Event).filter(Event.patient_id == patient.id).delete()
+    session.delete(patient)
+    session.flush()
+
+
+def list_patients(session: Session) -> list[tuple[Patient, int, int]]:
+    """Every patient with their reading and event counts."""
+    patients = list(session.scalars(select(Patient).order_by(Patient.name)))
+    return [(patient, *patient_counts(session, patient)) for patient in patients]

@@ -1,0 +1,96 @@
+"""The report service: load a patient's data, run the trend, hand plain data to the renderer.
+
+Rendering lives in ``tracker.reports`` and never sees a session; this module is the
+only place where the two meet. matplotlib is imported by the renderer, and only when a
+report is actually drawn.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from tracker.catalogue.markers import MARKERS
+from tracker.errors import ValidationError
+from tracker.reports import ReportInput, check_destination, report_format, write_report
+from tracker.services.events import event_points, list_events
+from tracker.services.readings import list_readings, reading_points
+from tracker.services.trend import load_trend_settings
+from tracker.store.models import Patient
+from tracker.trend.engine import analyse
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What ``tracker report`` was asked for."""
+
+    out: Path
+    marker_code: str | None = None
+    since: date | None = None
+
+
+def report_date() -> date:
+    """The date printed on a report: today, or the day ``SOURCE_DATE_EPOCH`` names.
+
+    SOURCE_DATE_EPOCH (reproducible-builds.org) makes two runs on different days give
+    the same bytes as well.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isascii() and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+def check_request(request: ReportRequest) -> None:
+    """Refuse a bad file name or folder before the database is opened."""
+    report_format(request.out)
+    check_destination(request.out)
+
+
+def report_input(session: Session, patient: Patient, request: ReportRequest) -> ReportInput:
+    """Everything the report shows, as plain data (the trend runs on the whole history)."""
+    readings = list_readings(session, patient, marker_code=request.marker_code)
+    if not any(request.since is None or r.drawn_on >= request.since for r in readings):
+        raise ValidationError(_nothing_to_report(patient.name, request))
+    events = list_events(session, patient)
+    settings = load_trend_settings(session)
+    points = reading_points(readings)
+    event_list = event_points(events)
+    return ReportInput(
+        patient=patient.name,
+        born=patient.born,
+        generated_on=report_date(),
+        readings=points,
+        events=event_list,
+        trend=analyse(points, event_list, settings),
+        since=request.since,
+        markers=(request.marker_code,) if request.marker_code else (),
+        flare_window_days=settings.flare_window_days,
+        settings=settings,
+    )
+
+
+def write_patient_report(data: ReportInput, out: Path) -> str:
+    """Draw and write the report; returns a one-line description of what was written."""
+    write_report(data, out)
+    start, end = data.period()
+    markers = data.shown_markers()
+    count = sum(len(data.readings_for(marker.code)) for marker in markers)
+    names = " and ".join(marker.name for marker in markers)
+    return (
+        f"Wrote {out}: {names}, {count} reading{'s' if count != 1 else ''} from "
+        f"{start.isoformat()} to {end.isoformat()}"
+    )
+
+
+def _nothing_to_report(patient: str, request: ReportRequest) -> str:
+    what = MARKERS[request.marker_code].name + " " if request.marker_code else ""
+    since = f" since {request.since.isoformat()}" if request.since else ""
+    return (
+        f"no {what}readings to report for {patient}{since}; "
+        "add one with `tracker add MARKER VALUE --date YYYY-MM-DD`"
+    )

@@ -1,0 +1,114 @@
+"""Draws of one lab group, and the pace of a rising run (docs/clinical-rules.md).
+
+A draw is the readings of one lab group on one date: one blood sample, never compared
+within itself. These helpers are pure and shared by the series reader and the engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.trend.lines import TreatmentChange
+from tracker.trend.rules import MarkerRules, change_pct
+from tracker.trend.types import ReadingPoint, RisingRun
+
+# Rising run and doubling time: >= 2 consecutive increases (>= 3 draws).
+RISING_RUN_MIN_INCREASES = 2
+
+_QUALIFIER_RANK = {"<": 0, None: 1, ">": 2}
+
+
+def rank(reading: ReadingPoint) -> tuple[float, int]:
+    """Order of results by value: ``<x`` below a plain x below ``>x``."""
+    return (reading.value, _QUALIFIER_RANK.get(reading.qualifier, 1))
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The readings of one lab group on one date: one blood sample, never compared within.
+
+    As the earlier value of a comparison a draw counts as its highest reading, as the
+    later value as its lowest, so replicates can never manufacture a rise.
+    """
+
+    readings: tuple[ReadingPoint, ...]
+    high: ReadingPoint
+    low: ReadingPoint
+
+    @classmethod
+    def of(cls, readings: Sequence[ReadingPoint]) -> Draw:
+        ordered = tuple(readings)
+        if len(ordered) == 1:  # the usual case, kept cheap for long histories
+            return cls(ordered, ordered[0], ordered[0])
+        return cls(ordered, max(ordered, key=rank), min(ordered, key=rank))
+
+    @property
+    def drawn_on(self) -> date:
+        return self.low.drawn_on
+
+
+def draws_of(readings: Sequence[ReadingPoint]) -> list[Draw]:
+    """Readings ordered by date grouped into draws (one per date)."""
+    draws: list[Draw] = []
+    members: list[ReadingPoint] = []
+    for reading in readings:
+        if members and members[0].drawn_on != reading.drawn_on:
+            draws.append(Draw.of(members))
+            members = []
+        members.append(reading)
+    if members:
+        draws.append(Draw.of(members))
+    return draws
+
+
+def rising_run(
+    draws: Sequence[Draw],
+    first: Draw | None,
+    increases: int,
+    rules: MarkerRules,
+    change: TreatmentChange | None,
+) -> tuple[RisingRun | None, float | None]:
+    """The run of ``increases`` from ``first`` to the latest draw, when it is a real rise,
+    and its doubling time (docs/clinical-rules.md, "Rising run and doubling time")."""
+    latest = draws[-1]
+    if first is None or increases < RISING_RUN_MIN_INCREASES:
+        return None, None
+    if not rules.is_rise(latest.low, first.high):
+        return None, None
+    pct = change_pct(latest.low, first.high)
+    if pct is None:
+        return None, None
+    in_window = change is not None and change.in_flare_window(latest.drawn_on)
+    run = RisingRun(increases, first.drawn_on, pct, in_flare_window=in_window)
+    start = next(i for i, draw in enumerate(draws) if draw is first)
+    points = [first.high] + [draw.low for draw in draws[start + 1 :]]
+    return run, doubling_time_days(points)
+
+
+def doubling_time_days(run: Sequence[ReadingPoint]) -> float | None:
+    """ln 2 / slope of ln(value) against days, fitted by least squares over ``run``.
+
+    ``run`` is the series' rising run (docs/clinical-rules.md "Doubling time"). Values
+    outside the measurable range (``<x``, ``>x``) and a zero value have no usable
+    logarithm and are left out; fewer than 3 points, or a slope that is not positive,
+    give None. Descriptive only: no validated threshold exists.
+    """
+    points = [r for r in run if r.qualifier is None and r.value > 0]
+    if len(points) < RISING_RUN_MIN_INCREASES + 1:
+        return None
+    first_day = points[0].drawn_on
+    days = [float((r.drawn_on - first_day).days) for r in points]
+    logs = [math.log(r.value) for r in points]
+    mean_day = sum(days) / len(days)
+    mean_log = sum(logs) / len(logs)
+    spread_days = sum((d - mean_day) ** 2 for d in days)
+    if spread_days == 0:
+        return None
+    slope = sum((d - mean_day) * (v - mean_log) for d, v in zip(days, logs, strict=True))
+    slope /= spread_days
+    if slope <= 0:
+        return None
+    return math.log(2) / slope

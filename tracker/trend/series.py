@@ -1,0 +1,361 @@
+"""One (marker, lab group) series read oldest first, draw by draw: its flags and summary.
+
+The reader keeps only running state (the previous draw, the line's baseline and nadir, the
+current run of increases, the open episode, the flares of the current window), so the
+work grows linearly with the series. The rules are in docs/clinical-rules.md ("Rules the
+trend module implements", version 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tracker.trend.draws import Draw, draws_of, rank, rising_run
+from tracker.trend.flags import above_reference_flag, check_entry_flag, rise_flag
+from tracker.trend.lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
+from tracker.trend.phrases import MarkerWording
+from tracker.trend.rules import is_increase, is_lower, upper_limit_of
+from tracker.trend.types import (
+    CONFIRMED,
+    FURTHER_RISE,
+    NOT_CONFIRMED,
+    POSSIBLE_FLARE,
+    RISE,
+    RISE_AFTER_FLARE_WINDOW,
+    RISE_FROM_NADIR,
+    STEADY_RISE,
+    UNCONFIRMED,
+    EventPoint,
+    Flag,
+    ReadingPoint,
+    SeriesSummary,
+)
+from tracker.trend.wording import (
+    BASIS_BASELINE,
+    BASIS_FLAGGED,
+    BASIS_LOWEST_SINCE_FLAGGED,
+    BASIS_NADIR,
+    BASIS_PREVIOUS,
+    BASIS_RUN_START,
+    NOT_RECHECKED_LAB,
+    NOT_RECHECKED_TREATMENT,
+    RiseFacts,
+)
+
+# Steady rise: a run of >= 3 consecutive increases (>= 4 draws).
+STEADY_RISE_MIN_INCREASES = 3
+
+
+@dataclass(slots=True)
+class Episode:
+    """An open episode: raised by a rise-type flag, going on while later draws stay up."""
+
+    comparison: ReadingPoint  # the lowest comparison value among the rules that applied
+    latest: RiseFacts  # the episode's latest flagged draw
+    latest_draw: Draw
+    lowest_since: Draw | None = None  # the lowest draw since the latest flag
+
+
+class SeriesReader:
+    """Reads one (marker, lab group) series oldest first, keeping only running state."""
+
+    def __init__(
+        self,
+        readings: list[ReadingPoint],
+        lab: str | None,
+        wording: MarkerWording,
+        timeline: TreatmentTimeline,
+        events: Sequence[EventPoint],
+        *,
+        marker_latest_draw_is_elsewhere: bool = False,
+        several_groups: bool = False,
+    ) -> None:
+        self.draws = draws_of(readings)
+        self.count = len(readings)
+        self.lab = lab
+        self.wording = wording
+        self.rules = wording.rules
+        self.timeline = timeline
+        self.events = events
+        self.left_for_another_lab = marker_latest_draw_is_elsewhere
+        # With several lab groups "the previous result" names its lab.
+        self.group_phrase: str | None = None
+        if several_groups:
+            self.group_phrase = "with no lab recorded" if lab is None else f"from {lab}"
+        self.line = -1
+        self.change: TreatmentChange | None = None
+        self.last_draw: Draw | None = None
+        # Within the current line: the previous draw (its baseline at first), its nadir,
+        # the draw flares are measured against, and the current run of increases.
+        self.previous: Draw | None = None
+        self.nadir: Draw | None = None
+        self.baseline: Draw | None = None
+        self.line_base: Draw | None = None
+        self.run_start: Draw | None = None
+        self.run_increases = 0
+        self.run_had_rise_step = False
+        self.episode: Episode | None = None
+        self.awaiting: RiseFacts | None = None  # the flag the next draw decides
+        self.flares: list[RiseFacts] = []  # possible flares the first draw after decides
+        self.window_high: Draw | None = None
+
+    def read(self) -> tuple[SeriesSummary, list[Flag]]:
+        """The series summary and its rise-type, check_entry and above_reference flags."""
+        rises: list[RiseFacts] = []
+        flags: list[Flag] = []
+        for draw in self.draws:
+            self._enter_line(draw)
+            self._decide_awaiting(draw)
+            facts = self._judge(draw)
+            flag = check_entry_flag(draw, self.lab, self.wording)
+            if flag is not None:
+                flags.append(flag)
+            if facts is not None:
+                rises.append(facts)
+            flag = self._above_reference(draw, beside_rise=facts is not None)
+            if flag is not None:
+                flags.append(flag)
+            if self.nadir is None or is_lower(draw.high, self.nadir.high):
+                self.nadir = draw
+            if self.line_base is None:
+                self.line_base = draw
+            self.previous = self.last_draw = draw
+        self._leave_unrechecked()
+        flags.extend(self._rise_flag(facts) for facts in rises)
+        return self._summary(), flags
+
+    # -- treatment lines -------------------------------------------------------------
+
+    def _enter_line(self, draw: Draw) -> None:
+        """A new line ends the open episode; its comparisons start from its baseline."""
+        line = self.timeline.line_of(draw.drawn_on)
+        if line == self.line:
+            return
+        if self.line >= 0:
+            self._mark_not_rechecked(NOT_RECHECKED_TREATMENT)
+            self.episode = None
+        self.line = line
+        self.change = self.timeline.change_of_line(line)
+        last = self.last_draw
+        baseline = None
+        if last is not None and self.change is not None:
+            if (self.change.first_start - last.drawn_on).days <= STALE_BASELINE_DAYS:
+                baseline = last
+        self.baseline = self.line_base = self.previous = self.nadir = baseline
+        self.run_start = baseline
+        self.run_increases = 0
+        self.run_had_rise_step = False
+        self.window_high = None
+
+    def _mark_not_rechecked(self, reason: str) -> None:
+        if self.awaiting is not None:
+            self.awaiting.not_rechecked = reason
+            self.awaiting = None
+        for facts in self.flares:
+            facts.not_rechecked = reason
+        self.flares = []
+
+    def _leave_unrechecked(self) -> None:
+        """Flags still waiting at the end: a later treatment change or another lab."""
+        if self.line < self.timeline.line_count - 1:
+            self._mark_not_rechecked(NOT_RECHECKED_TREATMENT)
+        elif self.left_for_another_lab:
+            self._mark_not_rechecked(NOT_RECHECKED_LAB)
+            self.episode = None
+
+    # -- status ----------------------------------------------------------------------
+
+    def _decide_awaiting(self, draw: Draw) -> None:
+        """The next draw of the group decides the status of the latest flag."""
+        awaiting = self.awaiting
+        if awaiting is None:
+            return
+        self.awaiting = None
+        awaiting.next_reading = draw.low
+        held = self.rules.is_rise(draw.low, awaiting.compared)
+        awaiting.status = CONFIRMED if held else NOT_CONFIRMED
+
+    # -- rise-type flags -------------------------------------------------------------
+
+    def _judge(self, draw: Draw) -> RiseFacts | None:
+        """The single rise-type flag of ``draw``, if any, updating the episode."""
+        previous = self.previous
+        self._extend_run(draw, previous)
+        change = self.change
+        in_window = change is not None and change.in_flare_window(draw.drawn_on)
+        if in_window and (self.window_high is None or is_lower(self.window_high.high, draw.high)):
+            self.window_high = draw
+        if self.flares and not in_window:
+            handled, facts = self._settle_flares(draw)
+            if handled:
+                return facts
+        episode = self.episode
+        if episode is not None:
+            if self.rules.is_rise(draw.low, episode.comparison):
+                return self._inside_episode(draw, episode, previous, in_window)
+            self.episode = None  # fell back: the episode ends, judged as outside one
+        return self._outside_episode(draw, previous, in_window)
+
+    def _extend_run(self, draw: Draw, previous: Draw | None) -> None:
+        if previous is not None and is_increase(draw.low, previous.high):
+            self.run_increases += 1
+            if self.rules.is_rise(draw.low, previous.high):
+                self.run_had_rise_step = True
+            return
+        self.run_start, self.run_increases, self.run_had_rise_step = draw, 0, False
+
+    def _settle_flares(self, draw: Draw) -> tuple[bool, RiseFacts | None]:
+        """The first draw after the window settles every flare of it.
+
+        Returns (handled, flag): not handled when the flares fell back and the draw goes
+        on through rules 2-4.
+        """
+        change = self.change
+        base = self.line_base
+        assert change is not None and base is not None  # flares exist only in a line
+        if self.rules.is_rise(draw.low, base.high):
+            high = self.window_high
+            settling_floor = (
+                None if high is None else high.high.value * (1.0 + self.rules.rcv_down_pct / 100.0)
+            )
+            if (
+                settling_floor is not None
+                and draw.drawn_on <= change.settling_limit
+                and draw.low.value < settling_floor
+            ):
+                return True, None  # still settling: the next draw decides
+            for facts in self.flares:
+                facts.status, facts.next_reading = CONFIRMED, draw.low
+            self.flares = []
+            facts = RiseFacts(
+                RISE_AFTER_FLARE_WINDOW,
+                UNCONFIRMED,
+                draw.low,
+                base.high,
+                BASIS_BASELINE,
+                change=change,
+            )
+            self.episode = Episode(base.high, facts, draw)
+            self.awaiting = facts
+            return True, facts
+        for facts in self.flares:
+            facts.status, facts.next_reading = NOT_CONFIRMED, draw.low
+        self.flares = []
+        self.episode = None
+        return False, None
+
+    def _inside_episode(
+        self, draw: Draw, episode: Episode, previous: Draw | None, in_window: bool
+    ) -> RiseFacts | None:
+        """Still up: no new flag unless a new step up over the latest flagged draw."""
+        step = episode.latest_draw
+        basis = BASIS_FLAGGED
+        if episode.latest.status == NOT_CONFIRMED and episode.lowest_since is not None:
+            step, basis = episode.lowest_since, BASIS_LOWEST_SINCE_FLAGGED
+        if step is previous:
+            basis = BASIS_PREVIOUS
+        if not self.rules.is_rise(draw.low, step.high):
+            if episode.lowest_since is None or is_lower(draw.high, episode.lowest_since.high):
+                episode.lowest_since = draw
+            return None
+        kind = POSSIBLE_FLARE if in_window else FURTHER_RISE
+        facts = RiseFacts(
+            kind,
+            UNCONFIRMED,
+            draw.low,
+            step.high,
+            basis,
+            change=self.change,
+            flagged=episode.latest.reading,
+            group_phrase=self.group_phrase,
+            follows_confirmed=episode.latest.status == CONFIRMED,
+        )
+        episode.latest, episode.latest_draw, episode.lowest_since = facts, draw, None
+        self._track(facts, in_window)
+        return facts
+
+    def _outside_episode(
+        self, draw: Draw, previous: Draw | None, in_window: bool
+    ) -> RiseFacts | None:
+        """Rules 1-4, the first that applies wins; the episode compares with the lowest."""
+        rules = self.rules
+        applied: list[tuple[str, Draw, str]] = []
+        if previous is not None and rules.is_rise(draw.low, previous.high):
+            applied.append((RISE, previous, BASIS_PREVIOUS))
+        run_first = self.run_start
+        if (
+            run_first is not None
+            and self.run_increases >= STEADY_RISE_MIN_INCREASES
+            and not self.run_had_rise_step
+            and rules.is_rise(draw.low, run_first.high)
+        ):
+            applied.append((STEADY_RISE, run_first, BASIS_RUN_START))
+        nadir = self.nadir
+        if nadir is not None and rules.is_rise(draw.low, nadir.high):
+            basis = BASIS_BASELINE if nadir is self.baseline else BASIS_NADIR
+            applied.append((RISE_FROM_NADIR, nadir, basis))
+        if not applied:
+            return None
+        kind, compared, basis = applied[0]
+        lowest = min((entry[1] for entry in applied), key=lambda d: rank(d.high))
+        facts = RiseFacts(
+            POSSIBLE_FLARE if in_window else kind,
+            UNCONFIRMED,
+            draw.low,
+            compared.high,
+            basis,
+            change=self.change,
+            run_increases=self.run_increases if kind == STEADY_RISE else 0,
+            group_phrase=self.group_phrase,
+        )
+        self.episode = Episode(lowest.high, facts, draw)
+        self._track(facts, in_window)
+        return facts
+
+    def _track(self, facts: RiseFacts, in_window: bool) -> None:
+        if in_window:
+            self.flares.append(facts)
+        else:
+            self.awaiting = facts
+
+    # -- flags -----------------------------------------------------------------------
+
+    def _above_reference(self, draw: Draw, *, beside_rise: bool) -> Flag | None:
+        previous = None if self.last_draw is None else self.last_draw.high
+        return above_reference_flag(
+            draw.low, previous, self.lab, self.wording, self.events, beside_rise=beside_rise
+        )
+
+    def _rise_flag(self, facts: RiseFacts) -> Flag:
+        return rise_flag(facts, self.lab, self.wording, self.events)
+
+    # -- summary ---------------------------------------------------------------------
+
+    def _summary(self) -> SeriesSummary:
+        marker = self.rules.marker
+        latest_draw = self.draws[-1]
+        latest = latest_draw.low
+        nadir = latest_draw if self.nadir is None else self.nadir
+        run = None
+        doubling = None
+        if self.line < self.timeline.line_count - 1:
+            # The current line began on or after the latest draw: its nadir is its
+            # baseline, and no run reaches before it.
+            nadir = latest_draw
+        else:
+            run, doubling = rising_run(
+                self.draws, self.run_start, self.run_increases, self.rules, self.change
+            )
+        return SeriesSummary(
+            marker=marker.code,
+            lab=self.lab,
+            unit=marker.unit,
+            count=self.count,
+            latest=latest,
+            nadir=nadir.high,
+            upper_limit=upper_limit_of(latest, marker),
+            threshold_pct=self.rules.threshold_pct,
+            doubling_time_days=doubling,
+            rising_run=run,
+        )

@@ -1,0 +1,169 @@
+"""The human-readable ``tracker trend`` summary: calm lines, numbers first, flags in brief.
+
+Each marker's series come with the group of its latest reading first (earlier labs
+after it); a series that keeps rising leads with its rising run; each flag is one
+headline, and the benign causes and "Discuss with your oncologist." follow once per
+marker (docs/clinical-rules.md, "Wording"). ``verbose`` prints the full flag texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tracker.catalogue.markers import marker_by_code
+from tracker.catalogue.units import format_number, format_value
+from tracker.trend.headlines import (
+    capitalised,
+    closing_lines,
+    day_text,
+    flag_headline,
+    lowest_label,
+    plural,
+    rising_run_line,
+    shown_threshold_pct,
+)
+from tracker.trend.rules import change_pct
+from tracker.trend.types import EventPoint, Flag, ReadingPoint, SeriesSummary, TrendResult
+
+
+def _lab_key(lab: str | None) -> str | None:
+    return " ".join(lab.split()).lower() if lab and lab.strip() else None
+
+
+def _reading(point: ReadingPoint, unit: str) -> str:
+    return f"{format_value(point.qualifier, point.value)} {unit} on {day_text(point.drawn_on)}"
+
+
+def _nadir_line(summary: SeriesSummary, events: Sequence[EventPoint]) -> str:
+    latest, nadir = summary.latest, summary.nadir
+    lowest = lowest_label(nadir.drawn_on, latest.drawn_on, events)
+    if latest.id == nadir.id:
+        return f"  {capitalised(lowest)}: the latest result"
+    change = change_pct(latest, nadir)
+    text = f"  {capitalised(lowest)}: {_reading(nadir, summary.unit)}"
+    if change is None or latest.qualifier or nadir.qualifier:
+        return text
+    return f"{text} (latest {change:+.0f}%)"
+
+
+def _threshold_line(summary: SeriesSummary) -> str:
+    threshold = f"{shown_threshold_pct(summary.threshold_pct):.1f}"
+    return (
+        f"  A rise is flagged from {threshold}% (the tracker's threshold); upper limit "
+        f"{format_number(summary.upper_limit)} {summary.unit}"
+    )
+
+
+def series_lines(
+    summary: SeriesSummary,
+    flags: Sequence[Flag],
+    *,
+    earlier_lab: bool = False,
+    events: Sequence[EventPoint] = (),
+    verbose: bool = False,
+) -> list[tuple[str, bool]]:
+    """Lines for one series: (text, whether to wrap it as a paragraph)."""
+    marker = marker_by_code(summary.marker)
+    lab = summary.lab or "lab not recorded"
+    if earlier_lab:
+        lab += ", an earlier lab"
+    lines: list[tuple[str, bool]] = [
+        (f"{marker.name} ({lab}): {plural(summary.count, 'result')}", False)
+    ]
+    if summary.rising_run is not None:
+        lines.append((f"  {rising_run_line(summary.rising_run)}", False))
+    lines.append((f"  Latest: {_reading(summary.latest, summary.unit)}", False))
+    if summary.count > 1:
+        lines.append((_nadir_line(summary, events), False))
+    lines.append((_threshold_line(summary), False))
+    if summary.doubling_time_days is not None:
+        lines.append(
+            (
+                "  At the pace of the latest rising results the level would double in about "
+                f"{summary.doubling_time_days:.0f} days (a description, not a forecast)",
+                True,
+            )
+        )
+    if not flags:
+        lines.append(("  No flags", False))
+    for flag in flags:
+        lines.append(
+            (f"  - {day_text(flag.drawn_on)}, {flag_headline(flag, with_marker=False)}", True)
+        )
+        if verbose:
+            lines.append((f"    {flag.message}", True))
+    return lines
+
+
+def _flags_of(result: TrendResult, summary: SeriesSummary) -> list[Flag]:
+    return [
+        flag
+        for flag in result.flags
+        if flag.marker == summary.marker and _lab_key(flag.lab) == _lab_key(summary.lab)
+    ]
+
+
+def _by_marker(series: Sequence[SeriesSummary]) -> list[list[SeriesSummary]]:
+    """Series grouped per marker, the group of the marker's latest reading first."""
+    groups: dict[str, list[SeriesSummary]] = {}
+    for summary in series:
+        groups.setdefault(summary.marker, []).append(summary)
+    return [
+        sorted(members, key=lambda s: (s.latest.drawn_on, s.latest.id), reverse=True)
+        for members in groups.values()
+    ]
+
+
+def trend_lines(
+    patient_name: str,
+    result: TrendResult,
+    marker_name: str | None = None,
+    *,
+    events: Sequence[EventPoint] = (),
+    verbose: bool = False,
+) -> list[tuple[str, bool]]:
+    """The whole summary for a patient (``marker_name``: the marker asked for, if one)."""
+    if not result.series:
+        what = f"No {marker_name} readings" if marker_name else "No readings"
+        return [(f"{what} yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD", False)]
+    lines: list[tuple[str, bool]] = [(f"Trend for {patient_name}", False), ("", False)]
+    for members in _by_marker(result.series):
+        marker = marker_by_code(members[0].marker)
+        marker_flags: list[Flag] = []
+        for position, summary in enumerate(members):
+            flags = _flags_of(result, summary)
+            marker_flags.extend(flags)
+            lines.extend(
+                series_lines(
+                    summary,
+                    flags,
+                    earlier_lab=position > 0,
+                    events=events,
+                    verbose=verbose,
+                )
+            )
+        lines.extend((f"  {line}", True) for line in closing_lines(marker, marker_flags))
+        lines.append(("", False))
+    lines.append(
+        (
+            "Markers are one piece of evidence beside scans, examination and how you feel; "
+            "your oncologist interprets them.",
+            True,
+        )
+    )
+    return lines
+
+
+def brief_flag_lines(flags: Sequence[Flag], *, verbose: bool = False) -> list[str]:
+    """What ``add`` prints under the stored reading: headlines, then causes and advice once."""
+    lines: list[str] = []
+    markers: dict[str, list[Flag]] = {}
+    for flag in flags:
+        markers.setdefault(flag.marker, []).append(flag)
+    for code, marker_flags in markers.items():
+        if verbose:
+            lines.extend(flag.message for flag in marker_flags)
+            continue
+        lines.extend(flag_headline(flag) for flag in marker_flags)
+        lines.extend(closing_lines(marker_by_code(code), marker_flags))
+    return lines

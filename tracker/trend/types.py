@@ -1,0 +1,164 @@
+"""Plain data that flows into and out of the trend engine and the reports.
+
+No database and no I/O here: services build these from rows, ``tracker.trend`` turns them
+into ``TrendResult``s, and ``tracker.reports`` draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from tracker.catalogue.markers import DEFAULT_ANALYTICAL_CV_PCT
+
+# Flag kinds (the `trend --json` contract, docs/clinical-rules.md).
+RISE = "rise"
+RISE_FROM_NADIR = "rise_from_nadir"
+STEADY_RISE = "steady_rise"
+FURTHER_RISE = "further_rise"
+RISE_AFTER_FLARE_WINDOW = "rise_after_flare_window"
+ABOVE_REFERENCE = "above_reference"
+POSSIBLE_FLARE = "possible_flare"
+LAB_CHANGED = "lab_changed"
+CHECK_ENTRY = "check_entry"
+# Every kind that reports a rise (and so opens or continues an episode), in the
+# precedence of rules 1-4 followed by the kinds raised inside an episode.
+RISE_KINDS = (
+    POSSIBLE_FLARE,
+    RISE,
+    STEADY_RISE,
+    RISE_FROM_NADIR,
+    FURTHER_RISE,
+    RISE_AFTER_FLARE_WINDOW,
+)
+INFO_KINDS = (LAB_CHANGED, ABOVE_REFERENCE, CHECK_ENTRY)
+
+# Flag statuses.
+CONFIRMED = "confirmed"
+UNCONFIRMED = "unconfirmed"
+NOT_CONFIRMED = "not_confirmed"
+INFO = "info"
+
+# Flare window: day 1 through day 42 after a treatment start by default; the start day
+# itself (day 0) holds the baseline (ASCO 2007: do not read rises in the first 4-6 weeks;
+# Yasasever 1997, Kim 2009; docs/clinical-rules.md).
+DEFAULT_FLARE_WINDOW_DAYS = 42
+MAX_FLARE_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class ReadingPoint:
+    """One stored reading, in the marker's canonical unit."""
+
+    id: int
+    marker: str  # catalogue code, e.g. "CEA", "CA15-3"
+    value: float
+    qualifier: str | None  # None, "<" or ">"
+    drawn_on: date
+    lab: str | None
+    ref_high: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class EventPoint:
+    """A treatment, supportive care, condition, symptom… as logged."""
+
+    id: int
+    kind: str
+    name: str
+    started_on: date
+    ended_on: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TrendSettings:
+    """The user-adjustable defaults of the trend rules (all documented in the README)."""
+
+    flare_window_days: int = DEFAULT_FLARE_WINDOW_DAYS
+    # Marker code -> analytical CV in %; markers not named use DEFAULT_ANALYTICAL_CV_PCT.
+    analytical_cv_pct: dict[str, float] = field(default_factory=dict)
+    # Marker code -> absolute rise floor in the canonical unit; default: the catalogue's.
+    rise_floor: dict[str, float] = field(default_factory=dict)
+
+    def analytical_cv_for(self, marker_code: str) -> float:
+        return self.analytical_cv_pct.get(marker_code, DEFAULT_ANALYTICAL_CV_PCT)
+
+
+@dataclass(frozen=True)
+class ComparedReading:
+    """The reading a flag compares with."""
+
+    reading_id: int
+    drawn_on: date
+    value: float
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One observation about a reading, worded for discussion with the oncologist.
+
+    The words are built only when ``message`` is first read: a long history raises many
+    flags, and most callers (``review``, the JSON of one series, a chart) read few texts.
+    For the same reason ``benign_causes`` is one list shared by a marker's flags: read it,
+    never change it in place.
+    """
+
+    reading_id: int
+    marker: str  # catalogue code
+    lab: str | None
+    kind: str
+    status: str
+    drawn_on: date
+    value: float
+    qualifier: str | None
+    unit: str
+    compared_to: ComparedReading | None
+    change_pct: float | None
+    threshold_pct: float | None
+    build_message: Callable[[], str] = field(compare=False, repr=False)
+    benign_causes: list[str]
+    logged_conditions: list[str]
+
+    @cached_property
+    def message(self) -> str:
+        """The full text of the flag, ending with "Discuss with your oncologist."."""
+        return self.build_message()
+
+
+@dataclass(frozen=True)
+class RisingRun:
+    """The latest run of consecutive increases ending at a series' latest draw."""
+
+    increases: int
+    since: date  # the date of the run's first reading
+    change_pct: float
+    in_flare_window: bool = False  # the run ends inside a treatment's flare window
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    """The state of one (marker, lab) series."""
+
+    marker: str  # catalogue code
+    lab: str | None
+    unit: str
+    count: int
+    latest: ReadingPoint
+    nadir: ReadingPoint
+    upper_limit: float
+    threshold_pct: float
+    doubling_time_days: float | None
+    rising_run: RisingRun | None = None
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    """Series summaries and flags for one patient."""
+
+    series: list[SeriesSummary]
+    flags: list[Flag]

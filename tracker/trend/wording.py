@@ -1,0 +1,263 @@
+"""The words of every rise-type flag: calm, factual, never a diagnosis.
+
+docs/clinical-rules.md ("Wording"): each message names the two readings compared (the
+real comparison, and what it is), the change in % and in units, keeps the usual
+variation, this tracker's threshold and the change apart, follows the status with its
+advice, and ends with "Discuss with your oncologist." The tracker reports numbers; the
+oncologist interprets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tracker.trend.conditions import LoggedCondition
+from tracker.trend.lines import TreatmentChange
+from tracker.trend.phrases import (
+    CLOSING,
+    MarkerWording,
+    amount_text,
+    causes_sentences,
+    dated_text,
+    limit_phrase,
+    pct_text,
+    plural,
+    shown_change_pct,
+    value_text,
+    variation_sentence,
+)
+from tracker.trend.rules import change_pct, is_above
+from tracker.trend.types import (
+    CONFIRMED,
+    FURTHER_RISE,
+    NOT_CONFIRMED,
+    POSSIBLE_FLARE,
+    RISE_AFTER_FLARE_WINDOW,
+    STEADY_RISE,
+    ReadingPoint,
+)
+
+__all__ = ["MarkerWording", "RiseFacts", "rise_message"]
+
+UNCONFIRMED_ADVICE = (
+    "A single higher result is often rechecked before anything is concluded; ask whether "
+    "a repeat test is needed."
+)
+
+# What a rise-type flag is compared with (its ``compared_to``).
+BASIS_PREVIOUS = "previous"
+BASIS_FLAGGED = "flagged"
+BASIS_LOWEST_SINCE_FLAGGED = "lowest_since_flagged"
+BASIS_RUN_START = "run_start"
+BASIS_NADIR = "nadir"
+BASIS_BASELINE = "baseline"
+
+# Why an unconfirmed flag will not be decided by a later draw of its group.
+NOT_RECHECKED_LAB = "lab"
+NOT_RECHECKED_TREATMENT = "treatment"
+
+
+@dataclass(slots=True)
+class RiseFacts:
+    """A rise-type flag while its series is read; status and next reading fill in later."""
+
+    kind: str
+    status: str
+    reading: ReadingPoint
+    compared: ReadingPoint
+    basis: str
+    change: TreatmentChange | None = None  # the treatment line the draw falls under
+    run_increases: int = 0
+    flagged: ReadingPoint | None = None  # the episode's flag before this one
+    next_reading: ReadingPoint | None = None
+    not_rechecked: str | None = None
+    # The lab group named beside "the previous result" when the marker has several groups
+    # (a result of another lab may have come between), e.g. "from City Lab".
+    group_phrase: str | None = None
+    # A further step in an episode whose earlier flag the next result already agreed with.
+    follows_confirmed: bool = False
+
+
+# -- rise-type flags -------------------------------------------------------------------
+
+
+def _basis_phrase(facts: RiseFacts) -> str:
+    """What the compared reading is, in words."""
+    change = facts.change
+    if facts.basis == BASIS_PREVIOUS:
+        if facts.group_phrase is not None:
+            return f"the previous result {facts.group_phrase}"
+        return "the previous result"
+    if facts.basis == BASIS_FLAGGED:
+        return "the flagged result"
+    if facts.basis == BASIS_LOWEST_SINCE_FLAGGED:
+        return "the lowest result since the flagged one"
+    if facts.basis == BASIS_RUN_START:
+        return f"the first result of {plural(facts.run_increases, 'rise')} in a row"
+    if facts.basis == BASIS_BASELINE and change is not None:
+        return f"the level before {change.describe()} started"
+    if change is None:
+        return "the lowest recorded"
+    return f"the lowest since {change.describe()} began on {change.first_start.isoformat()}"
+
+
+def _within_range(reading: ReadingPoint, limit: float, unit: str) -> str:
+    owner = "the usual upper limit" if reading.ref_high is None else "this lab's upper limit"
+    return (
+        f"{value_text(reading, unit)} is still within the usual range (at or below {owner} of "
+        f"{amount_text(limit, unit)})"
+    )
+
+
+def _headline(facts: RiseFacts, wording: MarkerWording, limit: float) -> str:
+    """The two readings, what the earlier one is, and the change in % and units."""
+    unit = wording.unit
+    new, base = facts.reading, facts.compared
+    basis = _basis_phrase(facts)
+    above = is_above(new, limit)
+    if base.qualifier == "<":
+        # From below the measurable range: only a change in units can be stated.
+        text = (
+            f"{wording.name} went from below {amount_text(base.value, unit)} ({basis}, on "
+            f"{base.drawn_on.isoformat()}) to {dated_text(new, unit)}, a rise of at least "
+            f"{amount_text(new.value - base.value, unit)}"
+        )
+    else:
+        pct = change_pct(new, base)
+        at_least = "at least " if new.qualifier == ">" else ""
+        if pct is None:
+            change = "above"
+        else:
+            shown = shown_change_pct(pct, wording.rules.threshold_pct, meets=True)
+            change = f"{at_least}{pct_text(shown)} above"
+        text = (
+            f"{wording.name} is {dated_text(new, unit)}, {change} {basis} "
+            f"({dated_text(base, unit)}), an increase of "
+            f"{at_least}{amount_text(new.value - base.value, unit)}"
+        )
+    if above:
+        return f"{text}, and above {limit_phrase(new, limit, unit)}."
+    return f"{text}; {_within_range(new, limit, unit)}."
+
+
+def _kind_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
+    unit = wording.unit
+    if facts.kind == STEADY_RISE:
+        return [
+            f"No single step was that large, but {plural(facts.run_increases, 'rise')} in "
+            "a row add up to it."
+        ]
+    if facts.kind == FURTHER_RISE and facts.flagged is not None:
+        return [
+            f"This is a further step up after the rise flagged on "
+            f"{facts.flagged.drawn_on.isoformat()} ({value_text(facts.flagged, unit)})."
+        ]
+    if facts.kind == RISE_AFTER_FLARE_WINDOW and facts.change is not None:
+        change = facts.change
+        return [
+            f"It was drawn after the window in which a short flare is expected once "
+            f"{change.describe()} started ({change.first_start.isoformat()}), and the level is "
+            "still above where it was before the treatment started."
+        ]
+    if facts.kind == POSSIBLE_FLARE:
+        return _flare_sentences(facts, wording)
+    return []
+
+
+def _flare_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
+    """Marker flares after a new treatment (Yasasever 1997; Kim 2009; ASCO 2007)."""
+    change = facts.change
+    if change is None:
+        return []
+    days = (facts.reading.drawn_on - change.first_start).days
+    window_days = (change.flare_window_end - change.first_start).days
+    recheck_from = (change.flare_window_end + timedelta(days=1)).isoformat()
+    later = "".join(
+        f" ({name} followed on {started.isoformat()})" for name, started in change.later_starts()
+    )
+    return [
+        f"This result was drawn {plural(days, 'day')} after {change.describe_first()} started "
+        f"on {change.first_start.isoformat()}{later}.",
+        "Marker levels can rise for a few weeks after a new treatment starts and then come "
+        f"down again (a flare), so a rise within {window_days} days of the start is not read "
+        "on its own; such a rise says nothing either way about whether the treatment works.",
+        f"A recheck after that window, from {recheck_from}, gives a clearer picture.",
+    ]
+
+
+def _also_above(after: ReadingPoint, base: ReadingPoint, wording: MarkerWording) -> str:
+    """How far a confirming result is above the compared one (it meets the threshold)."""
+    if base.qualifier == "<":
+        return f"at least {amount_text(after.value - base.value, wording.unit)} above"
+    pct = change_pct(after, base)
+    if pct is None:
+        return "above"
+    at_least = "at least " if after.qualifier == ">" else ""
+    shown = shown_change_pct(pct, wording.rules.threshold_pct, meets=True)
+    return f"{at_least}{pct_text(shown)} above"
+
+
+def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
+    unit = wording.unit
+    after = facts.next_reading
+    base = facts.compared
+    if after is not None and facts.status == CONFIRMED:
+        if facts.kind == POSSIBLE_FLARE:
+            return [
+                f"The first result after the flare window ({dated_text(after, unit)}) was still "
+                "up by the tracker's threshold or more on the level before the treatment "
+                "started, so the higher level lasted beyond the window."
+            ]
+        return [
+            f"The next result ({dated_text(after, unit)}) was also "
+            f"{_also_above(after, base, wording)} {value_text(base, unit)}, so the next result "
+            "agreed: this is not a one-off."
+        ]
+    if after is not None and facts.status == NOT_CONFIRMED:
+        if facts.kind == POSSIBLE_FLARE:
+            return [
+                f"The first result after the flare window ({dated_text(after, unit)}) had come "
+                "back down, as happens after a flare."
+            ]
+        if after.qualifier != "<" and after.value > base.value:
+            return [
+                f"The next result ({dated_text(after, unit)}) was not that far above "
+                f"{value_text(base, unit)}, so the higher level was not seen again on the "
+                "repeat test."
+            ]
+        return [
+            f"The next result ({dated_text(after, unit)}) fell back to {value_text(base, unit)} or "
+            "below, so the higher level was not seen again on the repeat test."
+        ]
+    if facts.not_rechecked == NOT_RECHECKED_LAB:
+        return [
+            "It was not rechecked at this lab: the later results came from another lab, and "
+            "results of different labs are not compared."
+        ]
+    if facts.not_rechecked == NOT_RECHECKED_TREATMENT:
+        return ["It was not rechecked before the treatment changed."]
+    if facts.kind == POSSIBLE_FLARE:
+        return []
+    if facts.follows_confirmed:
+        return [
+            "The rise before this step was already seen again on a repeat test; the next "
+            "result will show whether this further step holds. Ask when the next test is due."
+        ]
+    return [UNCONFIRMED_ADVICE]
+
+
+def rise_message(
+    facts: RiseFacts,
+    wording: MarkerWording,
+    limit: float,
+    logged: Sequence[LoggedCondition] = (),
+) -> str:
+    """The full message of a rise-type flag."""
+    sentences = [_headline(facts, wording, limit), variation_sentence(wording)]
+    sentences.extend(_kind_sentences(facts, wording))
+    sentences.extend(_status_sentences(facts, wording))
+    sentences.extend(causes_sentences(wording, logged))
+    sentences.append(CLOSING)
+    return " ".join(sentences)
