@@ -17,8 +17,6 @@ import pytest
 from tests.conftest import Tracker, database_snapshot, run_tracker
 from tests.system.test_restore_races import _hold_lock, _release
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _fill(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05", "--lab", "City Lab")
