@@ -18,8 +18,9 @@ from tracker.errors import ValidationError
 from tracker.events import event_points, list_events
 from tracker.markers import MARKERS
 from tracker.models import Patient
+from tracker.private_files import write_private_bytes
 from tracker.readings import list_readings, reading_points
-from tracker.reports import ReportInput, check_destination, report_format, write_report
+from tracker.reports import ReportInput, check_destination, render_report, report_format
 from tracker.trend import analyse
 from tracker.trend_service import load_trend_settings
 
@@ -74,8 +75,13 @@ def report_input(session: Session, patient: Patient, request: ReportRequest) -> 
 
 
 def write_patient_report(data: ReportInput, out: Path) -> str:
-    """Draw and write the report; returns a one-line description of what was written."""
-    write_report(data, out)
+    """Draw and write the report; returns a one-line description of what was written.
+
+    ``out`` is written like every ``--out`` (``tracker.private_files``): a new file is
+    private, a regular file is replaced only once complete, a link's target is written.
+    """
+    check_destination(out)
+    write_private_bytes(out, render_report(data, report_format(out)))
     start, end = data.period()
     markers = data.shown_markers()
     count = sum(len(data.readings_for(marker.code)) for marker in markers)
