@@ -169,7 +169,7 @@ def _import_rows(
     summary.created_at = stamp = utcnow()
     targets = import_targets(session.connection(), stamp)
     reading_insert, event_insert = targets.readings, targets.events
-    patients = PatientIds(session, options.patient)
+    patients = PatientIds(session, options.patient, source=summary.source)
     builder = RowBuilder(
         columns,
         dialect,
@@ -218,3 +218,5 @@ def _import_rows(
     summary.already_present = valid - readings_added - events_added
     summary.created_patients = patients.created_names
     summary.created_patient_count = patients.created_count
+    summary.redirected_from = patients.redirected_from()
+    summary.redirected_into = patients.selected_name

@@ -5,7 +5,9 @@ all of it is inserted in one transaction with ``INSERT … ON CONFLICT DO NOTHIN
 (``tracker.csv_insert.BulkInsert``): a Bundle with any bad entry imports nothing, and
 importing one twice adds it once. Observations of the tracker's own Patients go to
 those patients (created, with their birth date, when missing); anything else goes to
-the selected patient, as a CSV row without a patient does.
+the selected patient, as a CSV row without a patient does. With ``--patient`` the
+patient rule of ``tracker.csv_patients`` applies: one named patient (or none), filed
+under the selected one.
 """
 
 from __future__ import annotations
@@ -107,8 +109,14 @@ def _insert(
     reading_insert, event_insert = targets.readings, targets.events
     created_at, to_db_date = targets.created_at, targets.to_db_date
     # The selected patient is decided before the Bundle's own patients are created.
-    patients = PatientIds(session, options.patient)
-    created = _create_patients(session, contents.patients)
+    patients = PatientIds(session, options.patient, source=summary.source)
+    if options.patient is None:
+        created = _create_patients(session, contents.patients)
+    else:
+        # The patient rule: the Bundle's own Patients are not created; they must be one.
+        created = []
+        for name in contents.patients:
+            patients.named(name)
 
     def patient_id(name: str | None) -> int:
         return patients.default() if name is None else patients.named(name)
@@ -150,6 +158,8 @@ def _insert(
     summary.already_present = len(readings) + len(events) - readings_added - summary.events
     summary.created_patients = (created + patients.created_names)[:NAMED_LIMIT]
     summary.created_patient_count = len(created) + patients.created_count
+    summary.redirected_from = patients.redirected_from()
+    summary.redirected_into = patients.selected_name
 
 
 def _create_patients(session: Session, patients: dict[str, date | None]) -> list[str]:
