@@ -1,11 +1,14 @@
 """CSV import: streaming, all-or-nothing, idempotent and tolerant of real-world files.
 
-The file is read with ``csv.reader`` over a text stream and validated and inserted in
-chunks, so memory stays flat however long it is. Everything happens in one transaction:
-a file with any bad row imports nothing and names each bad row by its spreadsheet row
-number. Duplicates (against the database, or within the file) are skipped by the
-identity unique indexes with ``ON CONFLICT DO NOTHING`` and counted as already present,
-so no key of the file is ever held in memory. (Counting and the summary are in
+The file is read with a strict ``csv.reader`` over bounded lines and validated and
+inserted in chunks, so memory stays flat however long the file, or one line of it, is
+(limits below; docs/design.md, "CSV"). A malformed quote (one that opens in the middle
+of a cell, text after a closing quote, a quoted cell still open at the end of the file)
+is a bad row, never a reason to read on through the following rows. Everything happens
+in one transaction: a file with any bad row imports nothing and names each bad row by
+its spreadsheet row number. Duplicates (against the database, or within the file) are
+skipped by the identity unique indexes with ``ON CONFLICT DO NOTHING`` and counted as
+already present, so no key of the file is ever held in memory. (Counting and the summary are in
 ``tracker.csv_summary``, export in ``tracker.csv_export``.)
 """
 
@@ -37,6 +40,11 @@ CHUNK_ROWS = 5_000
 ERROR_LIMIT = 20
 # A header longer than this is not a header (and reading on would load junk into memory).
 HEADER_LIMIT = 65_536
+# One row (all its lines, when a quoted cell holds line breaks) is at most this many
+# characters, and has at most this many cells; one cell is at most csv's own limit
+# (csv.field_size_limit(), 131,072 characters). A note is at most 2,000 characters.
+ROW_LIMIT_CHARS = 1_048_576
+CELL_COUNT_LIMIT = 1_000
 
 
 @dataclass(frozen=True)
@@ -105,15 +113,15 @@ def import_csv(
     try:
         header_line = _header_line(text, name)
         dialect = detect_dialect(header_line, options.delimiter, options.decimal_comma)
-        columns = read_columns(next(csv.reader([header_line], delimiter=dialect.delimiter)))
+        columns = read_columns(_header_cells(header_line, dialect, name))
         if columns.ignored and warn is not None:
             warn(f"ignored columns the tracker does not use: {', '.join(columns.ignored)}")
         summary = ImportSummary(name, options.dry_run, ignored_columns=columns.ignored)
-        reader = csv.reader(text, delimiter=dialect.delimiter)
+        lines = _RecordLines(text)
         feed = _Feed(source, progress)
         try:
             with database.writing() as session:
-                _import_rows(session, reader, columns, dialect, options, today, summary, feed)
+                _import_rows(session, lines, columns, dialect, options, today, summary, feed)
                 if options.dry_run:
                     raise _RollBack
         except _RollBack:
@@ -138,6 +146,101 @@ class _Feed:
             self._reported = position
 
 
+class _RowTooLong(Exception):
+    """A row beyond ROW_LIMIT_CHARS: reading stops there (the rest cannot be split safely)."""
+
+
+class _RecordLines:
+    """The lines ``csv.reader`` reads, each read with a bound, kept for the current row.
+
+    ``csv.reader`` asks for one line at a time and stops at the end of a row, so the
+    lines read between two rows are exactly that row's text: the strict quote check
+    looks at them, and no row can grow past ROW_LIMIT_CHARS in memory.
+    """
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._readline = text.readline
+        self.lines: list[str] = []
+        self._size = 0
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._readline(ROW_LIMIT_CHARS + 1 - self._size)
+        if not line:
+            raise StopIteration
+        self._size += len(line)
+        if self._size > ROW_LIMIT_CHARS:
+            raise _RowTooLong
+        self.lines.append(line)
+        return line
+
+    def begin_row(self) -> None:
+        self.lines.clear()
+        self._size = 0
+
+
+def _quote_inside_a_cell(row_text: str, delimiter: str) -> bool:
+    """Whether a quote stands inside an unquoted cell (``ab"c``, ``x "y"``).
+
+    csv.reader keeps such a quote as text, but it is a sign of a broken file (a quote
+    opened where it cannot be): strict reading refuses the row. Only rows whose cells
+    hold a quote are looked at, so this character loop is rare.
+    """
+    quoted = False
+    cell_start = True
+    index = 0
+    length = len(row_text)
+    while index < length:
+        char = row_text[index]
+        if quoted:
+            if char == '"':
+                if index + 1 < length and row_text[index + 1] == '"':
+                    index += 2
+                    continue
+                quoted = False  # strict csv.reader checked what follows the close
+        elif char == '"':
+            if not cell_start:
+                return True
+            quoted = True
+        cell_start = not quoted and char in (delimiter, "\n", "\r")
+        index += 1
+    return False
+
+
+def _csv_problem(error: csv.Error, row_number: int) -> str:
+    """What a csv.Error means, in the words of someone fixing the file."""
+    message = str(error)
+    if "expected after" in message:
+        return (
+            "text follows a closing quote (a cell that holds a quote must be quoted "
+            'whole, with each quote doubled: "say ""hi""")'
+        )
+    if "unexpected end of data" in message:
+        return (
+            f"a quote opens a cell in row {row_number} that is never closed: it runs to the "
+            "end of the file"
+        )
+    if "field larger than field limit" in message:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return f"the row cannot be read as CSV ({message})"
+
+
+def _header_cells(header_line: str, dialect: CsvDialect, name: str) -> list[str]:
+    try:
+        cells = next(csv.reader([header_line], delimiter=dialect.delimiter, strict=True))
+    except csv.Error as error:
+        raise ValidationError(
+            f"the header line of {name} is not valid CSV: {_csv_problem(error, 1)}"
+        ) from None
+    if len(cells) > CELL_COUNT_LIMIT or (
+        '"' in "".join(cells) and _quote_inside_a_cell(header_line, dialect.delimiter)
+    ):
+        raise ValidationError(f"the header line of {name} is not a CSV header")
+    return cells
+
+
 def _header_line(text: io.TextIOWrapper, name: str) -> str:
     line = text.readline(HEADER_LIMIT)
     if NOT_UTF8.search(line):
@@ -158,7 +261,7 @@ def _header_line(text: io.TextIOWrapper, name: str) -> str:
 
 def _import_rows(
     session: Session,
-    reader: Iterator[list[str]],
+    lines: _RecordLines,
     columns: Columns,
     dialect: CsvDialect,
     options: ImportOptions,
@@ -178,35 +281,62 @@ def _import_rows(
         created_at=targets.created_at,
         to_db_date=targets.to_db_date,
     )
+    delimiter = dialect.delimiter
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     readings: list[tuple[object, ...]] = []
     events: list[tuple[object, ...]] = []
     bad = _BadRows()
     valid = readings_added = events_added = 0
     # Spreadsheet row numbers: the header is row 1, a cell with line breaks is one row.
     row_number = 1
-    try:
-        for cells in reader:
+    while True:
+        lines.begin_row()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # the reader starts again on the next line
             row_number += 1
-            if not any(cells):
-                continue  # a blank line: still a spreadsheet row, but nothing to import
-            summary.rows += 1
-            try:
-                record, params = builder.build(cells)
-            except ValidationError as error:
-                bad.add(row_number, error.message)
-                continue
-            valid += 1
-            if bad.count:
-                continue  # nothing will be written; only look for more problems
-            (readings if record == RECORD_READING else events).append(params)
-            if len(readings) + len(events) >= CHUNK_ROWS:
-                readings_added += reading_insert.insert(readings)
-                events_added += event_insert.insert(events)
-                readings.clear()
-                events.clear()
-                feed.chunk_done()
-    except csv.Error as error:  # e.g. a cell beyond the csv module's size limit
-        bad.add(row_number + 1, f"the row cannot be read as CSV ({error})")
+            bad.add(row_number, _csv_problem(error, row_number))
+            continue
+        except _RowTooLong:
+            bad.add(
+                row_number + 1,
+                f"the row is longer than {ROW_LIMIT_CHARS:,} characters; the import stops "
+                "reading here",
+            )
+            break
+        row_number += 1
+        if not any(cells):
+            continue  # a blank line: still a spreadsheet row, but nothing to import
+        summary.rows += 1
+        if len(cells) > CELL_COUNT_LIMIT:
+            bad.add(row_number, f"the row has {len(cells):,} cells; at most {CELL_COUNT_LIMIT:,}")
+            continue
+        if any('"' in cell for cell in cells) and _quote_inside_a_cell(
+            "".join(lines.lines), delimiter
+        ):
+            bad.add(
+                row_number,
+                'a quote (") stands inside a cell; a cell that holds a quote must be quoted '
+                'whole, with each quote doubled: "say ""hi"""',
+            )
+            continue
+        try:
+            record, params = builder.build(cells)
+        except ValidationError as error:
+            bad.add(row_number, error.message)
+            continue
+        valid += 1
+        if bad.count:
+            continue  # nothing will be written; only look for more problems
+        (readings if record == RECORD_READING else events).append(params)
+        if len(readings) + len(events) >= CHUNK_ROWS:
+            readings_added += reading_insert.insert(readings)
+            events_added += event_insert.insert(events)
+            readings.clear()
+            events.clear()
+            feed.chunk_done()
     if bad.count:
         raise bad.error(summary.source)
     readings_added += reading_insert.insert(readings)
