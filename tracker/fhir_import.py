@@ -24,7 +24,13 @@ from tracker.csv_patients import NAMED_LIMIT, PatientIds
 from tracker.csv_summary import ImportSummary, count_readings
 from tracker.csvio import ImportOptions
 from tracker.errors import ValidationError
-from tracker.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
+from tracker.fhir_read import (
+    BundleContents,
+    load_bundle,
+    read_bundle,
+    read_document,
+    skipped_summary,
+)
 from tracker.models import Patient, utcnow
 from tracker.sql import insert_ignoring_duplicates
 
@@ -78,7 +84,7 @@ def import_fhir(
         raise ValidationError(
             f"--delimiter and --decimal-comma are for CSV files; {name} is FHIR JSON"
         )
-    document = load_bundle(stream.read(), name)
+    document = load_bundle(read_document(stream, name), name)
     contents = read_bundle(document, today=today)
     if contents.problems:
         count = len(contents.problems)
