@@ -2,7 +2,7 @@
 
 The file is read with a strict ``csv.reader`` over bounded lines and validated and
 inserted in chunks, so memory stays flat however long the file, or one line of it, is
-(limits below; docs/design.md, "CSV"). A malformed quote (one that opens in the middle
+(limits below; the README, "CSV export and import"). A malformed quote (one that opens in the middle
 of a cell, text after a closing quote, a quoted cell still open at the end of the file)
 is a bad row, never a reason to read on through the following rows. Everything happens
 in one transaction: a file with any bad row imports nothing and names each bad row by

@@ -27,7 +27,7 @@ from tracker.patients import clean_name
 from tracker.readings import clean_lab, clean_note, parse_ref_high
 from tracker.units import Measurement, measurement, parse_date
 
-# Bounds on what is read (docs/design.md, "FHIR"): a document's size, and how deeply its
+# Bounds on what is read (the README, "FHIR R4"): a document's size, and how deeply its
 # JSON may nest (a Bundle needs about ten levels); integers longer than this many digits
 # are refused before Python converts them (it refuses past 4,300 digits anyway).
 FHIR_MAX_BYTES = 16 * 1024 * 1024

@@ -1,7 +1,7 @@
 """Files the tracker writes for the user (``--out``): private, never half-written, and never
 a change to what kind of thing is at the path.
 
-What ``--out`` does depends on what the path is (docs/design.md, "--out"):
+What ``--out`` does depends on what the path is (the README, "--out"):
 
 - nothing yet: a new file, private (0600: it holds health data), written beside the
   path under a hidden temporary name and renamed into place once complete;
