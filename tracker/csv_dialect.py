@@ -2,7 +2,7 @@
 
 Files come from the tracker's own export, from spreadsheets and from lab portals, so the
 header is matched leniently (any order, any case, ``date`` for ``drawn_on``, extra columns
-ignored) while the cells keep one exact meaning (DESIGN.md, "CSV").
+ignored) while the cells keep one exact meaning (the README, "CSV export and import").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tracker.errors import ValidationError
 
-# DESIGN.md: export writes exactly this header, in this order.
+# The CSV contract: export writes exactly this header, in this order.
 EXPORT_HEADER = (
     "record", "patient", "marker", "value", "unit", "drawn_on", "lab", "ref_high", "note",
     "kind", "name", "ended_on",
@@ -70,7 +70,7 @@ def detect_dialect(
 ) -> CsvDialect:
     """The file's dialect: the options given, else what its header line shows.
 
-    DESIGN.md: a header with ``;`` and no ``,`` means ``;``, and a ``;`` file's numbers
+    The CSV contract: a header with ``;`` and no ``,`` means ``;``, and a ``;`` file's numbers
     are read with decimal commas. A header with tabs and neither ``,`` nor ``;`` is a
     tab-separated file.
     """

@@ -1,7 +1,7 @@
 """CSV export: every reading and event, streamed from the database to a text stream.
 
 Rows are written as the query yields them (``yield_per``: a server-side cursor on
-PostgreSQL), so memory stays flat. The format is DESIGN.md's "CSV": exactly
+PostgreSQL), so memory stays flat. The format is the README's "CSV export and import": exactly
 ``EXPORT_HEADER``; zero is ``0``; a value keeps its qualifier; numbers are written so
 they read back as the same float; a text cell a spreadsheet would run as a formula gets
 one extra leading ``'``. Readings come in the order ``list`` shows them and events in

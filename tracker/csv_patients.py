@@ -55,7 +55,7 @@ class PatientIds:
             self.selected_name = patient.name if patient is not None else None
 
     def default(self) -> int:
-        """The selected patient (DESIGN.md rules); on an empty database, ``me`` is created."""
+        """The selected patient (usual rules); on an empty database, ``me`` is created."""
         if self._default_id is None:
             if self._default_error is not None:
                 raise self._default_error

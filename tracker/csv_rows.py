@@ -132,7 +132,7 @@ class RowBuilder:
         else:
             cells.extend([""] * (width + 1 - count))
         if not self._has_record:
-            return RECORD_READING, self._reading(cells)  # DESIGN.md: then all are readings
+            return RECORD_READING, self._reading(cells)  # without a record column, all are readings
         record = cells[self._at["record"]]
         if record != RECORD_READING:
             record = record.strip().lower()

@@ -50,7 +50,7 @@ def patient_uuid(name: str) -> str:
 
 
 def reading_uuid(patient_name: str, reading: Reading) -> str:
-    """An Observation's id: from the reading's identity (DESIGN.md)."""
+    """An Observation's id: from the reading's identity."""
     return _uuid(
         "reading",
         patient_name,
