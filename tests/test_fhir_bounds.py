@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.memory_helpers import measured_result, start_measured
 from tracker.fhir_read import JSON_MAX_DEPTH, nests_too_deeply
 
 # Peak memory allowed to `yes '{' | tracker import -` (16 MB read, then refused).
-PEAK_RSS_LIMIT_KB = 250_000
+PEAK_RSS_LIMIT_KB = 150_000
 
 
 def test_an_endless_stream_of_braces_stops_with_a_clear_error(tmp_path: Path) -> None:
@@ -42,24 +43,19 @@ def test_an_endless_stream_of_braces_stops_with_a_clear_error(tmp_path: Path) ->
 
 
 def test_the_brace_stream_peak_memory_is_bounded(tmp_path: Path) -> None:
-    db = str(tmp_path / "t.db")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     braces = subprocess.Popen(["yes", "{"], stdout=subprocess.PIPE)
     assert braces.stdout is not None
-    importer = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "--db", db, "import", "-"],
-        stdin=braces.stdout,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=environment,
+    report = tmp_path / "peak"
+    importer = start_measured(
+        ["--db", str(tmp_path / "t.db"), "import", "-"], report, stdin=braces.stdout
     )
     braces.stdout.close()
-    _, status, usage = os.wait4(importer.pid, 0)
-    importer.returncode = os.waitstatus_to_exitcode(status)
+    importer.communicate(timeout=120)
     braces.kill()
     braces.wait()
-    assert importer.returncode == 1
-    assert usage.ru_maxrss < PEAK_RSS_LIMIT_KB, usage.ru_maxrss
+    peak_kb, code = measured_result(report)
+    assert code == 1
+    assert peak_kb < PEAK_RSS_LIMIT_KB, peak_kb
 
 
 def _bundle_file(tmp_path: Path, name: str, text: str) -> Path:
