@@ -52,6 +52,8 @@ def test_a_full_character_device_is_a_clean_error_and_stays_a_device(tmp_path: P
 
 
 def test_dev_stdout_is_written_into_and_the_summary_goes_to_stderr(tmp_path: Path) -> None:
+    # The system's own link, as every Linux has it (a broken /dev would mislead the test).
+    assert os.readlink("/dev/stdout") == "/proc/self/fd/1"
     db = _filled(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "tracker", "--db", db, "export", "--out", "/dev/stdout"],
