@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import Tracker, database_snapshot, run_tracker
 from tests.memory_helpers import measured_result, start_measured
-from tracker.fhir_read import JSON_MAX_DEPTH, nests_too_deeply
+from tracker.json_bounds import JSON_MAX_DEPTH, nests_too_deeply
 
 # Peak memory allowed to `yes '{' | tracker import -` (16 MB read, then refused).
 PEAK_RSS_LIMIT_KB = 150_000

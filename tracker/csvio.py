@@ -1,15 +1,14 @@
 """CSV import: streaming, all-or-nothing, idempotent and tolerant of real-world files.
 
-The file is read with a strict ``csv.reader`` over bounded lines and validated and
-inserted in chunks, so memory stays flat however long the file, or one line of it, is
-(limits below; the README, "CSV export and import"). A malformed quote (one that opens in the middle
-of a cell, text after a closing quote, a quoted cell still open at the end of the file)
-is a bad row, never a reason to read on through the following rows. Everything happens
-in one transaction: a file with any bad row imports nothing and names each bad row by
-its spreadsheet row number. Duplicates (against the database, or within the file) are
-skipped by the identity unique indexes with ``ON CONFLICT DO NOTHING`` and counted as
-already present, so no key of the file is ever held in memory. (Counting and the summary are in
-``tracker.csv_summary``, export in ``tracker.csv_export``.)
+Rows come from a strict ``csv.reader`` over bounded lines (``tracker.csv_lines``: a
+malformed quote is a bad row, never a reason to read on through the following rows) and
+are validated and inserted in chunks, so memory stays flat however long the file, or one
+line of it, is. Everything happens in one transaction: a file with any bad row imports
+nothing and names each bad row by its spreadsheet row number. Duplicates (against the
+database, or within the file) are skipped by the identity unique indexes with
+``ON CONFLICT DO NOTHING`` and counted as already present, so no key of the file is ever
+held in memory. (Counting and the summary are in ``tracker.csv_summary``, export in
+``tracker.csv_export``.)
 """
 
 from __future__ import annotations
@@ -27,6 +26,15 @@ from sqlalchemy.orm import Session
 
 from tracker.csv_dialect import RECORD_READING, Columns, CsvDialect, detect_dialect, read_columns
 from tracker.csv_insert import import_targets
+from tracker.csv_lines import (
+    CELL_COUNT_LIMIT,
+    ROW_LIMIT_CHARS,
+    RecordLines,
+    RowTooLong,
+    csv_problem,
+    header_cells,
+    quote_inside_a_cell,
+)
 from tracker.csv_patients import PatientIds
 from tracker.csv_rows import NOT_UTF8, UTF8_HINT, RowBuilder
 from tracker.csv_summary import ImportSummary, count_readings
@@ -40,11 +48,6 @@ CHUNK_ROWS = 5_000
 ERROR_LIMIT = 20
 # A header longer than this is not a header (and reading on would load junk into memory).
 HEADER_LIMIT = 65_536
-# One row (all its lines, when a quoted cell holds line breaks) is at most this many
-# characters, and has at most this many cells; one cell is at most csv's own limit
-# (csv.field_size_limit(), 131,072 characters). A note is at most 2,000 characters.
-ROW_LIMIT_CHARS = 1_048_576
-CELL_COUNT_LIMIT = 1_000
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,11 @@ def import_csv(
     try:
         header_line = _header_line(text, name)
         dialect = detect_dialect(header_line, options.delimiter, options.decimal_comma)
-        columns = read_columns(_header_cells(header_line, dialect, name))
+        columns = read_columns(header_cells(header_line, dialect, name))
         if columns.ignored and warn is not None:
             warn(f"ignored columns the tracker does not use: {', '.join(columns.ignored)}")
         summary = ImportSummary(name, options.dry_run, ignored_columns=columns.ignored)
-        lines = _RecordLines(text)
+        lines = RecordLines(text)
         feed = _Feed(source, progress)
         try:
             with database.writing() as session:
@@ -146,101 +149,6 @@ class _Feed:
             self._reported = position
 
 
-class _RowTooLong(Exception):
-    """A row beyond ROW_LIMIT_CHARS: reading stops there (the rest cannot be split safely)."""
-
-
-class _RecordLines:
-    """The lines ``csv.reader`` reads, each read with a bound, kept for the current row.
-
-    ``csv.reader`` asks for one line at a time and stops at the end of a row, so the
-    lines read between two rows are exactly that row's text: the strict quote check
-    looks at them, and no row can grow past ROW_LIMIT_CHARS in memory.
-    """
-
-    def __init__(self, text: io.TextIOWrapper) -> None:
-        self._readline = text.readline
-        self.lines: list[str] = []
-        self._size = 0
-
-    def __iter__(self) -> _RecordLines:
-        return self
-
-    def __next__(self) -> str:
-        line = self._readline(ROW_LIMIT_CHARS + 1 - self._size)
-        if not line:
-            raise StopIteration
-        self._size += len(line)
-        if self._size > ROW_LIMIT_CHARS:
-            raise _RowTooLong
-        self.lines.append(line)
-        return line
-
-    def begin_row(self) -> None:
-        self.lines.clear()
-        self._size = 0
-
-
-def _quote_inside_a_cell(row_text: str, delimiter: str) -> bool:
-    """Whether a quote stands inside an unquoted cell (``ab"c``, ``x "y"``).
-
-    csv.reader keeps such a quote as text, but it is a sign of a broken file (a quote
-    opened where it cannot be): strict reading refuses the row. Only rows whose cells
-    hold a quote are looked at, so this character loop is rare.
-    """
-    quoted = False
-    cell_start = True
-    index = 0
-    length = len(row_text)
-    while index < length:
-        char = row_text[index]
-        if quoted:
-            if char == '"':
-                if index + 1 < length and row_text[index + 1] == '"':
-                    index += 2
-                    continue
-                quoted = False  # strict csv.reader checked what follows the close
-        elif char == '"':
-            if not cell_start:
-                return True
-            quoted = True
-        cell_start = not quoted and char in (delimiter, "\n", "\r")
-        index += 1
-    return False
-
-
-def _csv_problem(error: csv.Error, row_number: int) -> str:
-    """What a csv.Error means, in the words of someone fixing the file."""
-    message = str(error)
-    if "expected after" in message:
-        return (
-            "text follows a closing quote (a cell that holds a quote must be quoted "
-            'whole, with each quote doubled: "say ""hi""")'
-        )
-    if "unexpected end of data" in message:
-        return (
-            f"a quote opens a cell in row {row_number} that is never closed: it runs to the "
-            "end of the file"
-        )
-    if "field larger than field limit" in message:
-        return f"a cell is longer than {csv.field_size_limit():,} characters"
-    return f"the row cannot be read as CSV ({message})"
-
-
-def _header_cells(header_line: str, dialect: CsvDialect, name: str) -> list[str]:
-    try:
-        cells = next(csv.reader([header_line], delimiter=dialect.delimiter, strict=True))
-    except csv.Error as error:
-        raise ValidationError(
-            f"the header line of {name} is not valid CSV: {_csv_problem(error, 1)}"
-        ) from None
-    if len(cells) > CELL_COUNT_LIMIT or (
-        '"' in "".join(cells) and _quote_inside_a_cell(header_line, dialect.delimiter)
-    ):
-        raise ValidationError(f"the header line of {name} is not a CSV header")
-    return cells
-
-
 def _header_line(text: io.TextIOWrapper, name: str) -> str:
     line = text.readline(HEADER_LIMIT)
     if NOT_UTF8.search(line):
@@ -261,7 +169,7 @@ def _header_line(text: io.TextIOWrapper, name: str) -> str:
 
 def _import_rows(
     session: Session,
-    lines: _RecordLines,
+    lines: RecordLines,
     columns: Columns,
     dialect: CsvDialect,
     options: ImportOptions,
@@ -297,9 +205,9 @@ def _import_rows(
             break
         except csv.Error as error:  # the reader starts again on the next line
             row_number += 1
-            bad.add(row_number, _csv_problem(error, row_number))
+            bad.add(row_number, csv_problem(error, row_number))
             continue
-        except _RowTooLong:
+        except RowTooLong:
             bad.add(
                 row_number + 1,
                 f"the row is longer than {ROW_LIMIT_CHARS:,} characters; the import stops "
@@ -315,7 +223,7 @@ def _import_rows(
             continue
         raw = lines.lines
         # Fast path: a one-line row without a quote (nearly every row) needs no check.
-        if (len(raw) > 1 or '"' in raw[0]) and _quote_inside_a_cell("".join(raw), delimiter):
+        if (len(raw) > 1 or '"' in raw[0]) and quote_inside_a_cell("".join(raw), delimiter):
             bad.add(
                 row_number,
                 'a quote (") stands inside a cell; a cell that holds a quote must be quoted '

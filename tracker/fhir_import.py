@@ -28,9 +28,9 @@ from tracker.fhir_read import (
     BundleContents,
     load_bundle,
     read_bundle,
-    read_document,
     skipped_summary,
 )
+from tracker.json_bounds import read_document
 from tracker.models import Patient, utcnow
 from tracker.sql import insert_ignoring_duplicates
 

@@ -11,28 +11,22 @@ nothing when there is any.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any
+from typing import Any
 
 from tracker.errors import ValidationError
 from tracker.event_kinds import EVENT_KINDS
 from tracker.events import clean_event_name
 from tracker.fhir import EVENT_KIND_SYSTEM, LOINC_SYSTEM, PATIENT_SYSTEM, UCUM_SYSTEM
+from tracker.json_bounds import parse_bounded_json
 from tracker.markers import Marker, marker_by_loinc
 from tracker.patients import clean_name
 from tracker.readings import clean_lab, clean_note, parse_ref_high
 from tracker.units import Measurement, measurement, parse_date
 
-# Bounds on what is read (the README, "FHIR R4"): a document's size, and how deeply its
-# JSON may nest (a Bundle needs about ten levels); integers longer than this many digits
-# are refused before Python converts them (it refuses past 4,300 digits anyway).
-FHIR_MAX_BYTES = 16 * 1024 * 1024
-JSON_MAX_DEPTH = 64
-JSON_MAX_INT_DIGITS = 30
 # Results a lab has released; "preliminary", "cancelled", "entered-in-error"… are skipped.
 RELEASED_STATUSES = ("final", "amended", "corrected")
 _COMPARATORS = ("<", "<=", ">", ">=")
@@ -75,78 +69,9 @@ class BundleContents:
     problems: list[str] = field(default_factory=list)
 
 
-class _HugeInteger(ValueError):
-    """An integer in the JSON longer than JSON_MAX_INT_DIGITS."""
-
-    def __init__(self, digits: int) -> None:
-        super().__init__(digits)
-        self.digits = digits
-
-
-def _bounded_int(text: str) -> int:
-    digits = len(text.lstrip("-"))
-    if digits > JSON_MAX_INT_DIGITS:
-        raise _HugeInteger(digits)
-    return int(text)
-
-
-_ESCAPES = re.compile(rb"\\.", re.DOTALL)
-_STRINGS = re.compile(rb'"[^"]*"')
-_INNERMOST_PAIRS = re.compile(rb"\[\]|\{\}")
-_ALL_BUT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
-
-
-def nests_too_deeply(data: bytes, limit: int = JSON_MAX_DEPTH) -> bool:
-    """Whether the JSON text ``data`` nests arrays and objects more than ``limit`` deep.
-
-    Checked before parsing, with regular expressions only (no Python loop over the
-    bytes): escapes and strings are removed, then the brackets that are left lose one
-    level of innermost pairs per pass. Unbalanced brackets count as deep when there are
-    more than ``limit`` of them left (``yes '{'``); fewer, and the parser names the error.
-    """
-    brackets = _STRINGS.sub(b"", _ESCAPES.sub(b"", data)).translate(None, _ALL_BUT_BRACKETS)
-    for _ in range(limit):
-        if not brackets:
-            return False
-        brackets, removed = _INNERMOST_PAIRS.subn(b"", brackets)
-        if not removed:
-            return len(brackets) > limit
-    return bool(brackets)
-
-
-def read_document(stream: IO[bytes], name: str) -> bytes:
-    """The bytes of a FHIR document, refused past FHIR_MAX_BYTES (before reading further)."""
-    data = stream.read(FHIR_MAX_BYTES + 1)
-    if len(data) > FHIR_MAX_BYTES:
-        raise ValidationError(
-            f"{name} is larger than {FHIR_MAX_BYTES // (1024 * 1024)} MB, the limit for a FHIR "
-            "file; export a shorter period, or use CSV, which has no size limit"
-        )
-    return data
-
-
 def load_bundle(data: bytes, name: str) -> dict[str, Any]:
     """The JSON document of a Bundle, or a ValidationError that says why it is not one."""
-    if nests_too_deeply(data):
-        raise ValidationError(
-            f"{name} nests its JSON more than {JSON_MAX_DEPTH} levels deep; "
-            "a FHIR Bundle needs about ten"
-        )
-    try:
-        document = json.loads(data.decode("utf-8-sig"), parse_int=_bounded_int)
-    except UnicodeDecodeError:
-        raise ValidationError(f"{name} is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise ValidationError(
-            f"{name} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
-    except _HugeInteger as error:
-        raise ValidationError(
-            f"{name} holds an integer of {error.digits:,} digits; numbers in a FHIR Bundle "
-            f"have at most {JSON_MAX_INT_DIGITS}"
-        ) from None
-    except RecursionError:  # the check above makes this unlikely; never a traceback
-        raise ValidationError(f"{name} nests its JSON too deeply") from None
+    document = parse_bounded_json(data, name)
     if not isinstance(document, dict) or "resourceType" not in document:
         raise ValidationError(f"{name} is JSON but not a FHIR resource (no resourceType)")
     if document["resourceType"] != "Bundle":
