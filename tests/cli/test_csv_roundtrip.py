@@ -30,7 +30,8 @@ FORMULA_LIKE = ["=SUM(A1)", "+1", "-x", "@x", "'quoted", "\tTab", "\rCR", "''twi
 TRICKY = ["a, b", 'say "hi"', "line1\nline2", "line1\r\nline2", "Zoë ✓ 日本", " padded "]
 # Any text that `add` accepts: no control characters but tab and line breaks.
 CONTROLS = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r")
-any_text = st.text(st.characters(codec="utf-8", exclude_characters=CONTROLS))
+# At most 200 characters: the longest lab name `add` accepts (a note may have 2,000).
+any_text = st.text(st.characters(codec="utf-8", exclude_characters=CONTROLS), max_size=200)
 note = st.one_of(st.none(), st.sampled_from(FORMULA_LIKE + TRICKY), any_text)
 lab = st.one_of(st.none(), st.sampled_from(["City Lab", "=Lab", "-lab", "Labor Nord"]), any_text)
 day = st.dates(min_value=date(1900, 1, 1), max_value=date.today())

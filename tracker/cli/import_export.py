@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -26,8 +27,8 @@ PROGRESS_MIN_BYTES = 1_000_000
     "--out",
     metavar="FILE|-",
     default="-",
-    help="Write to FILE (created private, 0600, replaced only once complete); "
-    "- or no --out writes to standard output.",
+    help="Write to FILE (created private, 0600, replaced only once complete; a link's "
+    "target is written, a device or FIFO written into); - or no --out: standard output.",
 )
 @click.option(
     "--format",
@@ -64,7 +65,8 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
     )
     readings = "1 reading" if counts.readings == 1 else f"{counts.readings} readings"
     events = "1 event" if counts.events == 1 else f"{counts.events} events"
-    click.echo(f"Exported {readings} and {events} to {out}.")
+    # Beside the data, not inside it, when the data itself went to standard output.
+    click.echo(f"Exported {readings} and {events} to {out}.", err=_is_stdout(out))
 
 
 @click.command("import")
@@ -139,6 +141,14 @@ def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
         return
     with click.progressbar(length=size, label="Importing", file=sys.stderr) as bar:
         yield bar.update
+
+
+def _is_stdout(out: str) -> bool:
+    """Whether ``out`` is the very file standard output writes to (``/dev/stdout``…)."""
+    try:
+        return os.path.samestat(os.stat(out), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
 
 
 @contextmanager

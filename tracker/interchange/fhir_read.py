@@ -11,7 +11,6 @@ nothing when there is any.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from tracker.interchange.fhir_resources import (
     PATIENT_SYSTEM,
     UCUM_SYSTEM,
 )
+from tracker.interchange.json_bounds import parse_bounded_json
 from tracker.services.events import clean_event_name
 from tracker.services.patients import clean_name
 from tracker.services.readings import clean_lab, clean_note, parse_ref_high
@@ -76,14 +76,7 @@ class BundleContents:
 
 def load_bundle(data: bytes, name: str) -> dict[str, Any]:
     """The JSON document of a Bundle, or a ValidationError that says why it is not one."""
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ValidationError(f"{name} is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise ValidationError(
-            f"{name} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
+    document = parse_bounded_json(data, name)
     if not isinstance(document, dict) or "resourceType" not in document:
         raise ValidationError(f"{name} is JSON but not a FHIR resource (no resourceType)")
     if document["resourceType"] != "Bundle":

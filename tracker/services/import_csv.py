@@ -1,12 +1,14 @@
 """CSV import: streaming, all-or-nothing, idempotent and tolerant of real-world files.
 
-The file is read with ``csv.reader`` over a text stream and validated and inserted in
-chunks, so memory stays flat however long it is. Everything happens in one transaction:
-a file with any bad row imports nothing and names each bad row by its spreadsheet row
-number. Duplicates (against the database, or within the file) are skipped by the
-identity unique indexes with ``ON CONFLICT DO NOTHING`` and counted as already present,
-so no key of the file is ever held in memory. (Counting and the summary are in
-``tracker.services.import_summary``, export in ``tracker.services.export_csv``.)
+Rows come from a strict ``csv.reader`` over bounded lines (``tracker.interchange.csv_lines``: a
+malformed quote is a bad row, never a reason to read on through the following rows) and
+are validated and inserted in chunks, so memory stays flat however long the file, or one
+line of it, is. Everything happens in one transaction: a file with any bad row imports
+nothing and names each bad row by its spreadsheet row number. Duplicates (against the
+database, or within the file) are skipped by the identity unique indexes with
+``ON CONFLICT DO NOTHING`` and counted as already present, so no key of the file is ever
+held in memory. (Counting and the summary are in ``tracker.services.import_summary``, export in
+``tracker.services.export_csv``.)
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ from tracker.interchange.csv_dialect import (
     CsvDialect,
     detect_dialect,
     read_columns,
+)
+from tracker.interchange.csv_lines import (
+    CELL_COUNT_LIMIT,
+    ROW_LIMIT_CHARS,
+    RecordLines,
+    RowTooLong,
+    csv_problem,
+    header_cells,
+    quote_inside_a_cell,
 )
 from tracker.services.import_patients import PatientIds
 from tracker.services.import_rows import NOT_UTF8, UTF8_HINT, RowBuilder
@@ -111,15 +122,15 @@ def import_csv(
     try:
         header_line = _header_line(text, name)
         dialect = detect_dialect(header_line, options.delimiter, options.decimal_comma)
-        columns = read_columns(next(csv.reader([header_line], delimiter=dialect.delimiter)))
+        columns = read_columns(header_cells(header_line, dialect, name))
         if columns.ignored and warn is not None:
             warn(f"ignored columns the tracker does not use: {', '.join(columns.ignored)}")
         summary = ImportSummary(name, options.dry_run, ignored_columns=columns.ignored)
-        reader = csv.reader(text, delimiter=dialect.delimiter)
+        lines = RecordLines(text)
         feed = _Feed(source, progress)
         try:
             with database.writing() as session:
-                _import_rows(session, reader, columns, dialect, options, today, summary, feed)
+                _import_rows(session, lines, columns, dialect, options, today, summary, feed)
                 if options.dry_run:
                     raise _RollBack
         except _RollBack:
@@ -164,7 +175,7 @@ def _header_line(text: io.TextIOWrapper, name: str) -> str:
 
 def _import_rows(
     session: Session,
-    reader: Iterator[list[str]],
+    lines: RecordLines,
     columns: Columns,
     dialect: CsvDialect,
     options: ImportOptions,
@@ -175,7 +186,7 @@ def _import_rows(
     summary.created_at = stamp = utcnow()
     targets = import_targets(session.connection(), stamp)
     reading_insert, event_insert = targets.readings, targets.events
-    patients = PatientIds(session, options.patient)
+    patients = PatientIds(session, options.patient, source=summary.source)
     builder = RowBuilder(
         columns,
         dialect,
@@ -184,35 +195,62 @@ def _import_rows(
         created_at=targets.created_at,
         to_db_date=targets.to_db_date,
     )
+    delimiter = dialect.delimiter
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     readings: list[tuple[object, ...]] = []
     events: list[tuple[object, ...]] = []
     bad = _BadRows()
     valid = readings_added = events_added = 0
     # Spreadsheet row numbers: the header is row 1, a cell with line breaks is one row.
     row_number = 1
-    try:
-        for cells in reader:
+    while True:
+        lines.begin_row()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # the reader starts again on the next line
             row_number += 1
-            if not any(cells):
-                continue  # a blank line: still a spreadsheet row, but nothing to import
-            summary.rows += 1
-            try:
-                record, params = builder.build(cells)
-            except ValidationError as error:
-                bad.add(row_number, error.message)
-                continue
-            valid += 1
-            if bad.count:
-                continue  # nothing will be written; only look for more problems
-            (readings if record == RECORD_READING else events).append(params)
-            if len(readings) + len(events) >= CHUNK_ROWS:
-                readings_added += reading_insert.insert(readings)
-                events_added += event_insert.insert(events)
-                readings.clear()
-                events.clear()
-                feed.chunk_done()
-    except csv.Error as error:  # e.g. a cell beyond the csv module's size limit
-        bad.add(row_number + 1, f"the row cannot be read as CSV ({error})")
+            bad.add(row_number, csv_problem(error, row_number))
+            continue
+        except RowTooLong:
+            bad.add(
+                row_number + 1,
+                f"the row is longer than {ROW_LIMIT_CHARS:,} characters; the import stops "
+                "reading here",
+            )
+            break
+        row_number += 1
+        if not any(cells):
+            continue  # a blank line: still a spreadsheet row, but nothing to import
+        summary.rows += 1
+        if len(cells) > CELL_COUNT_LIMIT:
+            bad.add(row_number, f"the row has {len(cells):,} cells; at most {CELL_COUNT_LIMIT:,}")
+            continue
+        raw = lines.lines
+        # Fast path: a one-line row without a quote (nearly every row) needs no check.
+        if (len(raw) > 1 or '"' in raw[0]) and quote_inside_a_cell("".join(raw), delimiter):
+            bad.add(
+                row_number,
+                'a quote (") stands inside a cell; a cell that holds a quote must be quoted '
+                'whole, with each quote doubled: "say ""hi"""',
+            )
+            continue
+        try:
+            record, params = builder.build(cells)
+        except ValidationError as error:
+            bad.add(row_number, error.message)
+            continue
+        valid += 1
+        if bad.count:
+            continue  # nothing will be written; only look for more problems
+        (readings if record == RECORD_READING else events).append(params)
+        if len(readings) + len(events) >= CHUNK_ROWS:
+            readings_added += reading_insert.insert(readings)
+            events_added += event_insert.insert(events)
+            readings.clear()
+            events.clear()
+            feed.chunk_done()
     if bad.count:
         raise bad.error(summary.source)
     readings_added += reading_insert.insert(readings)
@@ -224,3 +262,5 @@ def _import_rows(
     summary.already_present = valid - readings_added - events_added
     summary.created_patients = patients.created_names
     summary.created_patient_count = patients.created_count
+    summary.redirected_from = patients.redirected_from()
+    summary.redirected_into = patients.selected_name

@@ -5,7 +5,9 @@ all of it is inserted in one transaction with ``INSERT … ON CONFLICT DO NOTHIN
 (``tracker.store.bulk_insert.BulkInsert``): a Bundle with any bad entry imports nothing, and
 importing one twice adds it once. Observations of the tracker's own Patients go to
 those patients (created, with their birth date, when missing); anything else goes to
-the selected patient, as a CSV row without a patient does.
+the selected patient, as a CSV row without a patient does. With ``--patient`` the
+patient rule of ``tracker.services.import_patients`` applies: one named patient (or none), filed
+under the selected one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
+from tracker.interchange.fhir_read import (
+    BundleContents,
+    load_bundle,
+    read_bundle,
+    skipped_summary,
+)
+from tracker.interchange.json_bounds import read_document
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_patients import NAMED_LIMIT, PatientIds
 from tracker.services.import_summary import ImportSummary, count_readings
@@ -76,7 +84,7 @@ def import_fhir(
         raise ValidationError(
             f"--delimiter and --decimal-comma are for CSV files; {name} is FHIR JSON"
         )
-    document = load_bundle(stream.read(), name)
+    document = load_bundle(read_document(stream, name), name)
     contents = read_bundle(document, today=today)
     if contents.problems:
         count = len(contents.problems)
@@ -107,8 +115,14 @@ def _insert(
     reading_insert, event_insert = targets.readings, targets.events
     created_at, to_db_date = targets.created_at, targets.to_db_date
     # The selected patient is decided before the Bundle's own patients are created.
-    patients = PatientIds(session, options.patient)
-    created = _create_patients(session, contents.patients)
+    patients = PatientIds(session, options.patient, source=summary.source)
+    if options.patient is None:
+        created = _create_patients(session, contents.patients)
+    else:
+        # The patient rule: the Bundle's own Patients are not created; they must be one.
+        created = []
+        for name in contents.patients:
+            patients.named(name)
 
     def patient_id(name: str | None) -> int:
         return patients.default() if name is None else patients.named(name)
@@ -150,6 +164,8 @@ def _insert(
     summary.already_present = len(readings) + len(events) - readings_added - summary.events
     summary.created_patients = (created + patients.created_names)[:NAMED_LIMIT]
     summary.created_patient_count = len(created) + patients.created_count
+    summary.redirected_from = patients.redirected_from()
+    summary.redirected_into = patients.selected_name
 
 
 def _create_patients(session: Session, patients: dict[str, date | None]) -> list[str]:

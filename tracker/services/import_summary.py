@@ -43,6 +43,9 @@ class ImportSummary:
     series: list[tuple[int, str]] = field(default_factory=list)
     series_count: int = 0
     created_at: datetime | None = None
+    # With --patient: the one patient the file named, and who received its rows instead.
+    redirected_from: str | None = None
+    redirected_into: str | None = None
     # The source column of the rows this import writes (`csv`, or `fhir` for a Bundle).
     row_source: str = CSV_SOURCE
 
@@ -147,5 +150,8 @@ def summary_line(summary: ImportSummary) -> str:
             names += f" and {more} more"
         noun = "patient" if summary.created_patient_count == 1 else "patients"
         parts.append(f"{'would create' if dry else 'created'} {noun} {names}")
+    if summary.redirected_from is not None:
+        verb = "would be imported" if dry else "imported"
+        parts.append(f"rows of {summary.redirected_from!r} {verb} into {summary.redirected_into!r}")
     line = "; ".join(parts) + "."
     return line + " Nothing was written (dry run)." if dry else line

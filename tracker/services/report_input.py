@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import MARKERS
 from tracker.errors import ValidationError
-from tracker.reports import ReportInput, check_destination, report_format, write_report
+from tracker.reports import ReportInput, check_destination, render_report, report_format
 from tracker.services.events import event_points, list_events
 from tracker.services.readings import list_readings, reading_points
 from tracker.services.trend import load_trend_settings
 from tracker.store.models import Patient
+from tracker.store.private_files import write_private_bytes
 from tracker.trend.engine import analyse
 
 
@@ -75,8 +76,13 @@ def report_input(session: Session, patient: Patient, request: ReportRequest) -> 
 
 
 def write_patient_report(data: ReportInput, out: Path) -> str:
-    """Draw and write the report; returns a one-line description of what was written."""
-    write_report(data, out)
+    """Draw and write the report; returns a one-line description of what was written.
+
+    ``out`` is written like every ``--out`` (``tracker.store.private_files``): a new file is
+    private, a regular file is replaced only once complete, a link's target is written.
+    """
+    check_destination(out)
+    write_private_bytes(out, render_report(data, report_format(out)))
     start, end = data.period()
     markers = data.shown_markers()
     count = sum(len(data.readings_for(marker.code)) for marker in markers)
