@@ -37,6 +37,9 @@ class AppContext:
         self.patient_option = patient_option
         self._database: Database | None = None
         self._location: DatabaseLocation | None = None
+        # The info dicts of the sessions this command read a patient in: reads record
+        # there the ids of stored rows they had to skip (tracker/reading_rows.py).
+        self._session_infos: list[dict[Any, Any]] = []
 
     def location(self) -> DatabaseLocation:
         """The database chosen by --db, TRACKER_DB_URL or the default."""
@@ -62,7 +65,23 @@ class AppContext:
         """The patient this command is about (may be None for reads of an empty database)."""
         from tracker.patients import resolve_patient
 
+        self._session_infos.append(session.info)
         return resolve_patient(session, self.patient_option, create_default=create)
+
+    def forget_unreadable(self, session: Session) -> None:
+        """The command showed the unreadable rows itself: no notice after it."""
+        from tracker.reading_rows import UNREADABLE_KEY
+
+        session.info.pop(UNREADABLE_KEY, None)
+
+    def unreadable_ids(self) -> list[int]:
+        """Ids of stored rows this command's reads skipped because they cannot be read."""
+        from tracker.reading_rows import UNREADABLE_KEY
+
+        ids: set[int] = set()
+        for info in self._session_infos:
+            ids.update(info.get(UNREADABLE_KEY, ()))
+        return sorted(ids)
 
     def close(self) -> None:
         if self._database is not None:
@@ -92,7 +111,9 @@ class TrackerGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _note_unreadable(ctx)
+            return result
         except TrackerError as error:
             if error.exit_code == 2:
                 raise click.UsageError(error.message, ctx) from None
@@ -117,6 +138,19 @@ class TrackerGroup(click.Group):
                     f"more was changed. Run again with {DEBUG_ENV}=1 for details and report it"
                 )
             ) from None
+
+
+def _note_unreadable(ctx: click.Context) -> None:
+    """After a command that skipped unreadable stored rows, one line on stderr names them.
+
+    stderr, so that ``--json`` output stays one document.
+    """
+    app = ctx.find_object(AppContext)
+    ids = app.unreadable_ids() if app is not None else []
+    if ids:
+        from tracker.reading_rows import unreadable_notice
+
+        click.echo(f"Note: {unreadable_notice(ids)}", err=True)
 
 
 def interactive() -> bool:

@@ -10,6 +10,7 @@ from tracker.models import Event, Reading
 from tracker.units import format_number, format_value
 
 if TYPE_CHECKING:
+    from tracker.reading_rows import UnreadableReading
     from tracker.readings import ListedReading
 
 
@@ -51,6 +52,20 @@ def readings_table(readings: Sequence[ListedReading | Reading]) -> str:
     ]
     headers = ["ID", "Date", "Marker", "Value", "Unit", "Lab", "Ref high", "Note"]
     return text_table(headers, rows, right={0, 3, 6})
+
+
+def unreadable_lines(rows: Sequence[UnreadableReading]) -> list[str]:
+    """Stored rows that cannot be read, by id with what is wrong, to follow the table."""
+    if not rows:
+        return []
+    noun = "reading" if len(rows) == 1 else "readings"
+    lines = [
+        "",
+        f"{len(rows):,} stored {noun} could not be read; correct with `tracker edit ID` "
+        "or remove with `tracker delete ID`:",
+    ]
+    lines += [f"  #{row.id} (unreadable) {'; '.join(row.problems)}" for row in rows]
+    return lines
 
 
 def events_table(events: Sequence[Event]) -> str:
