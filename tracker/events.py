@@ -13,7 +13,7 @@ from tracker.event_kinds import EVENT_KINDS
 from tracker.models import Event, Patient, utcnow
 from tracker.readings import clean_note
 from tracker.trend_types import EventPoint
-from tracker.units import normalise_spaces, refuse_control_characters
+from tracker.units import clean_label, normalise_spaces
 
 
 def clean_kind(kind: str) -> str:
@@ -26,8 +26,7 @@ def clean_kind(kind: str) -> str:
 
 def clean_event_name(name: str) -> str:
     """The event's name, trimmed; it cannot be empty."""
-    refuse_control_characters(name or "", "an event name")
-    cleaned = normalise_spaces(name or "")
+    cleaned = clean_label(name or "", "an event name")
     if not cleaned:
         raise ValidationError("an event needs a name (e.g. letrozole, smoking, bone pain)")
     if len(cleaned) > 200:

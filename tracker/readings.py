@@ -23,9 +23,10 @@ from tracker.reading_rows import (
 )
 from tracker.trend_types import ReadingPoint
 from tracker.units import (
+    SMALLEST_POSITIVE_VALUE,
+    clean_label,
     format_value,
     measurement,
-    normalise_spaces,
     parse_value,
     refuse_control_characters,
     unit_factor,
@@ -51,8 +52,7 @@ def clean_lab(lab: str | None) -> str | None:
     """Trimmed lab name, inner spaces collapsed; empty means unknown (None)."""
     if lab is None:
         return None
-    refuse_control_characters(lab, "a lab name")
-    cleaned = normalise_spaces(lab)
+    cleaned = clean_label(lab, "a lab name")
     if len(cleaned) > 200:
         raise ValidationError("a lab name can be at most 200 characters")
     return cleaned or None
@@ -81,7 +81,7 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
             f"upper reference limit {text!r} must be a plain number above 0 (e.g. 30)"
         )
     value = parsed.number * unit_factor(marker, parsed.unit or unit)
-    if not math.isfinite(value) or value <= 0 or value > VALUE_CEILING:
+    if not math.isfinite(value) or value < SMALLEST_POSITIVE_VALUE or value > VALUE_CEILING:
         raise ValidationError(
             f"upper reference limit {text!r} must be a number above 0 and at most "
             f"{VALUE_CEILING:,.0f}"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from tracker.markers import marker_by_code
 from tracker.models import Event, Reading
-from tracker.units import format_number, format_value
+from tracker.units import display_text, format_number, format_value
 
 if TYPE_CHECKING:
     from tracker.reading_rows import UnreadableReading
@@ -32,7 +32,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set
 
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return " ".join(display_text(text or "").split())
 
 
 def readings_table(readings: Sequence[ListedReading | Reading]) -> str:
