@@ -199,3 +199,48 @@ def test_an_unknown_marker_cannot_be_edited_but_says_how_to_remove_it(tracker: T
         "Error: reading #2 has the marker code 'PSA', which this version of the tracker "
         "does not know; remove it with `tracker delete 2` and add the result again\n"
     )
+
+
+@pytest.fixture
+def malformed_event(sqlite_tracker: Tracker) -> Tracker:
+    """A reading, and events #1 (fine) and #2, whose start date is 2025-02-30."""
+    sqlite_tracker.ok("add", "CEA", "3", "--date", "2025-01-01")
+    sqlite_tracker.ok("event", "add", "condition", "smoking", "--date", "2025-01-01")
+    sqlite_tracker.ok("event", "add", "treatment", "letrozole", "--date", "2025-01-02")
+    plant_sqlite(Path(sqlite_tracker.db), "UPDATE event SET started_on = '2025-02-30' WHERE id = 2")
+    return sqlite_tracker
+
+
+EVENT_NOTICE = (
+    "Note: 1 stored event could not be read (#2); run `tracker check` to see why, and fix "
+    "with `tracker event delete ID`\n"
+)
+
+
+def test_event_list_names_an_unreadable_event(malformed_event: Tracker) -> None:
+    listed = malformed_event.ok("event", "list")
+    assert listed.stdout == (
+        "ID  Kind       Name     From        To  Note\n"
+        " 1  condition  smoking  2025-01-01\n"
+        "\n"
+        "1 stored event could not be read; remove with `tracker event delete ID`:\n"
+        "  #2 (unreadable) treatment letrozole: start date '2025-02-30' is not a date\n"
+    )
+    as_json = malformed_event.ok("event", "list", "--json")
+    assert [event["id"] for event in json.loads(as_json.stdout)] == [1]
+    assert as_json.stderr == EVENT_NOTICE
+
+
+@pytest.mark.parametrize("args", [["trend"], ["trend", "--json"]])
+def test_trend_skips_an_unreadable_event(malformed_event: Tracker, args: list[str]) -> None:
+    assert malformed_event.ok(*args).stderr == EVENT_NOTICE
+
+
+def test_an_unreadable_event_can_be_deleted(malformed_event: Tracker) -> None:
+    deleted = malformed_event.ok("event", "delete", "2", "--yes")
+    assert deleted.stdout == (
+        "Deleted event #2: unreadable event (treatment letrozole: start date '2025-02-30' "
+        "is not a date)\n"
+    )
+    assert [event["id"] for event in malformed_event.json("event", "list")] == [1]
+    assert malformed_event.ok("trend").stderr == ""

@@ -155,6 +155,8 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
             return
         if readings:
             click.echo(readings_table(readings))
+            if unreadable:
+                click.echo()
         for line in unreadable_lines(unreadable):
             click.echo(line)
 
@@ -180,8 +182,8 @@ def edit_command(
 ) -> None:
     """Correct a reading (see ids with `tracker list`)."""
     from tracker.errors import ValidationError
-    from tracker.reading_rows import UnreadableReading
     from tracker.readings import describe, edit_reading
+    from tracker.stored_rows import UnreadableReading
 
     rid = parse_id(reading_id)
     if all(option is None for option in (value, unit, drawn_on, lab, ref_high, note)):

@@ -39,7 +39,7 @@ class AppContext:
         self._database: Database | None = None
         self._location: DatabaseLocation | None = None
         # The info dicts of the sessions this command read a patient in: reads record
-        # there the ids of stored rows they had to skip (tracker/reading_rows.py).
+        # there the ids of stored rows they had to skip (tracker/stored_rows.py).
         self._session_infos: list[dict[Any, Any]] = []
 
     def location(self) -> DatabaseLocation:
@@ -71,17 +71,20 @@ class AppContext:
 
     def forget_unreadable(self, session: Session) -> None:
         """The command showed the unreadable rows itself: no notice after it."""
-        from tracker.reading_rows import UNREADABLE_KEY
+        from tracker.stored_rows import UNREADABLE_EVENTS_KEY, UNREADABLE_KEY
 
         session.info.pop(UNREADABLE_KEY, None)
+        session.info.pop(UNREADABLE_EVENTS_KEY, None)
 
-    def unreadable_ids(self) -> list[int]:
+    def read_patients(self) -> bool:
+        """True once the command has read a patient's data (in any session)."""
+        return bool(self._session_infos)
+
+    def unreadable_ids(self, key: str) -> list[int]:
         """Ids of stored rows this command's reads skipped because they cannot be read."""
-        from tracker.reading_rows import UNREADABLE_KEY
-
         ids: set[int] = set()
         for info in self._session_infos:
-            ids.update(info.get(UNREADABLE_KEY, ()))
+            ids.update(info.get(key, ()))
         return sorted(ids)
 
     def close(self) -> None:
@@ -204,11 +207,14 @@ def _note_unreadable(ctx: click.Context) -> None:
     stderr, so that ``--json`` output stays one document.
     """
     app = ctx.find_object(AppContext)
-    ids = app.unreadable_ids() if app is not None else []
-    if ids:
-        from tracker.reading_rows import unreadable_notice
+    if app is None or not app.read_patients():
+        return
+    from tracker.stored_rows import UNREADABLE_EVENTS_KEY, UNREADABLE_KEY, unreadable_notice
 
-        click.echo(f"Note: {unreadable_notice(ids)}", err=True)
+    for key, noun in ((UNREADABLE_KEY, "reading"), (UNREADABLE_EVENTS_KEY, "event")):
+        ids = app.unreadable_ids(key)
+        if ids:
+            click.echo(f"Note: {unreadable_notice(ids, noun=noun)}", err=True)
 
 
 def interactive() -> bool:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from tracker.errors import ValidationError
 from tracker.markers import MARKERS, Marker, find_marker
 from tracker.models import Patient, Reading
-from tracker.reading_rows import readable, record_unreadable, unreadable_readings
 from tracker.settings import get_settings, set_setting
+from tracker.stored_rows import readable, record_unreadable, unreadable_readings
 
 SETTING_PREFIX = "due.every."
 # A design choice: shorter than a day means nothing for blood tests, and beyond five

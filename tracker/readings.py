@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import DatabaseError, DuplicateError, NotFoundError, ValidationError
 from tracker.markers import MARKERS, VALUE_CEILING, Marker, find_marker, marker_by_code
 from tracker.models import Patient, Reading, utcnow
-from tracker.reading_rows import (
+from tracker.stored_rows import (
     UnreadableReading,
     readable,
     record_unreadable,

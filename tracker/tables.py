@@ -10,8 +10,8 @@ from tracker.models import Event, Reading
 from tracker.units import display_text, format_number, format_value
 
 if TYPE_CHECKING:
-    from tracker.reading_rows import UnreadableReading
     from tracker.readings import ListedReading
+    from tracker.stored_rows import UnreadableEvent, UnreadableReading
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
@@ -55,16 +55,31 @@ def readings_table(readings: Sequence[ListedReading | Reading]) -> str:
 
 
 def unreadable_lines(rows: Sequence[UnreadableReading]) -> list[str]:
-    """Stored rows that cannot be read, by id with what is wrong, to follow the table."""
+    """Stored rows that cannot be read, by id with what is wrong (after the table)."""
     if not rows:
         return []
     noun = "reading" if len(rows) == 1 else "readings"
     lines = [
-        "",
         f"{len(rows):,} stored {noun} could not be read; correct with `tracker edit ID` "
         "or remove with `tracker delete ID`:",
     ]
     lines += [f"  #{row.id} (unreadable) {'; '.join(row.problems)}" for row in rows]
+    return lines
+
+
+def unreadable_event_lines(rows: Sequence[UnreadableEvent]) -> list[str]:
+    """Stored events that cannot be read, by id with what is wrong (after the table)."""
+    if not rows:
+        return []
+    noun = "event" if len(rows) == 1 else "events"
+    lines = [
+        f"{len(rows):,} stored {noun} could not be read; remove with `tracker event delete ID`:",
+    ]
+    lines += [
+        f"  #{row.id} (unreadable) {_one_line(row.kind)} {_one_line(row.name)}: "
+        f"{'; '.join(row.problems)}"
+        for row in rows
+    ]
     return lines
 
 

@@ -1,11 +1,11 @@
-"""Telling stored readings that can be read from rows another program wrote malformed.
+"""Telling stored readings and events that can be read from rows written malformed.
 
 The tracker validates everything it stores, but a SQLite file can be written by any
 program: a date ``2025-02-30`` or a value ``1.5x`` then sits in a typed column. One such
-row must not stop every command. Reads use ``readable()`` to take only the rows that
-convert cleanly and name the others (``UnreadableReading``), so ``list`` shows them,
-``trend``, ``report`` and ``due`` skip them with a notice, and ``edit`` / ``delete``
-can still reach them by id.
+row must not stop every command. Reads use ``readable()`` / ``readable_event()`` to take
+only the rows that convert cleanly and name the others (``UnreadableReading``,
+``UnreadableEvent``), so ``list`` shows them, ``trend``, ``report`` and ``due`` skip
+them with a notice, and ``edit`` / ``delete`` can still reach them by id.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from sqlalchemy import ColumnElement, String, and_, func, not_, or_, select, typ
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
+from tracker.event_kinds import EVENT_KINDS
 from tracker.markers import MARKERS
-from tracker.models import Reading
+from tracker.models import Event, Reading
 
-# Session.info key under which reads record the ids of rows they had to skip, so the
+# Session.info keys under which reads record the ids of rows they had to skip, so the
 # command line can name them once, after the command's own output.
 UNREADABLE_KEY = "tracker.unreadable_reading_ids"
+UNREADABLE_EVENTS_KEY = "tracker.unreadable_event_ids"
 # How many ids a notice names before it only counts the rest.
 NAMED_IDS = 10
 
@@ -63,9 +65,59 @@ def readable(dialect_name: str) -> ColumnElement[bool]:
         Reading.drawn_on.between(date.min, date.max),
     ]
     if dialect_name == "sqlite":
-        raw_date = type_coerce(Reading.drawn_on, String())
-        conditions.append(func.date(raw_date, "+0 days").is_(raw_date))
+        conditions.append(_sqlite_real_date(Reading.drawn_on))
     return and_(*conditions)
+
+
+def _sqlite_real_date(column: Any) -> ColumnElement[bool]:
+    raw_date = type_coerce(column, String())
+    return func.date(raw_date, "+0 days").is_(raw_date)
+
+
+def readable_event(dialect_name: str) -> ColumnElement[bool]:
+    """SQL that is true for an event whose kind and dates can be read (see ``readable``)."""
+    conditions: list[ColumnElement[bool]] = [
+        Event.kind.in_(EVENT_KINDS),
+        Event.started_on.between(date.min, date.max),
+        or_(Event.ended_on.is_(None), Event.ended_on.between(date.min, date.max)),
+    ]
+    if dialect_name == "sqlite":
+        conditions.append(_sqlite_real_date(Event.started_on))
+        conditions.append(or_(Event.ended_on.is_(None), _sqlite_real_date(Event.ended_on)))
+    return and_(*conditions)
+
+
+class UnreadableEvent(NamedTuple):
+    """A stored event that cannot be read, as stored, with what is wrong with it."""
+
+    id: int
+    kind: str
+    name: str
+    problems: tuple[str, ...]
+
+
+def unreadable_events(
+    session: Session, patient_id: int, *, event_id: int | None = None
+) -> list[UnreadableEvent]:
+    """The patient's events that cannot be read (or just ``event_id``, if it is one)."""
+    query = select(
+        Event.id, Event.kind, Event.name, _raw(Event.started_on), _raw(Event.ended_on)
+    ).where(Event.patient_id == patient_id, not_(readable_event(session.get_bind().dialect.name)))
+    if event_id is not None:
+        query = query.where(Event.id == event_id)
+    found = []
+    for row in session.execute(query.order_by(Event.id)):
+        problems = []
+        if row.kind not in EVENT_KINDS:
+            problems.append(f"unknown event kind {row.kind!r}")
+        if _stored_date(row.started_on) is None:
+            problems.append(f"start date {row.started_on!r} is not a date")
+        if row.ended_on is not None and _stored_date(row.ended_on) is None:
+            problems.append(f"end date {row.ended_on!r} is not a date")
+        found.append(
+            UnreadableEvent(row.id, row.kind, row.name, tuple(problems) or ("cannot be read",))
+        )
+    return found
 
 
 def _raw(column: Any) -> Any:
@@ -126,21 +178,26 @@ def unreadable_readings(
     ]
 
 
-def record_unreadable(session: Session, ids: Iterable[int]) -> None:
+def record_unreadable(session: Session, ids: Iterable[int], *, key: str = UNREADABLE_KEY) -> None:
     """Remember skipped rows on the session, for the notice the command line prints."""
-    seen: set[int] = session.info.setdefault(UNREADABLE_KEY, set())
+    seen: set[int] = session.info.setdefault(key, set())
     seen.update(ids)
 
 
-def unreadable_notice(ids: Sequence[int]) -> str:
+def unreadable_notice(ids: Sequence[int], *, noun: str = "reading") -> str:
     """``1 stored reading could not be read (#12); run `tracker check``` (at most ten ids)."""
     ordered = sorted(ids)
-    named = ", ".join(f"#{reading_id}" for reading_id in ordered[:NAMED_IDS])
+    named = ", ".join(f"#{row_id}" for row_id in ordered[:NAMED_IDS])
     rest = len(ordered) - NAMED_IDS
     if rest > 0:
         named += f" and {rest:,} more"
-    noun = "reading" if len(ordered) == 1 else "readings"
+    plural = noun if len(ordered) == 1 else f"{noun}s"
+    fix = (
+        "`tracker edit ID` or `tracker delete ID`"
+        if noun == "reading"
+        else "`tracker event delete ID`"
+    )
     return (
-        f"{len(ordered):,} stored {noun} could not be read ({named}); run `tracker check` "
-        "to see why, and fix with `tracker edit ID` or `tracker delete ID`"
+        f"{len(ordered):,} stored {plural} could not be read ({named}); run `tracker check` "
+        f"to see why, and fix with {fix}"
     )
