@@ -34,7 +34,8 @@ any_text = st.text(st.characters(codec="utf-8", exclude_characters=CONTROLS))
 note = st.one_of(st.none(), st.sampled_from(FORMULA_LIKE + TRICKY), any_text)
 lab = st.one_of(st.none(), st.sampled_from(["City Lab", "=Lab", "-lab", "Labor Nord"]), any_text)
 day = st.dates(min_value=date(1900, 1, 1), max_value=date.today())
-value = st.floats(min_value=0, max_value=100_000, allow_nan=False)
+# Zero, or at least the smallest positive value the tracker records (tracker/units.py).
+value = st.one_of(st.just(0.0), st.floats(min_value=0.000001, max_value=100_000, allow_nan=False))
 
 
 @dataclass(frozen=True)
