@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlalchemy
+
 from tests.conftest import Tracker
+from tracker.config import location_from
 
 SERIES_KEYS = ["marker", "lab", "unit", "count", "latest", "nadir", "upper_limit",
                "threshold_pct", "rising_run", "doubling_time_days"]  # fmt: skip
@@ -97,7 +100,13 @@ def test_bad_settings_are_refused(tracker: Tracker) -> None:
 def test_a_rise_from_a_vanishingly_small_value_is_worded_without_a_percentage(
     tracker: Tracker,
 ) -> None:
-    tracker.ok("add", "CEA", "5e-324", "--date", "2026-01-05")
+    # `add` refuses values below 0.000001 (tests/unit/test_units_parser.py); one can still be
+    # stored by another program, and the wording must survive it.
+    tracker.ok("add", "CEA", "0.5", "--date", "2026-01-05")
+    engine = sqlalchemy.create_engine(location_from(tracker.db).url)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text("UPDATE reading SET value = 5e-324 WHERE id = 1"))
+    engine.dispose()
     out = tracker.ok("add", "CEA", "1", "--date", "2026-02-05").stdout
     assert out.splitlines()[0] == "Added #2: CEA 1 ng/mL on 2026-02-05"
     [flag] = tracker.json("trend")["flags"]

@@ -33,9 +33,14 @@ CONTROLS = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) 
 # At most 200 characters: the longest lab name `add` accepts (a note may have 2,000).
 any_text = st.text(st.characters(codec="utf-8", exclude_characters=CONTROLS), max_size=200)
 note = st.one_of(st.none(), st.sampled_from(FORMULA_LIKE + TRICKY), any_text)
-lab = st.one_of(st.none(), st.sampled_from(["City Lab", "=Lab", "-lab", "Labor Nord"]), any_text)
+# Names and labs refuse invisible format characters (Unicode category Cf); notes keep them.
+label_text = st.text(
+    st.characters(codec="utf-8", exclude_characters=CONTROLS, exclude_categories=("Cf",))
+)
+lab = st.one_of(st.none(), st.sampled_from(["City Lab", "=Lab", "-lab", "Labor Nord"]), label_text)
 day = st.dates(min_value=date(1900, 1, 1), max_value=date.today())
-value = st.floats(min_value=0, max_value=100_000, allow_nan=False)
+# Zero, or at least the smallest positive value the tracker records (tracker/catalogue/units.py).
+value = st.one_of(st.just(0.0), st.floats(min_value=0.000001, max_value=100_000, allow_nan=False))
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ readings = st.builds(
 events = st.builds(
     Event,
     kind=st.sampled_from(EVENT_KINDS),
-    name=st.one_of(st.sampled_from(["letrozole", "=cmd", "-x", "bone pain"]), any_text),
+    name=st.one_of(st.sampled_from(["letrozole", "=cmd", "-x", "bone pain"]), label_text),
     started_on=day,
     days=st.one_of(st.none(), st.integers(0, 400)),
     note=note,

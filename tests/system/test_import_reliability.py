@@ -70,6 +70,7 @@ def test_an_import_beside_adds_and_reads_all_finish_correctly(
     # Each list saw either the whole import or none of it, never a part; and the lists
     # ran while the import did (some before it committed, some after).
     sizes = read["sizes"]
+    # Before the import commits, "me" holds the first reading and up to all of the adds.
     assert all(size <= 1 + adds or size >= 1 + rows for size in sizes), sizes
     assert min(sizes) < rows < max(sizes), sizes
     values = [row["value"] for row in tracker.json("list", "--since", "2026-01-05")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,6 +18,13 @@ from tracker.catalogue.markers import VALUE_CEILING, Marker
 from tracker.errors import ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
+# The longest value text stored as typed (the ``entered_value`` column); checked here
+# so SQLite and PostgreSQL refuse it alike, before the database sees it.
+VALUE_MAX_CHARS = 64
+# A design choice, not a clinical figure: values are shown with at most six decimals
+# (format_number), so a positive value below this would be stored as one number and
+# shown as 0. Real marker results are many orders of magnitude larger.
+SMALLEST_POSITIVE_VALUE = 0.000001
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -50,6 +58,52 @@ def refuse_control_characters(text: str, what: str) -> None:
         raise ValidationError(f"{what} cannot contain control characters (found {found.group()!r})")
 
 
+def _format_characters(text: str) -> list[str]:
+    return [char for char in text if unicodedata.category(char) == "Cf"]
+
+
+def _code_point(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
+
+
+def clean_label(text: str, what: str) -> str:
+    """A name or lab name as stored and compared: NFC, spaces tidied, nothing invisible.
+
+    Format characters (Unicode category Cf: zero-width spaces and joiners, bidi
+    overrides, soft hyphens) make two names that look the same differ, and a bidi
+    override reorders the rest of a terminal line, so they are refused. NFC makes an
+    accent typed as one character or as two the same name.
+    """
+    refuse_control_characters(text, what)
+    found = _format_characters(text)
+    if found:
+        raise ValidationError(
+            f"{what} cannot contain invisible formatting characters (found "
+            f"{_code_point(found[0])}); type it again without them"
+        )
+    return normalise_spaces(unicodedata.normalize("NFC", text))
+
+
+def display_text(text: str) -> str:
+    """Free text (a note) for a terminal: NFC, with format characters shown by code point.
+
+    Notes are stored exactly as typed (they round-trip through CSV), so an invisible or
+    reordering character is made visible only when shown.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if not _format_characters(text):
+        return text
+    return "".join(
+        f"<U+{ord(char):04X}>" if unicodedata.category(char) == "Cf" else char for char in text
+    )
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Text cut for an error message, so a pasted page never floods the terminal."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def normalise_spaces(text: str) -> str:
     """Trim and collapse white space (including non-breaking spaces)."""
     return _SPACES.sub(" ", text).strip()
@@ -59,7 +113,14 @@ class AmbiguousNumber(ValueError):
     """A number whose one comma could group thousands or mark decimals."""
 
 
+# Spaces and apostrophes are read only as thousands separators: groups of three digits
+# (1 234, 12'345.6), all with the same separator. "1 2 3" is not a number.
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?P<sep>[ '])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d*)?")
+
+
 def _to_float(digits: str, decimal_comma: bool) -> float:
+    if (" " in digits or "'" in digits) and not _GROUPED.fullmatch(digits):
+        raise ValueError(digits)
     digits = digits.replace(" ", "").replace("'", "")
     if decimal_comma:
         # 1.234,5 -> 1234.5: dots group thousands, the comma is the decimal mark.
@@ -90,13 +151,19 @@ def _to_float(digits: str, decimal_comma: bool) -> float:
 def parse_value(text: str, *, decimal_comma: bool = False) -> ParsedValue:
     """Split ``'<0.5'``, ``'4,2'``, ``'1,234.5 U/mL'`` into qualifier, number and unit."""
     cleaned = normalise_spaces(str(text))
+    if len(cleaned) > VALUE_MAX_CHARS:
+        raise ValidationError(
+            f"value {shorten(cleaned)!r} is {len(cleaned):,} characters long; a value can be "
+            f"at most {VALUE_MAX_CHARS} characters (examples: 4.2, <0.5, >1000)"
+        )
     for minus in _MINUS_SIGNS:
         cleaned = cleaned.replace(minus, "-")
     match = _NUMBER.match(cleaned)
     if not cleaned or match is None:
         raise ValidationError(f"value {text!r} is not a number (examples: 4.2, <0.5, >1000)")
     try:
-        number = _to_float(match.group("num"), decimal_comma)
+        # strip: the pattern's digits may end with the space before a unit ("4.2 ng/mL").
+        number = _to_float(match.group("num").strip(), decimal_comma)
     except AmbiguousNumber as number_text:
         whole, _, part = str(number_text).partition(",")
         raise ValidationError(
@@ -118,6 +185,12 @@ def check_value(marker: Marker, number: float, original: str) -> None:
         raise ValidationError(f"value {original!r} is not a finite number")
     if number < 0:
         raise ValidationError(f"value {original!r} is negative; {marker.name} cannot be below 0")
+    if 0 < number < SMALLEST_POSITIVE_VALUE:
+        raise ValidationError(
+            f"value {original!r} is above 0 but below {format_number(SMALLEST_POSITIVE_VALUE)} "
+            f"{marker.unit}, the smallest the tracker records and shows; check for a typing "
+            "error (write 0 for zero)"
+        )
     if number > VALUE_CEILING:
         raise ValidationError(
             f"value {original!r} is larger than {VALUE_CEILING:,.0f} {marker.unit}, "

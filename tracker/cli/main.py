@@ -128,10 +128,10 @@ def add_command(
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (for scripts).")
 @pass_app
 def list_command(app: AppContext, marker: str | None, since: str | None, as_json: bool) -> None:
-    """Show readings, oldest first."""
+    """Show readings, oldest first (and, after them, any stored row that cannot be read)."""
     from tracker.catalogue.markers import find_marker
-    from tracker.cli.tables import readings_table
-    from tracker.services.readings import list_readings, reading_json
+    from tracker.cli.tables import readings_table, unreadable_lines
+    from tracker.services.readings import list_readings, reading_json, unreadable_in
 
     marker_code = find_marker(marker).code if marker else None
     since_date = optional_date(since, what="--since date")
@@ -143,12 +143,22 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
             else list_readings(session, patient, marker_code=marker_code, since=since_date)
         )
         if as_json:
+            # The array keeps its documented shape; unreadable rows are named on stderr.
             print_json([reading_json(r, patient.name) for r in readings] if patient else [])
             return
-        if not readings:
+        unreadable = (
+            [] if patient is None else unreadable_in(session, patient, marker_code=marker_code)
+        )
+        app.forget_unreadable(session)  # shown here in full, so no notice after
+        if not readings and not unreadable:
             click.echo("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD")
             return
-        click.echo(readings_table(readings))
+        if readings:
+            click.echo(readings_table(readings))
+            if unreadable:
+                click.echo()
+        for line in unreadable_lines(unreadable):
+            click.echo(line)
 
 
 @cli.command("edit")
@@ -173,6 +183,7 @@ def edit_command(
     """Correct a reading (see ids with `tracker list`)."""
     from tracker.errors import ValidationError
     from tracker.services.readings import describe, edit_reading
+    from tracker.store.stored_rows import UnreadableReading
 
     rid = parse_id(reading_id)
     if all(option is None for option in (value, unit, drawn_on, lab, ref_high, note)):
@@ -196,6 +207,8 @@ def edit_command(
             note=note,
         )
         click.echo(f"Updated #{reading.id}: {describe(reading)}")
+        if isinstance(reading, UnreadableReading):
+            click.echo("  It still cannot be read: correct the rest, or delete it.")
 
 
 @cli.command("delete")
@@ -206,14 +219,14 @@ def delete_command(app: AppContext, reading_ids: tuple[str, ...], yes: bool) -> 
     """Remove readings (asks first unless --yes)."""
     from tracker.cli.support import confirm_or_refuse
     from tracker.errors import ValidationError
-    from tracker.services.readings import delete_readings, describe, get_reading
+    from tracker.services.readings import delete_readings, describe, stored_reading
 
     ids = list(dict.fromkeys(parse_id(text) for text in reading_ids))
     with app.database().writing() as session:
         patient = app.patient(session, create=False)
         if patient is None:
             raise ValidationError(f"no reading #{ids[0]}: the database is empty")
-        readings = [get_reading(session, patient, rid) for rid in ids]
+        readings = [stored_reading(session, patient, rid) for rid in ids]
         listing = "; ".join(f"#{r.id} {describe(r)}" for r in readings)
         confirm_or_refuse(f"Delete {listing}?", yes, refused="nothing was deleted")
         delete_readings(session, patient, ids)

@@ -139,19 +139,28 @@ def event_add(
 @pass_app
 def event_list(app: AppContext, as_json: bool) -> None:
     """Show events by start date."""
-    from tracker.cli.tables import events_table
+    from tracker.cli.tables import events_table, unreadable_event_lines
     from tracker.services.events import event_json, list_events
+    from tracker.store.stored_rows import unreadable_events
 
     with app.database().reading() as session:
         patient = app.patient(session, create=False)
         events = [] if patient is None else list_events(session, patient)
         if as_json:
+            # The array keeps its documented shape; unreadable rows are named on stderr.
             print_json([event_json(e, patient.name) for e in events] if patient else [])
             return
-        if not events:
+        unreadable = [] if patient is None else unreadable_events(session, patient.id)
+        app.forget_unreadable(session)  # shown here in full, so no notice after
+        if not events and not unreadable:
             click.echo("No events yet. Add one with: tracker event add treatment letrozole")
             return
-        click.echo(events_table(events))
+        if events:
+            click.echo(events_table(events))
+            if unreadable:
+                click.echo()
+        for line in unreadable_event_lines(unreadable):
+            click.echo(line)
 
 
 @event_group.command("delete")

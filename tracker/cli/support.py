@@ -6,6 +6,7 @@ Nothing here imports SQLAlchemy at module level, so ``tracker --help`` stays fas
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +37,9 @@ class AppContext:
         self.patient_option = patient_option
         self._database: Database | None = None
         self._location: DatabaseLocation | None = None
+        # The info dicts of the sessions this command read a patient in: reads record
+        # there the ids of stored rows they had to skip (tracker/store/stored_rows.py).
+        self._session_infos: list[dict[Any, Any]] = []
 
     def location(self) -> DatabaseLocation:
         """The database chosen by --db, TRACKER_DB_URL or the default."""
@@ -61,7 +65,31 @@ class AppContext:
         """The patient this command is about (may be None for reads of an empty database)."""
         from tracker.services.patients import resolve_patient
 
+        self._session_infos.append(session.info)
         return resolve_patient(session, self.patient_option, create_default=create)
+
+    def forget_unreadable(self, session: Session) -> None:
+        """The command showed the unreadable rows itself: no notice after it."""
+        from tracker.store.stored_rows import UNREADABLE_EVENTS_KEY, UNREADABLE_KEY
+
+        session.info.pop(UNREADABLE_KEY, None)
+        session.info.pop(UNREADABLE_EVENTS_KEY, None)
+
+    def _infos(self) -> list[dict[Any, Any]]:
+        # Sessions the command opened itself, and those the services opened for it.
+        opened = self._database.session_infos if self._database is not None else []
+        return [*self._session_infos, *opened]
+
+    def read_patients(self) -> bool:
+        """True once the command has read a patient's data (in any session)."""
+        return bool(self._session_infos) or any(self._infos())
+
+    def unreadable_ids(self, key: str) -> list[int]:
+        """Ids of stored rows this command's reads skipped because they cannot be read."""
+        ids: set[int] = set()
+        for info in self._infos():
+            ids.update(info.get(key, ()))
+        return sorted(ids)
 
     def close(self) -> None:
         if self._database is not None:
@@ -86,12 +114,59 @@ class TrackerException(click.ClickException):
             click.echo(f"  {line}", err=True, file=stream)
 
 
+# On Linux, argument and environment bytes that are not UTF-8 arrive as lone
+# surrogates (PEP 383); they cannot be stored, compared or printed as text.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+# The variables the tracker reads as text (TRACKER_DEBUG only needs to be set).
+TEXT_ENVIRONMENT = ("TRACKER_DB_URL", "TRACKER_PATIENT", "TRACKER_SQLITE_BUSY_TIMEOUT_MS")
+
+
+def _shown_bytes(text: str) -> str:
+    """The text's bytes as Python writes them (``b'Ann\\xff'``), cut to stay on one line."""
+    shown = repr(os.fsencode(text))
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def refuse_undecodable(args: list[str]) -> None:
+    """Bytes that are not UTF-8 in an argument or a tracker variable: one clear error."""
+    for index, argument in enumerate(args):
+        if _UNDECODABLE.search(argument) is None:
+            continue
+        option, equals, value = argument.partition("=")
+        if argument.startswith("--") and equals:
+            what, argument = f"the value of {option}", value
+        elif index > 0 and args[index - 1].startswith("-") and not argument.startswith("-"):
+            what = f"the value of {args[index - 1]}"
+        else:
+            what = "an argument"
+        raise ValidationError(
+            f"{what} ({_shown_bytes(argument)}) is not UTF-8 text; the tracker reads "
+            "arguments as UTF-8 (check the terminal's or the script's encoding)"
+        )
+    for name in TEXT_ENVIRONMENT:
+        setting = os.environ.get(name)
+        if setting is not None and _UNDECODABLE.search(setting) is not None:
+            raise ValidationError(
+                f"the environment variable {name} ({_shown_bytes(setting)}) is not UTF-8 text"
+            )
+
+
 class TrackerGroup(click.Group):
     """A click group that turns every tracker error into one line and an exit code."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # the top-level group sees every argument
+            try:
+                refuse_undecodable(args)
+            except TrackerError as error:
+                raise TrackerException(error) from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _note_unreadable(ctx)
+            return result
         except TrackerError as error:
             if error.exit_code == 2:
                 raise click.UsageError(error.message, ctx) from None
@@ -102,6 +177,18 @@ class TrackerGroup(click.Group):
             # The reader went away (e.g. `tracker list | head`): stop quietly.
             sys.stdout = open(os.devnull, "w")
             raise click.exceptions.Exit(1) from None
+        except UnicodeEncodeError as error:
+            if os.environ.get(DEBUG_ENV) or "surrogates" not in str(error):
+                raise
+            # Bytes that are not UTF-8 from somewhere refuse_undecodable does not look
+            # (a file name in the user's data folder, HOME): one line, nothing changed.
+            undecodable = _shown_bytes(error.object[error.start : error.end])
+            raise TrackerException(
+                TrackerError(
+                    f"text that is not UTF-8 ({undecodable}) reached the tracker; "
+                    "nothing was changed"
+                )
+            ) from None
         except OSError as error:
             if os.environ.get(DEBUG_ENV):
                 raise
@@ -116,6 +203,22 @@ class TrackerGroup(click.Group):
                     f"more was changed. Run again with {DEBUG_ENV}=1 for details and report it"
                 )
             ) from None
+
+
+def _note_unreadable(ctx: click.Context) -> None:
+    """After a command that skipped unreadable stored rows, one line on stderr names them.
+
+    stderr, so that ``--json`` output stays one document.
+    """
+    app = ctx.find_object(AppContext)
+    if app is None or not app.read_patients():
+        return
+    from tracker.store.stored_rows import UNREADABLE_EVENTS_KEY, UNREADABLE_KEY, unreadable_notice
+
+    for key, noun in ((UNREADABLE_KEY, "reading"), (UNREADABLE_EVENTS_KEY, "event")):
+        ids = app.unreadable_ids(key)
+        if ids:
+            click.echo(f"Note: {unreadable_notice(ids, noun=noun)}", err=True)
 
 
 def interactive() -> bool:
@@ -158,13 +261,20 @@ def confirm_or_refuse(question: str, yes: bool, *, refused: str) -> None:
 def parse_id(text: str, what: str = "reading") -> int:
     """A positive whole-number id typed by the user."""
     cleaned = text.strip().lstrip("#")
+    listing = "tracker list" if what == "reading" else f"tracker {what} list"
     # isascii: "²" and other Unicode digits pass isdigit() but not int().
-    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) <= 0:
-        listing = "tracker list" if what == "reading" else f"tracker {what} list"
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+        raise ValidationError(f"{what} id {shown} is not a number like 12 (see `{listing}`)")
+    # Checked as text first: Python refuses to convert integers of over 4,300 digits.
+    digits = cleaned.lstrip("0")
+    if len(digits) > len(str(MAX_ID)) or int(digits or "0") > MAX_ID:
+        # No database can hold it (SQLite and PostgreSQL: 64 bits).
+        shown = digits if len(digits) <= 40 else f"{digits[:20]}... ({len(digits):,} digits)"
+        raise ValidationError(f"no {what} #{shown}: ids are at most {MAX_ID}")
+    if int(digits or "0") <= 0:
         raise ValidationError(f"{what} id {text!r} is not a number like 12 (see `{listing}`)")
-    if int(cleaned) > MAX_ID:  # no database can hold it (SQLite and PostgreSQL: 64 bits)
-        raise ValidationError(f"no {what} #{cleaned}: ids are at most {MAX_ID}")
-    return int(cleaned)
+    return int(digits)
 
 
 def optional_date(text: str | None, *, what: str = "date") -> date | None:

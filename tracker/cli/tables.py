@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tracker.catalogue.markers import marker_by_code
-from tracker.catalogue.units import format_number, format_value
+from tracker.catalogue.units import display_text, format_number, format_value
 from tracker.store.models import Event, Reading
 
 if TYPE_CHECKING:
     from tracker.services.readings import ListedReading
+    from tracker.store.stored_rows import UnreadableEvent, UnreadableReading
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
@@ -31,7 +32,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set
 
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return " ".join(display_text(text or "").split())
 
 
 def readings_table(readings: Sequence[ListedReading | Reading]) -> str:
@@ -51,6 +52,35 @@ def readings_table(readings: Sequence[ListedReading | Reading]) -> str:
     ]
     headers = ["ID", "Date", "Marker", "Value", "Unit", "Lab", "Ref high", "Note"]
     return text_table(headers, rows, right={0, 3, 6})
+
+
+def unreadable_lines(rows: Sequence[UnreadableReading]) -> list[str]:
+    """Stored rows that cannot be read, by id with what is wrong (after the table)."""
+    if not rows:
+        return []
+    noun = "reading" if len(rows) == 1 else "readings"
+    lines = [
+        f"{len(rows):,} stored {noun} could not be read; correct with `tracker edit ID` "
+        "or remove with `tracker delete ID`:",
+    ]
+    lines += [f"  #{row.id} (unreadable) {'; '.join(row.problems)}" for row in rows]
+    return lines
+
+
+def unreadable_event_lines(rows: Sequence[UnreadableEvent]) -> list[str]:
+    """Stored events that cannot be read, by id with what is wrong (after the table)."""
+    if not rows:
+        return []
+    noun = "event" if len(rows) == 1 else "events"
+    lines = [
+        f"{len(rows):,} stored {noun} could not be read; remove with `tracker event delete ID`:",
+    ]
+    lines += [
+        f"  #{row.id} (unreadable) {_one_line(row.kind)} {_one_line(row.name)}: "
+        f"{'; '.join(row.problems)}"
+        for row in rows
+    ]
+    return lines
 
 
 def events_table(events: Sequence[Event]) -> str:

@@ -20,6 +20,7 @@ from tracker.catalogue.markers import MARKERS, Marker, find_marker
 from tracker.errors import ValidationError
 from tracker.services.settings import get_settings, set_setting
 from tracker.store.models import Patient, Reading
+from tracker.store.stored_rows import readable, record_unreadable, unreadable_readings
 
 SETTING_PREFIX = "due.every."
 # A design choice: shorter than a day means nothing for blood tests, and beyond five
@@ -169,12 +170,14 @@ def due_items(session: Session, patient: Patient | None, *, today: date) -> list
     intervals = stored_intervals(session)
     last: dict[str, date] = {}
     if patient is not None:
+        # Rows another program wrote malformed are left out (and named after the table).
         rows = session.execute(
             select(Reading.marker, func.max(Reading.drawn_on))
-            .where(Reading.patient_id == patient.id)
+            .where(Reading.patient_id == patient.id, readable(session.get_bind().dialect.name))
             .group_by(Reading.marker)
         )
         last = {code: drawn_on for code, drawn_on in rows}
+        record_unreadable(session, (row.id for row in unreadable_readings(session, patient.id)))
     items = []
     for code, marker in MARKERS.items():
         if code not in last and code not in intervals:

@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.event_kinds import EVENT_KINDS
-from tracker.catalogue.units import normalise_spaces, refuse_control_characters
+from tracker.catalogue.units import clean_label, normalise_spaces
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
 from tracker.services.readings import clean_note
 from tracker.store.models import Event, Patient, utcnow
+from tracker.store.stored_rows import (
+    UNREADABLE_EVENTS_KEY,
+    UnreadableEvent,
+    readable_event,
+    record_unreadable,
+    unreadable_events,
+)
 from tracker.trend.types import EventPoint
 
 
@@ -26,8 +33,7 @@ def clean_kind(kind: str) -> str:
 
 def clean_event_name(name: str) -> str:
     """The event's name, trimmed; it cannot be empty."""
-    refuse_control_characters(name or "", "an event name")
-    cleaned = normalise_spaces(name or "")
+    cleaned = clean_label(name or "", "an event name")
     if not cleaned:
         raise ValidationError("an event needs a name (e.g. letrozole, smoking, bone pain)")
     if len(cleaned) > 200:
@@ -78,26 +84,45 @@ def add_event(
     return event
 
 
-def get_event(session: Session, patient: Patient, event_id: int) -> Event:
-    """An event of this patient, or NotFoundError."""
-    event = session.get(Event, event_id)
-    if event is None or event.patient_id != patient.id:
+def get_event(session: Session, patient: Patient, event_id: int) -> Event | UnreadableEvent:
+    """An event of this patient (as stored, when it cannot be read), or NotFoundError."""
+    owned = session.scalar(
+        select(Event.id).where(Event.id == event_id, Event.patient_id == patient.id)
+    )
+    if owned is None:
         raise NotFoundError(f"no event #{event_id} for {patient.name}")
-    return event
+    dialect = session.get_bind().dialect.name
+    if session.scalar(select(Event.id).where(Event.id == event_id, readable_event(dialect))):
+        event = session.get(Event, event_id)
+        assert event is not None  # just selected, inside this transaction
+        return event
+    return unreadable_events(session, patient.id, event_id=event_id)[0]
 
 
-def delete_event(session: Session, patient: Patient, event_id: int) -> Event:
-    """Delete one event of this patient."""
+def delete_event(session: Session, patient: Patient, event_id: int) -> Event | UnreadableEvent:
+    """Delete one event of this patient (one that cannot be read, by id)."""
     event = get_event(session, patient, event_id)
-    session.delete(event)
+    if isinstance(event, UnreadableEvent):
+        session.execute(delete(Event).where(Event.id == event_id))
+    else:
+        session.delete(event)
     session.flush()
     return event
 
 
 def list_events(session: Session, patient: Patient) -> list[Event]:
-    """The patient's events by start date (then entry)."""
-    query = select(Event).where(Event.patient_id == patient.id)
-    return list(session.scalars(query.order_by(Event.started_on, Event.id)))
+    """The patient's readable events by start date (then entry).
+
+    Rows that cannot be read are left out and recorded on the session, as for readings
+    (tracker/store/stored_rows.py).
+    """
+    query = select(Event).where(
+        Event.patient_id == patient.id, readable_event(session.get_bind().dialect.name)
+    )
+    events = list(session.scalars(query.order_by(Event.started_on, Event.id)))
+    unreadable = unreadable_events(session, patient.id)
+    record_unreadable(session, (row.id for row in unreadable), key=UNREADABLE_EVENTS_KEY)
+    return events
 
 
 def event_points(events: list[Event]) -> list[EventPoint]:
@@ -115,8 +140,10 @@ def event_points(events: list[Event]) -> list[EventPoint]:
     ]
 
 
-def describe_event(event: Event) -> str:
-    """``treatment letrozole from 2026-01-10``."""
+def describe_event(event: Event | UnreadableEvent) -> str:
+    """``treatment letrozole from 2026-01-10``; a row that cannot be read, as stored."""
+    if isinstance(event, UnreadableEvent):
+        return f"unreadable event ({event.kind} {event.name}: {'; '.join(event.problems)})"
     until = f" to {event.ended_on.isoformat()}" if event.ended_on else ""
     return f"{event.kind} {event.name} from {event.started_on.isoformat()}{until}"
 

@@ -8,21 +8,28 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.markers import VALUE_CEILING, Marker, find_marker, marker_by_code
+from tracker.catalogue.markers import MARKERS, VALUE_CEILING, Marker, find_marker, marker_by_code
 from tracker.catalogue.units import (
+    SMALLEST_POSITIVE_VALUE,
+    clean_label,
     format_value,
     measurement,
-    normalise_spaces,
     parse_value,
     refuse_control_characters,
     unit_factor,
 )
-from tracker.errors import DuplicateError, NotFoundError, ValidationError
+from tracker.errors import DatabaseError, DuplicateError, NotFoundError, ValidationError
 from tracker.store.models import Patient, Reading, utcnow
+from tracker.store.stored_rows import (
+    UnreadableReading,
+    readable,
+    record_unreadable,
+    unreadable_readings,
+)
 from tracker.trend.types import ReadingPoint
 
 NOTE_MAX_CHARS = 2000
@@ -45,8 +52,7 @@ def clean_lab(lab: str | None) -> str | None:
     """Trimmed lab name, inner spaces collapsed; empty means unknown (None)."""
     if lab is None:
         return None
-    refuse_control_characters(lab, "a lab name")
-    cleaned = normalise_spaces(lab)
+    cleaned = clean_label(lab, "a lab name")
     if len(cleaned) > 200:
         raise ValidationError("a lab name can be at most 200 characters")
     return cleaned or None
@@ -75,7 +81,7 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
             f"upper reference limit {text!r} must be a plain number above 0 (e.g. 30)"
         )
     value = parsed.number * unit_factor(marker, parsed.unit or unit)
-    if not math.isfinite(value) or value <= 0 or value > VALUE_CEILING:
+    if not math.isfinite(value) or value < SMALLEST_POSITIVE_VALUE or value > VALUE_CEILING:
         raise ValidationError(
             f"upper reference limit {text!r} must be a number above 0 and at most "
             f"{VALUE_CEILING:,.0f}"
@@ -83,8 +89,10 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
     return value
 
 
-def describe(reading: Reading) -> str:
-    """``CA 15-3 41 U/mL on 2026-05-04 (City Lab)``."""
+def describe(reading: Reading | UnreadableReading) -> str:
+    """``CA 15-3 41 U/mL on 2026-05-04 (City Lab)``; a row that cannot be read, as stored."""
+    if isinstance(reading, UnreadableReading):
+        return f"unreadable reading ({reading.marker}: {'; '.join(reading.problems)})"
     marker = marker_by_code(reading.marker)
     lab = f" ({reading.lab})" if reading.lab else ""
     value = format_value(reading.qualifier, reading.value)
@@ -146,11 +154,32 @@ def add_reading(
 
 
 def get_reading(session: Session, patient: Patient, reading_id: int) -> Reading:
-    """A reading of this patient, or NotFoundError."""
-    reading = session.get(Reading, reading_id)
-    if reading is None or reading.patient_id != patient.id:
+    """A readable reading of this patient, or NotFoundError (or the row's problems)."""
+    found = stored_reading(session, patient, reading_id)
+    if isinstance(found, UnreadableReading):
+        raise DatabaseError(
+            f"reading #{reading_id} cannot be read ({'; '.join(found.problems)}); "
+            f"correct it with `tracker edit {reading_id}` or remove it with "
+            f"`tracker delete {reading_id}`"
+        )
+    return found
+
+
+def stored_reading(
+    session: Session, patient: Patient, reading_id: int
+) -> Reading | UnreadableReading:
+    """A reading of this patient, or the row as stored when it cannot be read."""
+    dialect = session.get_bind().dialect.name
+    owned = session.scalar(
+        select(Reading.id).where(Reading.id == reading_id, Reading.patient_id == patient.id)
+    )
+    if owned is None:
         raise NotFoundError(f"no reading #{reading_id} for {patient.name}")
-    return reading
+    if session.scalar(select(Reading.id).where(Reading.id == reading_id, readable(dialect))):
+        reading = session.get(Reading, reading_id)
+        assert reading is not None  # just selected, inside this transaction
+        return reading
+    return unreadable_readings(session, patient.id, reading_id=reading_id)[0]
 
 
 def edit_reading(
@@ -164,30 +193,60 @@ def edit_reading(
     lab: str | None = None,
     ref_high: str | None = None,
     note: str | None = None,
-) -> Reading:
-    """Correct fields of a reading; what is not given stays as it was."""
-    reading = get_reading(session, patient, reading_id)
-    marker = marker_by_code(reading.marker)
+) -> Reading | UnreadableReading:
+    """Correct fields of a reading; what is not given stays as it was.
+
+    A row that cannot be read (written malformed by another program) is corrected in
+    place as well; it is returned as still unreadable if what was given did not fix it.
+    """
+    found = stored_reading(session, patient, reading_id)
+    marker = MARKERS.get(found.marker)
+    if marker is None:
+        raise ValidationError(
+            f"reading #{reading_id} has the marker code {found.marker!r}, which this version "
+            f"of the tracker does not know; remove it with `tracker delete {reading_id}` "
+            "and add the result again"
+        )
+    if isinstance(found, Reading):
+        entered_value, entered_unit = found.entered_value, found.entered_unit
+    else:
+        entered_value, entered_unit = session.execute(
+            select(Reading.entered_value, Reading.entered_unit).where(Reading.id == reading_id)
+        ).one()
+    changes: dict[str, Any] = {}
     if value is not None or unit is not None:
         # A new unit alone re-reads the value as typed in that unit.
         measured = measurement(
             marker,
-            value if value is not None else reading.entered_value,
-            unit if unit is not None else (reading.entered_unit if value is None else None),
+            value if value is not None else entered_value,
+            unit if unit is not None else (entered_unit if value is None else None),
         )
-        reading.value = measured.value
-        reading.qualifier = measured.qualifier
-        reading.unit = measured.unit
-        reading.entered_value = measured.entered_value
-        reading.entered_unit = measured.entered_unit
+        changes.update(
+            value=measured.value,
+            qualifier=measured.qualifier,
+            unit=measured.unit,
+            entered_value=measured.entered_value,
+            entered_unit=measured.entered_unit,
+        )
+        entered_unit = measured.entered_unit
     if drawn_on is not None:
-        reading.drawn_on = drawn_on
+        changes["drawn_on"] = drawn_on
     if lab is not None:
-        reading.lab = clean_lab(lab)
+        changes["lab"] = clean_lab(lab)
     if ref_high is not None:
-        reading.ref_high = parse_ref_high(marker, ref_high, reading.entered_unit)
+        changes["ref_high"] = parse_ref_high(marker, ref_high, entered_unit)
     if note is not None:
-        reading.note = clean_note(note)
+        changes["note"] = clean_note(note)
+    if isinstance(found, UnreadableReading):
+        session.execute(update(Reading).where(Reading.id == reading_id).values(**changes))
+        repaired = stored_reading(session, patient, reading_id)
+        if isinstance(repaired, UnreadableReading):
+            return repaired
+        reading = repaired
+    else:
+        reading = found
+        for name, new_value in changes.items():
+            setattr(reading, name, new_value)
     values = {
         "marker": reading.marker,
         "value": reading.value,
@@ -206,11 +265,19 @@ def edit_reading(
     return reading
 
 
-def delete_readings(session: Session, patient: Patient, reading_ids: list[int]) -> list[Reading]:
-    """Delete readings of this patient; if any id is unknown, nothing is deleted."""
-    readings = [get_reading(session, patient, reading_id) for reading_id in reading_ids]
+def delete_readings(
+    session: Session, patient: Patient, reading_ids: list[int]
+) -> list[Reading | UnreadableReading]:
+    """Delete readings of this patient; if any id is unknown, nothing is deleted.
+
+    A row that cannot be read is deleted by id without loading it.
+    """
+    readings = [stored_reading(session, patient, reading_id) for reading_id in reading_ids]
     for reading in readings:
-        session.delete(reading)
+        if isinstance(reading, UnreadableReading):
+            session.execute(delete(Reading).where(Reading.id == reading.id))
+        else:
+            session.delete(reading)
     session.flush()
     return readings
 
@@ -236,21 +303,41 @@ def list_readings(
     marker_code: str | None = None,
     since: date | None = None,
 ) -> list[ListedReading]:
-    """The patient's readings, oldest first (by date, then entry).
+    """The patient's readable readings, oldest first (by date, then entry).
 
+    Rows that cannot be read are left out and their ids recorded on the session
+    (``unreadable_in``), so one malformed row never stops a listing, a trend or a report.
     Selected as columns, not ORM objects: a long series loads several times faster, and
     listing, trends and reports only read them.
     """
     # The columns named like ListedReading's fields, in its order.
     query = select(*(getattr(Reading, name) for name in ListedReading._fields)).where(
-        Reading.patient_id == patient.id
+        Reading.patient_id == patient.id, readable(session.get_bind().dialect.name)
     )
     if marker_code is not None:
         query = query.where(Reading.marker == marker_code)
     if since is not None:
         query = query.where(Reading.drawn_on >= since)
     rows = session.execute(query.order_by(Reading.drawn_on, Reading.id))
-    return [ListedReading._make(row) for row in rows]
+    listed = [ListedReading._make(row) for row in rows]
+    unreadable_in(session, patient, marker_code=marker_code)
+    return listed
+
+
+def unreadable_in(
+    session: Session, patient: Patient, *, marker_code: str | None = None
+) -> list[UnreadableReading]:
+    """The patient's rows that cannot be read (of one marker, when given).
+
+    They are recorded on the session for the command line's notice.
+    """
+    rows = [
+        row
+        for row in unreadable_readings(session, patient.id)
+        if marker_code is None or row.marker == marker_code
+    ]
+    record_unreadable(session, (row.id for row in rows))
+    return rows
 
 
 def reading_points(readings: Sequence[ListedReading | Reading]) -> list[ReadingPoint]:

@@ -159,6 +159,9 @@ class Database:
         self.location = location
         self.engine = engine
         self.write_engine = engine.execution_options(tracker_write=True)
+        # Each session's ``info``: reads record there the stored rows they had to skip
+        # (tracker.store.stored_rows), and the command line names them once at the end.
+        self.session_infos: list[dict[Any, Any]] = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -169,6 +172,7 @@ class Database:
         """A session for reads, in one transaction."""
         with self._translated():
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                self.session_infos.append(session.info)
                 yield session
 
     @contextmanager
@@ -176,6 +180,7 @@ class Database:
         """A session whose work is committed as one transaction, or not at all."""
         with self._translated():
             with Session(self.write_engine, expire_on_commit=False) as session:
+                self.session_infos.append(session.info)
                 transaction = session.begin()
                 xid = None if self.is_sqlite else self._server_transaction_id(session.connection())
                 try:
