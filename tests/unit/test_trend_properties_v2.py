@@ -68,9 +68,11 @@ def histories(draw: st.DrawFn) -> tuple[list[ReadingPoint], list[EventPoint]]:
 
 def _facts(flag: Flag) -> tuple[object, ...]:
     compared = flag.compared_to
+    # The lab as a group: when replicates of equal value were typed with two spellings of
+    # one lab ("Lab A", " lab  a"), either may carry the flag; the series is the same.
     return (
         flag.marker,
-        flag.lab,
+        lab_key(flag.lab),
         flag.kind,
         flag.status,
         flag.drawn_on,
