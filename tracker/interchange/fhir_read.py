@@ -124,6 +124,11 @@ def _date(value: Any, what: str, today: date) -> date:
     return parse_date(value[:10], today=today, what=what)
 
 
+def full_date(value: Any, what: str, today: date) -> date:
+    """A FHIR date or dateTime as the date written (ValidationError if it is not one)."""
+    return _date(value, what, today)
+
+
 def _number_text(value: Any, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(f"{what} {value!r} is not a number")
@@ -327,9 +332,10 @@ def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
     return contents
 
 
-def skipped_summary(skipped: Counter[str]) -> str:
+def skipped_summary(skipped: Counter[str], noun: str = "entry") -> str:
     """``2 entries were skipped: 1 Encounter, 1 Observation with another code (LOINC …).``"""
     total = sum(skipped.values())
     parts = ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
-    were = "entry was" if total == 1 else "entries were"
+    plural = "entries" if noun == "entry" else f"{noun}s"
+    were = f"{noun} was" if total == 1 else f"{plural} were"
     return f"{total} {were} skipped: {parts}."

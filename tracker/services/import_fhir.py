@@ -202,14 +202,14 @@ def _insert(
     session: Session, contents: BundleContents, options: ImportOptions, summary: ImportSummary
 ) -> None:
     sink = ReadingSink(session, options.patient, summary, FHIR_SOURCE)
-    created = _create_patients(session, contents.patients)
+    created = create_patients(session, contents.patients)
     for reading in contents.readings:
         sink.add(reading)
     sink.add_events(contents.events)
     sink.finish(created)
 
 
-def _create_patients(session: Session, patients: dict[str, date | None]) -> list[str]:
+def create_patients(session: Session, patients: dict[str, date | None]) -> list[str]:
     """Create the Bundle's patients that are not stored yet (with their birth date)."""
     dialect = session.get_bind().dialect.name
     created = []
