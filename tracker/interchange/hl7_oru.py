@@ -171,6 +171,10 @@ class _Message:
         return name
 
     def read(self, contents: Hl7Contents) -> None:
+        header_text = self._segments[0].text
+        # MSH-10 (the control ID) names the message in errors, even before it is parsed.
+        header_fields = header_text.split(header_text[3:4] or "|")
+        self._control_id = header_fields[9].strip() if len(header_fields) > 9 else ""
         for segment in self._segments:
             if not _SEGMENT_ID.match(segment.text[:3]) or segment.text[3:4] not in ("", "|"):
                 raise ValidationError(
