@@ -92,7 +92,7 @@ def read_ndjson(stream: IO[bytes], today: date) -> Iterator[tuple[int, NdjsonIte
 
 def _line(raw: bytes, resources: Resources, today: date) -> NdjsonItem | NdjsonProblem:
     try:
-        resource: Any = json.loads(raw.decode("utf-8"))
+        resource: Any = json.loads(raw.rstrip(b"\r\n").decode("utf-8"))
     except UnicodeDecodeError:
         return NdjsonProblem("is not UTF-8 text")
     except json.JSONDecodeError as error:
