@@ -282,8 +282,7 @@ class _Message:
             number = _component(obx, 5, 2).strip()
             if _component(obx, 5, 3).strip() or _component(obx, 5, 4).strip():
                 raise ValidationError(
-                    f"the {marker.name} value {_component(obx, 5)!r} is a range or ratio, "
-                    "not one number"
+                    f"the {marker.name} value {str(obx[5])!r} is a range or ratio, not one number"
                 )
             if comparator in ("", "="):
                 comparator = ""
