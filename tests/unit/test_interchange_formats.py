@@ -145,3 +145,16 @@ def test_hl7_errors_name_the_message_and_segment(data: bytes, message: str) -> N
     with pytest.raises(ValidationError) as refused:
         read_hl7(data, TODAY)
     assert refused.value.message.startswith(message)
+
+
+def test_a_corrected_result_replaces_the_final_one_of_the_same_draw() -> None:
+    corrected = MESSAGE.replace(
+        "MSH|^~\\&|LIS|Lab|||20260105||ORU^R01|C1", "MSH|^~\\&|LIS|Lab|||20260106||ORU^R01|C2"
+    )
+    corrected = corrected.replace(">^1000|U/mL|0-30||||F", "^100|U/mL|0-30||||C")
+    other_day = MESSAGE.replace("|20260104", "|20260103").replace("|C1|", "|C3|")
+    contents = read_hl7((MESSAGE + other_day + corrected).encode(), TODAY)
+    assert [(r.drawn_on.day, r.measured.qualifier, r.measured.value) for r in contents.results] == [
+        (3, ">", 1000.0),
+        (4, None, 100.0),
+    ]

@@ -77,6 +77,8 @@ class Hl7Result:
     lab: str | None
     # The upper bound of OBX-7 (number as written, unit or None), if it has one.
     ref_bound: tuple[str, str | None] | None
+    # OBX-11 ``C``: this result replaces what the lab sent before for the same test.
+    corrected: bool = False
 
 
 @dataclass
@@ -132,7 +134,26 @@ def read_hl7(data: bytes, today: date) -> Hl7Contents:
         _Message(contents.messages, segments, today).read(contents)
     if contents.messages == 0:
         raise ValidationError("the file holds no HL7 message (no MSH segment)")
+    contents.results = _corrections_applied(contents.results)
     return contents
+
+
+def _corrections_applied(results: list[Hl7Result]) -> list[Hl7Result]:
+    """A corrected result replaces the final one of the same draw sent earlier in the file.
+
+    Same draw: patient, marker, date and lab. Kept apart, the two values would be stored
+    as two results of one draw that disagree; the lab has said which one stands.
+    """
+    kept: dict[tuple[object, ...], int] = {}
+    taken: list[Hl7Result | None] = []
+    for result in results:
+        key = (result.patient, result.marker.code, result.drawn_on, result.lab)
+        earlier = kept.get(key)
+        if result.corrected and earlier is not None:
+            taken[earlier] = None
+        kept[key] = len(taken)
+        taken.append(result)
+    return [result for result in taken if result is not None]
 
 
 def _component(segment: Any, field_number: int, component: int = 1) -> str:
@@ -257,6 +278,7 @@ class _Message:
             drawn_on=self._date(when),
             lab=lab or None,
             ref_bound=upper_bound(range_text) if range_text else None,
+            corrected=status == "C",
         )
 
     @staticmethod
