@@ -182,3 +182,22 @@ def test_escape_sequences_in_names_and_labs(tracker: Tracker, tmp_path: Path) ->
     rows = _rows(tracker, "Ann Smith", "Ann O^Brien")
     assert ("Ann O^Brien", "CEA", "City Lab & Partners") in {(r[0], r[1], r[6]) for r in rows}
     assert {r[0] for r in rows} == {"Ann Smith", "Ann O^Brien"}
+
+
+def test_the_library_reads_hl7_and_prints_nothing(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tracker import Tracker as Library
+    from tracker.errors import ValidationError
+
+    broken = tmp_path / "broken.hl7"
+    broken.write_text("MSH|^~\\&|LIS|Lab|||20260105||ORU^R01|X|P|2.5.1\nPID 1\n", encoding="utf-8")
+    with Library.open(db_url) as library:
+        outcome = library.import_file(ORU)
+        assert (outcome.format, outcome.summary.readings) == ("hl7", 4)
+        assert outcome.notes[-1] == NO_MARKER
+        with pytest.raises(
+            ValidationError, match=r"message 1 \(control ID X\), segment 2: 'PID 1'"
+        ):
+            library.import_file(broken)
+    assert capsys.readouterr() == ("", "")
