@@ -120,6 +120,7 @@ def test_hl7_other_message_types_are_skipped() -> None:
     ("data", "message"),
     [
         (b"", "the file holds no HL7 message (no MSH segment)"),
+        (b"MSH|\r", "message 1, segment 1: 'MSH|' lacks the separators an MSH segment starts with"),
         (b"PID|1\rMSH|^~\\&|", "the file does not start with an MSH segment (found 'PID|1')"),
         (
             MESSAGE.replace("|SN|", "|CE|").encode(),

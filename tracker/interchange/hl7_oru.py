@@ -193,24 +193,34 @@ class _Message:
 
     def read(self, contents: Hl7Contents) -> None:
         header_text = self._segments[0].text
-        # MSH-10 (the control ID) names the message in errors, even before it is parsed.
-        header_fields = header_text.split(header_text[3:4] or "|")
+        # MSH-1 is the field separator ('|' in practice); MSH-10 (the control ID) names
+        # the message in errors, even before it is parsed.
+        if len(header_text) < 8:
+            raise ValidationError(
+                f"{self._where()}, segment 1: {header_text!r} lacks the separators an MSH "
+                "segment starts with (MSH-1 and MSH-2, e.g. 'MSH|^~\\&')"
+            )
+        separator = header_text[3]
+        header_fields = header_text.split(separator)
         self._control_id = header_fields[9].strip() if len(header_fields) > 9 else ""
         for segment in self._segments:
-            if not _SEGMENT_ID.match(segment.text[:3]) or segment.text[3:4] not in ("", "|"):
+            if not _SEGMENT_ID.match(segment.text[:3]) or segment.text[3:4] not in ("", separator):
                 raise ValidationError(
                     f"{self._where()}, segment {segment.number}: {segment.text[:30]!r} is not "
-                    "an HL7 segment (three capital letters or digits, then '|')"
+                    f"an HL7 segment (three capital letters or digits, then {separator!r})"
                 )
         try:
             message = hl7.parse("\r".join(s.text for s in self._segments))
         except Exception as error:  # the parser's own errors differ by kind of damage
             raise ValidationError(f"{self._where()} cannot be read as HL7 ({error})") from None
+        if len(message) != len(self._segments):
+            raise ValidationError(f"{self._where()} cannot be read as HL7 (segments differ)")
         header = message[0]
         self._control_id = _unescaped(message, header, 10)
         kind = f"{_component(header, 9, 1)}^{_component(header, 9, 2)}"
         if kind != "ORU^R01":
-            contents.skipped[f"{kind} message (not a lab result)"] += 1
+            what = f"{kind} message" if kind != "^" else "message without a type (MSH-9)"
+            contents.skipped[f"{what} (not a lab result)"] += 1
             return
         sending_lab = _unescaped(message, header, 4)
         patient: str | None = None
