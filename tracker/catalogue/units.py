@@ -146,11 +146,6 @@ _OTHER_SPELLINGS = {
     "ug/l": "ug/l",
     "mcg/l": "mcg/l",
 }
-# Spellings shown in the refusal, per catalogue spelling (the UCUM codes first).
-_SHOWN_SPELLINGS = {
-    "u/ml": ("[IU]/mL", "[arb'U]/mL"),
-    "ku/l": ("k[IU]/L",),
-}
 
 
 def _unit_key(unit: str) -> str:
@@ -160,21 +155,15 @@ def _unit_key(unit: str) -> str:
     return _OTHER_SPELLINGS.get(key, key)
 
 
-def accepted_units(marker: Marker) -> tuple[str, ...]:
-    """The unit spellings accepted for ``marker``: the catalogue's, then other systems'."""
-    shown = list(marker.unit_names)
-    for key in marker.unit_factors:
-        shown += [s for s in _SHOWN_SPELLINGS.get(key, ()) if s not in shown]
-    return tuple(shown)
-
-
 def unit_factor(marker: Marker, unit: str | None) -> float:
     """Factor converting ``unit`` to the marker's canonical unit (None = canonical)."""
     if unit is None or not unit.strip():
         return 1.0
     factor = marker.unit_factors.get(_unit_key(unit))
     if factor is None:
-        accepted = ", ".join(accepted_units(marker))
+        # The catalogue's own spellings: the refusal stays short (README "Markers, units and
+        # values" lists the other systems' spellings that are accepted too).
+        accepted = ", ".join(marker.unit_names)
         raise ValidationError(f"{marker.name} is measured in {accepted}; got {unit!r}")
     return factor
 
