@@ -6,6 +6,11 @@ all of it is inserted in one transaction with ``INSERT … ON CONFLICT DO NOTHIN
 importing one twice adds it once. Observations of the tracker's own Patients go to
 those patients (created, with their birth date, when missing); anything else goes to
 the selected patient, as a CSV row without a patient does.
+
+``ReadingSink`` is the insertion path of every format but CSV (this Bundle, NDJSON in
+``import_ndjson``, HL7 v2 in ``import_hl7``): rows that name their patient go through
+``import_patients.PatientIds`` and the batched bulk insert (README "Importing from your
+lab or hospital").
 """
 
 from __future__ import annotations
