@@ -26,6 +26,8 @@ class Sizes:
     trend_large: int
     memory_small: int
     memory_large: int
+    ndjson_small: int = 10_000  # the NDJSON export (Observations)
+    ndjson_large: int = 100_000
 
 
 FULL_SIZES = Sizes(
@@ -46,6 +48,8 @@ QUICK_SIZES = Sizes(
     trend_large=1_000,
     memory_small=500,
     memory_large=5_000,
+    ndjson_small=500,
+    ndjson_large=5_000,
 )
 
 

@@ -13,6 +13,7 @@ from benchmarks.backends import Backend
 from benchmarks.bench import Bench, Row, paired_row
 from benchmarks.csv_bench import write_csv
 from benchmarks.data import SERIES_END, patient_name, seed_events, seed_readings
+from benchmarks.ndjson_bench import write_ndjson
 from benchmarks.timing import Run, interleaved
 
 PYPLOT_BASELINE = ["-c", "import matplotlib.pyplot"]
@@ -99,6 +100,26 @@ def import_memory_case(bench: Bench, backend: Backend) -> Row:
     small, large = peaks
     return Row(
         case=f"`tracker import` peak memory, {large_rows:,} vs {small_rows:,} rows",
+        backend=backend.label,
+        project=mebibytes(large),
+        baseline=mebibytes(small),
+        ratio=large / small,
+        goal=1.2,
+    )
+
+
+def ndjson_memory_case(bench: Bench, backend: Backend) -> Row:
+    """Peak memory of ``tracker import FILE.ndjson``: a large Bulk Data export vs a small one."""
+    small_rows, large_rows = bench.sizes.ndjson_small, bench.sizes.ndjson_large
+    peaks: list[int] = []
+    for rows in (small_rows, large_rows):
+        source = write_ndjson(bench.path(f"memory-{rows}.ndjson"), rows)
+        database = backend.create(f"ndjson_{rows}")
+        peaks.append(bench.tracker_peak_memory(["import", str(source)], database))
+        source.unlink()
+    small, large = peaks
+    return Row(
+        case=f"`tracker import` NDJSON peak memory, {large_rows:,} vs {small_rows:,} Observations",
         backend=backend.label,
         project=mebibytes(large),
         baseline=mebibytes(small),

@@ -13,7 +13,13 @@ from pathlib import Path
 from benchmarks.backends import Backend, PostgresBackend, SQLiteBackend, scrubbed_environment
 from benchmarks.bench import FULL_SIZES, QUICK_SIZES, Bench, Row
 from benchmarks.cases_cli import add_case, help_case, list_case
-from benchmarks.cases_files import export_case, import_case, import_memory_case, report_case
+from benchmarks.cases_files import (
+    export_case,
+    import_case,
+    import_memory_case,
+    ndjson_memory_case,
+    report_case,
+)
 from benchmarks.cases_scaling import trend_case
 from benchmarks.timing import BenchmarkError
 
@@ -37,6 +43,7 @@ CASES = (
     Case("export", "`tracker export`", export_case, per_backend=True),
     Case("trend", "trend, time per reading", trend_case, per_backend=False),
     Case("memory", "`tracker import` peak memory", import_memory_case, per_backend=True),
+    Case("ndjson", "`tracker import` NDJSON peak memory", ndjson_memory_case, per_backend=True),
 )
 CASE_KEYS = tuple(case.key for case in CASES)
 

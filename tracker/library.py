@@ -135,7 +135,7 @@ class Tracker:
         delimiter: str | None = None,
         decimal_comma: bool = False,
     ) -> ImportOutcome:
-        """Import a CSV file or a FHIR Bundle, all or nothing; ``.summary`` says what it did.
+        """Import CSV, FHIR (Bundle or NDJSON) or HL7 v2, all or nothing; see ``.summary``.
 
         Warnings (columns the tracker does not use) are in ``.summary.ignored_columns``.
         """

@@ -198,10 +198,34 @@ def check_value(marker: Marker, number: float, original: str) -> None:
         )
 
 
+# How other systems write the catalogue's units (keys as _unit_key leaves them). UCUM
+# (FHIR valueQuantity.code, HL7 OBX-6) writes the antigen units as international or
+# arbitrary units, `[IU]/mL`, `k[IU]/L`, `[arb'U]/mL`; lab systems display them as
+# `IU/mL`, `units/mL`. For these markers they are the same unit as `U/mL`, 1:1
+# (docs/clinical-rules.md, "Units other systems write"), so each is read as the
+# catalogue spelling it stands for, and the marker still decides whether it fits
+# (CEA refuses `[IU]/mL`).
+_OTHER_SPELLINGS = {
+    "[iu]/ml": "u/ml",
+    "iu/ml": "u/ml",
+    "[arb'u]/ml": "u/ml",
+    "units/ml": "u/ml",
+    "unit/ml": "u/ml",
+    "k[iu]/l": "ku/l",
+    "kiu/l": "ku/l",
+    "k[arb'u]/l": "ku/l",
+    "ku/l": "ku/l",
+    "ng/ml": "ng/ml",
+    "ug/l": "ug/l",
+    "mcg/l": "mcg/l",
+}
+
+
 def _unit_key(unit: str) -> str:
     key = normalise_spaces(unit).replace(" ", "").lower()
     # The micro sign and the Greek mu are both typed for "micro".
-    return key.replace("µ", "u").replace("μ", "u")
+    key = key.replace("µ", "u").replace("μ", "u")
+    return _OTHER_SPELLINGS.get(key, key)
 
 
 def unit_factor(marker: Marker, unit: str | None) -> float:
@@ -210,6 +234,8 @@ def unit_factor(marker: Marker, unit: str | None) -> float:
         return 1.0
     factor = marker.unit_factors.get(_unit_key(unit))
     if factor is None:
+        # The catalogue's own spellings: the refusal stays short (README "Markers, units and
+        # values" lists the other systems' spellings that are accepted too).
         accepted = ", ".join(marker.unit_names)
         raise ValidationError(f"{marker.name} is measured in {accepted}; got {unit!r}")
     return factor

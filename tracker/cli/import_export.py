@@ -78,7 +78,7 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
 def import_command(
     app: AppContext, source: str, dry_run: bool, delimiter: str | None, decimal_comma: bool
 ) -> None:
-    """Add the readings and events of a CSV file or a FHIR Bundle (- reads standard input).
+    """Add the readings and events of a CSV, FHIR or HL7 v2 file (- reads standard input).
 
     Reads what `export` writes, and also files from spreadsheets and lab portals: any
     column order, a `date` column for drawn_on, `;` or tab separators, decimal commas.
@@ -87,7 +87,9 @@ def import_command(
 
     A .json file (or content starting with `{`) is read as a FHIR R4 Bundle: the
     tracker's own export, or a portal's Observations with CEA, CA 15-3, CA 27.29 or
-    CA 125 LOINC codes (other entries are counted as skipped).
+    CA 125 LOINC codes (other entries are counted as skipped). A .ndjson file (FHIR
+    Bulk Data export, one resource a line) is streamed; a .hl7 file (or content
+    starting with MSH|) is read as HL7 v2 ORU^R01 lab messages.
     """
     from tracker.services.import_csv import ImportOptions, open_file
     from tracker.services.import_file import import_stream
@@ -103,11 +105,11 @@ def import_command(
         )
     summary = outcome.summary
     if outcome.empty:
-        empty = (
-            "is a Bundle without entries"
-            if outcome.format == "fhir"
-            else "has a header but no data rows"
-        )
+        empty = {
+            "fhir": "is a Bundle without entries",
+            "ndjson": "holds no resources",
+            "hl7": "holds no results",
+        }.get(outcome.format, "has a header but no data rows")
         click.echo(f"No rows to import: {name} {empty}.")
         return
     click.echo(summary_line(summary))

@@ -28,6 +28,7 @@ from tracker.interchange.fhir_resources import (
     UCUM_SYSTEM,
 )
 from tracker.interchange.json_bounds import parse_bounded_json
+from tracker.interchange.reference_range import upper_bound
 from tracker.services.events import clean_event_name
 from tracker.services.patients import clean_name
 from tracker.services.readings import clean_lab, clean_note, parse_ref_high
@@ -116,6 +117,11 @@ def _date(value: Any, what: str, today: date) -> date:
     return parse_date(value[:10], today=today, what=what)
 
 
+def full_date(value: Any, what: str, today: date) -> date:
+    """A FHIR date or dateTime as the date written (ValidationError if it is not one)."""
+    return _date(value, what, today)
+
+
 def _number_text(value: Any, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(f"{what} {value!r} is not a number")
@@ -128,8 +134,8 @@ def _unit(quantity: dict[str, Any]) -> str | None:
     return _text(quantity.get("unit")) or _text(quantity.get("code"))
 
 
-class _Resources:
-    """Entries by fullUrl and by ``Type/id``, to follow subject and performer references."""
+class Resources:
+    """Resources by fullUrl and by ``Type/id``, to follow subject and performer references."""
 
     def __init__(self, entries: list[Any]) -> None:
         self._by_reference: dict[str, dict[str, Any]] = {}
@@ -137,8 +143,12 @@ class _Resources:
             resource = _obj(_obj(entry).get("resource"))
             if isinstance(_obj(entry).get("fullUrl"), str):
                 self._by_reference[entry["fullUrl"]] = resource
-            if resource.get("id") is not None:
-                self._by_reference[f"{resource.get('resourceType')}/{resource['id']}"] = resource
+            self.add(resource)
+
+    def add(self, resource: dict[str, Any]) -> None:
+        """Make ``resource`` findable as ``Type/id`` (NDJSON adds Patients as it reads them)."""
+        if resource.get("id") is not None:
+            self._by_reference[f"{resource.get('resourceType')}/{resource['id']}"] = resource
 
     def get(self, reference: Any) -> dict[str, Any]:
         key = _obj(reference).get("reference")
@@ -154,7 +164,7 @@ def tracker_patient_name(resource: dict[str, Any]) -> str | None:
     return None
 
 
-def _performer(resource: dict[str, Any], resources: _Resources) -> str | None:
+def _performer(resource: dict[str, Any], resources: Resources) -> str | None:
     for performer in _list(resource.get("performer")):
         name = _text(_obj(performer).get("display")) or _text(resources.get(performer).get("name"))
         if name:
@@ -169,8 +179,31 @@ def _note(resource: dict[str, Any]) -> str | None:
     return clean_note("\n\n".join(texts)) if texts else None
 
 
+def _ref_high(resource: dict[str, Any], marker: Marker, measured: Measurement) -> float | None:
+    """The lab's upper limit: the first range with a ``high``, else one whose text has one."""
+    ranges = [_obj(r) for r in _list(resource.get("referenceRange"))]
+    for reference_range in ranges:
+        high = _obj(reference_range.get("high"))
+        if "value" in high:
+            limit = _number_text(high["value"], "reference range high")
+            return parse_ref_high(marker, limit, _unit(high) or measured.entered_unit)
+    for reference_range in ranges:
+        text = _text(reference_range.get("text"))
+        bound = upper_bound(text) if text else None
+        if bound is not None:
+            return parse_ref_high(marker, bound[0], bound[1] or measured.entered_unit)
+    return None
+
+
+def observation_reading(
+    resource: dict[str, Any], resources: Resources, today: date
+) -> BundleReading | str:
+    """A reading from one Observation, or why it is skipped (ValidationError if it is bad)."""
+    return _observation(resource, resources, today)
+
+
 def _observation(
-    resource: dict[str, Any], resources: _Resources, today: date
+    resource: dict[str, Any], resources: Resources, today: date
 ) -> BundleReading | str:
     """A reading, or why the Observation is skipped."""
     codings = _codings(resource.get("code"))
@@ -200,13 +233,7 @@ def _observation(
         measured = measurement(marker, resource["valueString"])
     else:
         raise ValidationError(f"the {marker.name} result has no value (valueQuantity)")
-    ref_high = None
-    for reference_range in _list(resource.get("referenceRange")):
-        high = _obj(_obj(reference_range).get("high"))
-        if "value" in high:
-            limit = _number_text(high["value"], "reference range high")
-            ref_high = parse_ref_high(marker, limit, _unit(high) or measured.entered_unit)
-            break
+    ref_high = _ref_high(resource, marker, measured)
     return BundleReading(
         patient=tracker_patient_name(resources.get(resource.get("subject"))),
         marker=marker,
@@ -228,7 +255,7 @@ _EVENT_FIELDS = {
 }  # fmt: skip
 
 
-def _event(resource: dict[str, Any], resources: _Resources, today: date) -> BundleEvent | str:
+def _event(resource: dict[str, Any], resources: Resources, today: date) -> BundleEvent | str:
     """An event from a resource the tracker wrote, or why the resource is skipped."""
     resource_type = str(resource.get("resourceType"))
     kinds = [c.get("code") for c in _codings(resource.get("category"))
@@ -264,7 +291,7 @@ def _event(resource: dict[str, Any], resources: _Resources, today: date) -> Bund
 def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
     """Everything the tracker keeps from a Bundle, in entry order."""
     entries = _list(document.get("entry"))
-    resources = _Resources(entries)
+    resources = Resources(entries)
     contents = BundleContents()
     for index, entry in enumerate(entries):
         resource = _obj(_obj(entry).get("resource"))
@@ -298,9 +325,10 @@ def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
     return contents
 
 
-def skipped_summary(skipped: Counter[str]) -> str:
+def skipped_summary(skipped: Counter[str], noun: str = "entry") -> str:
     """``2 entries were skipped: 1 Encounter, 1 Observation with another code (LOINC …).``"""
     total = sum(skipped.values())
     parts = ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
-    were = "entry was" if total == 1 else "entries were"
+    plural = "entries" if noun == "entry" else f"{noun}s"
+    were = f"{noun} was" if total == 1 else f"{plural} were"
     return f"{total} {were} skipped: {parts}."

@@ -5,9 +5,14 @@ all of it is inserted in one transaction with ``INSERT … ON CONFLICT DO NOTHIN
 (``tracker.store.bulk_insert.BulkInsert``): a Bundle with any bad entry imports nothing, and
 importing one twice adds it once. Observations of the tracker's own Patients go to
 those patients (created, with their birth date, when missing); anything else goes to
-the selected patient, as a CSV row without a patient does. With ``--patient`` the
-patient rule of ``tracker.services.import_patients`` applies: one named patient (or none), filed
-under the selected one.
+the selected patient, as a CSV row without a patient does.
+
+``ReadingSink`` is the insertion path of every format but CSV (this Bundle, NDJSON in
+``import_ndjson``, HL7 v2 in ``import_hl7``): rows that name their patient go through
+``import_patients.PatientIds`` and the batched bulk insert (README "Importing from your
+lab or hospital"). With ``--patient`` the patient rule of
+``tracker.services.import_patients`` applies: one named patient (or none), filed under
+the selected one.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from sqlalchemy.orm import Session
 from tracker.errors import ValidationError
 from tracker.interchange.fhir_read import (
     BundleContents,
+    BundleEvent,
+    BundleReading,
     load_bundle,
     read_bundle,
     skipped_summary,
@@ -107,68 +114,118 @@ def import_fhir(
     return summary
 
 
+class ReadingSink:
+    """Readings that name their patient (or none), bulk-inserted in batches in one transaction.
+
+    The one insertion path of every file format besides CSV (FHIR Bundle, NDJSON, HL7 v2):
+    patients go through ``PatientIds`` (the patient rule for imported files), rows through
+    the idempotent bulk insert. Batches keep memory flat for a streamed file; the caller's
+    transaction keeps the import all-or-nothing.
+    """
+
+    BATCH = 1000
+
+    def __init__(
+        self, session: Session, selected: str | None, summary: ImportSummary, source: str
+    ) -> None:
+        self._session = session
+        self._summary = summary
+        self._source = source
+        summary.created_at = self._stamp = utcnow()
+        self._targets = import_targets(session.connection(), self._stamp)
+        # The selected patient is decided before the file's own patients are created.
+        self.patients = PatientIds(session, selected, source=summary.source)
+        self._ids: dict[str | None, int] = {}
+        self._batch: list[tuple[Any, ...]] = []
+        self.offered = 0
+        self.added = 0
+
+    def patient_id(self, name: str | None) -> int:
+        """The id of the patient a row names (None: the selected patient)."""
+        known = self._ids.get(name)
+        if known is None:
+            known = self.patients.default() if name is None else self.patients.named(name)
+            self._ids[name] = known
+        return known
+
+    def add(self, reading: BundleReading) -> None:
+        """Queue one reading; a full batch is inserted at once."""
+        targets = self._targets
+        self._batch.append(
+            (
+                self.patient_id(reading.patient),
+                reading.marker.code,
+                reading.measured.value,
+                reading.measured.qualifier,
+                reading.measured.unit,
+                reading.measured.entered_value,
+                reading.measured.entered_unit,
+                targets.to_db_date(reading.drawn_on),
+                reading.lab,
+                reading.ref_high,
+                reading.note,
+                self._source,
+                targets.created_at,
+            )
+        )
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def add_events(self, events: list[BundleEvent]) -> None:
+        """Insert events (only the tracker's own Bundles carry them)."""
+        targets = self._targets
+        rows: list[tuple[Any, ...]] = [
+            (
+                self.patient_id(e.patient),
+                e.kind,
+                e.name,
+                targets.to_db_date(e.started_on),
+                targets.to_db_date(e.ended_on) if e.ended_on else None,
+                e.note,
+                targets.created_at,
+            )
+            for e in events
+        ]
+        self._summary.events += targets.events.insert(rows)
+        self.offered += len(rows)
+
+    def _flush(self) -> None:
+        self.offered += len(self._batch)
+        self.added += self._targets.readings.insert(self._batch)
+        self._batch = []
+
+    def finish(self, created: list[str] | None = None) -> None:
+        """Insert what is queued and fill in the summary's counts."""
+        self._flush()
+        summary = self._summary
+        if self.added:
+            count_readings(self._session, self._stamp, summary)
+        summary.already_present = self.offered - self.added - summary.events
+        created = created or []
+        summary.created_patients = (created + self.patients.created_names)[:NAMED_LIMIT]
+        summary.created_patient_count = len(created) + self.patients.created_count
+        summary.redirected_from = self.patients.redirected_from()
+        summary.redirected_into = self.patients.selected_name
+
+
 def _insert(
     session: Session, contents: BundleContents, options: ImportOptions, summary: ImportSummary
 ) -> None:
-    summary.created_at = stamp = utcnow()
-    targets = import_targets(session.connection(), stamp)
-    reading_insert, event_insert = targets.readings, targets.events
-    created_at, to_db_date = targets.created_at, targets.to_db_date
-    # The selected patient is decided before the Bundle's own patients are created.
-    patients = PatientIds(session, options.patient, source=summary.source)
+    sink = ReadingSink(session, options.patient, summary, FHIR_SOURCE)
     if options.patient is None:
-        created = _create_patients(session, contents.patients)
+        created = create_patients(session, contents.patients)
     else:
         # The patient rule: the Bundle's own Patients are not created; they must be one.
         created = []
         for name in contents.patients:
-            patients.named(name)
-
-    def patient_id(name: str | None) -> int:
-        return patients.default() if name is None else patients.named(name)
-
-    readings: list[tuple[Any, ...]] = [
-        (
-            patient_id(r.patient),
-            r.marker.code,
-            r.measured.value,
-            r.measured.qualifier,
-            r.measured.unit,
-            r.measured.entered_value,
-            r.measured.entered_unit,
-            to_db_date(r.drawn_on),
-            r.lab,
-            r.ref_high,
-            r.note,
-            FHIR_SOURCE,
-            created_at,
-        )
-        for r in contents.readings
-    ]
-    events: list[tuple[Any, ...]] = [
-        (
-            patient_id(e.patient),
-            e.kind,
-            e.name,
-            to_db_date(e.started_on),
-            to_db_date(e.ended_on) if e.ended_on else None,
-            e.note,
-            created_at,
-        )
-        for e in contents.events
-    ]
-    readings_added = reading_insert.insert(readings)
-    summary.events = event_insert.insert(events)
-    if readings_added:
-        count_readings(session, stamp, summary)
-    summary.already_present = len(readings) + len(events) - readings_added - summary.events
-    summary.created_patients = (created + patients.created_names)[:NAMED_LIMIT]
-    summary.created_patient_count = len(created) + patients.created_count
-    summary.redirected_from = patients.redirected_from()
-    summary.redirected_into = patients.selected_name
+            sink.patients.named(name)
+    for reading in contents.readings:
+        sink.add(reading)
+    sink.add_events(contents.events)
+    sink.finish(created)
 
 
-def _create_patients(session: Session, patients: dict[str, date | None]) -> list[str]:
+def create_patients(session: Session, patients: dict[str, date | None]) -> list[str]:
     """Create the Bundle's patients that are not stored yet (with their birth date)."""
     dialect = session.get_bind().dialect.name
     created = []

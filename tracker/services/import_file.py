@@ -1,8 +1,11 @@
-"""``tracker import`` and ``Tracker.import_file``: a CSV file or a FHIR Bundle, by content.
+"""``tracker import`` and ``Tracker.import_file``: CSV, FHIR Bundle, NDJSON or HL7 v2, by content.
 
-The dispatch between the two formats lives here, not in the command line: a ``.json``
-name or content starting with ``{`` is a FHIR Bundle, anything else CSV. The flags of the
-newest imported reading of each series are judged once the import has been committed.
+The dispatch between the formats lives here, not in the command line (README "Importing
+from your lab or hospital"): an ``.hl7`` name or content starting with ``MSH|`` is HL7 v2;
+an ``.ndjson`` name or a first line that is one whole resource is FHIR NDJSON; a
+``.json`` name or content starting with ``{`` is a FHIR Bundle; anything else CSV. The
+flags of the newest imported reading of each series are judged once the import has been
+committed.
 """
 
 from __future__ import annotations
@@ -13,14 +16,21 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
+from tracker.interchange.hl7_oru import looks_like_hl7
+from tracker.interchange.ndjson import looks_like_ndjson
 from tracker.services.import_csv import ImportOptions, import_csv, open_file
 from tracker.services.import_fhir import import_fhir, looks_like_fhir
+from tracker.services.import_hl7 import import_hl7
+from tracker.services.import_ndjson import import_ndjson
 from tracker.services.import_summary import ImportFlags, ImportSummary, imported_flags
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
 
-ImportFormat = Literal["csv", "fhir"]
+ImportFormat = Literal["csv", "fhir", "ndjson", "hl7"]
+# How much of a file is looked at to tell the formats apart (an NDJSON file's first line
+# must fit in it to be recognised by content; its extension is enough otherwise).
+SNIFF_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,17 @@ def import_stream(
     warn: Callable[[str], None] | None = None,
 ) -> ImportOutcome:
     """Import ``stream`` (called ``name`` in messages), all or nothing."""
+    head = _peek(stream)
+    if looks_like_hl7(name, head):
+        hl7_summary = import_hl7(database, stream, options, name=name, today=today)
+        return ImportOutcome(
+            hl7_summary, "hl7", imported_flags(database, hl7_summary), hl7_summary.notes
+        )
+    if looks_like_ndjson(name, head):
+        ndjson_summary = import_ndjson(database, stream, options, name=name, today=today)
+        return ImportOutcome(
+            ndjson_summary, "ndjson", imported_flags(database, ndjson_summary), ndjson_summary.notes
+        )
     if looks_like_fhir(name, stream):
         fhir_summary = import_fhir(database, stream, options, name=name, today=today)
         return ImportOutcome(
@@ -61,6 +82,21 @@ def import_stream(
     return ImportOutcome(summary, "csv", imported_flags(database, summary))
 
 
+def _peek(stream: IO[bytes]) -> bytes:
+    """The first bytes of ``stream``, left in place (b'' when they cannot be looked at)."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = bytes(peek(SNIFF_BYTES))[:SNIFF_BYTES]
+        if len(head) >= SNIFF_BYTES or not stream.seekable():
+            return head
+    if stream.seekable():
+        position = stream.tell()
+        head = stream.read(SNIFF_BYTES)
+        stream.seek(position)
+        return head
+    return b""
+
+
 def import_file(
     database: Database,
     path: Path,
@@ -69,6 +105,6 @@ def import_file(
     today: date,
     warn: Callable[[str], None] | None = None,
 ) -> ImportOutcome:
-    """Import the file at ``path`` (CSV or FHIR, by its name and content)."""
+    """Import the file at ``path`` (CSV, FHIR, NDJSON or HL7 v2, by its name and content)."""
     with open_file(str(path)) as (stream, _size):
         return import_stream(database, stream, options, name=str(path), today=today, warn=warn)
