@@ -142,6 +142,11 @@ def unit_factor(marker: Marker, unit: str | None) -> float:
     return factor
 
 
+def is_unit_of(marker: Marker, unit: str) -> bool:
+    """True when ``unit`` is one the marker is measured in (any accepted spelling)."""
+    return _unit_key(unit) in marker.unit_factors
+
+
 @dataclass(frozen=True)
 class Measurement:
     """A validated value in the marker's canonical unit, with what was typed."""
@@ -213,3 +218,16 @@ def format_number(value: float) -> str:
 def format_value(qualifier: str | None, value: float) -> str:
     """A value with its qualifier: ``<0.5``, ``41``."""
     return f"{qualifier or ''}{format_number(value)}"
+
+
+_PLAIN_ENTERED = re.compile(r"\s*([<>]?)\s*(\d+(?:\.\d+)?)\s*[^\d.,]*")
+
+
+def shown_value(qualifier: str | None, value: float, entered_value: str | None) -> str:
+    """A value as the person entered it (``4.0`` stays ``4.0``), when the stored number is
+    that entry unconverted; otherwise as :func:`format_value` writes it."""
+    match = _PLAIN_ENTERED.fullmatch(entered_value or "")
+    if match is not None and (match.group(1) or None) == qualifier:
+        if float(match.group(2)) == value:
+            return f"{qualifier or ''}{match.group(2)}"
+    return format_value(qualifier, value)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import VALUE_CEILING, Marker, find_marker, marker_by_code
 from tracker.catalogue.units import (
-    format_value,
     measurement,
     normalise_spaces,
     parse_value,
     refuse_control_characters,
+    shown_value,
     unit_factor,
 )
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
@@ -83,11 +83,20 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
     return value
 
 
+def refuse_before_birth(patient: Patient, day: date | None, what: str = "date") -> None:
+    """Nothing is dated before the patient's stored birth date (docs/design.md, "CLI contract")."""
+    if day is not None and patient.born is not None and day < patient.born:
+        raise ValidationError(
+            f"{what} {day.isoformat()} is before {patient.name}'s birth date "
+            f"({patient.born.isoformat()})"
+        )
+
+
 def describe(reading: Reading) -> str:
     """``CA 15-3 41 U/mL on 2026-05-04 (City Lab)``."""
     marker = marker_by_code(reading.marker)
     lab = f" ({reading.lab})" if reading.lab else ""
-    value = format_value(reading.qualifier, reading.value)
+    value = shown_value(reading.qualifier, reading.value, reading.entered_value)
     return f"{marker.name} {value} {reading.unit} on {reading.drawn_on.isoformat()}{lab}"
 
 
@@ -116,6 +125,7 @@ def add_reading(
     """Validate and store one reading; an exact duplicate is refused."""
     marker = find_marker(fields.marker)
     measured = measurement(marker, fields.value, fields.unit)
+    refuse_before_birth(patient, fields.drawn_on or today)
     values: dict[str, Any] = {
         "marker": marker.code,
         "value": measured.value,
@@ -181,6 +191,7 @@ def edit_reading(
         reading.entered_value = measured.entered_value
         reading.entered_unit = measured.entered_unit
     if drawn_on is not None:
+        refuse_before_birth(patient, drawn_on)
         reading.drawn_on = drawn_on
     if lab is not None:
         reading.lab = clean_lab(lab)
@@ -227,6 +238,7 @@ class ListedReading(NamedTuple):
     lab: str | None
     ref_high: float | None
     note: str | None
+    entered_value: str | None
 
 
 def list_readings(
