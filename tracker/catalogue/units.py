@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracker.catalogue.markers import VALUE_CEILING, Marker
+from tracker.catalogue.markers import MARKERS, VALUE_CEILING, Marker, did_you_mean
 from tracker.errors import ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -138,7 +138,20 @@ def unit_factor(marker: Marker, unit: str | None) -> float:
     factor = marker.unit_factors.get(_unit_key(unit))
     if factor is None:
         accepted = ", ".join(marker.unit_names)
-        raise ValidationError(f"{marker.name} is measured in {accepted}; got {unit!r}")
+        spellings = {key: key for key in marker.unit_factors}
+        names: dict[str, str] = {}
+        for name in marker.unit_names:  # the first spelling listed is the usual one
+            names.setdefault(_unit_key(name), name)
+        key = _unit_key(unit)
+        # A unit of another marker (ng/mL for CA 15-3) is no typo: suggesting U/mL would
+        # invite a wrong conversion.
+        other_marker_unit = any(key in other.unit_factors for other in MARKERS.values())
+        hint = (
+            ""
+            if other_marker_unit
+            else did_you_mean(key, spellings, {k: names.get(k, k) for k in spellings})
+        )
+        raise ValidationError(f"{marker.name} is measured in {accepted}; got {unit!r}{hint}")
     return factor
 
 
