@@ -245,6 +245,7 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
 
 @cli.command("edit")
 @click.argument("reading_id", metavar="ID")
+@click.option("--marker", metavar="M", help="Corrected marker (value and unit must suit it).")
 @click.option("--value", metavar="V", help="Corrected value (e.g. 27.5, <0.5).")
 @click.option("--unit", metavar="U", help="Corrected unit (the value is re-read in it).")
 @click.option("--date", "drawn_on", metavar="DATE", help="Corrected date of the draw.")
@@ -255,6 +256,7 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
 def edit_command(
     app: AppContext,
     reading_id: str,
+    marker: str | None,
     value: str | None,
     unit: str | None,
     drawn_on: str | None,
@@ -267,9 +269,9 @@ def edit_command(
     from tracker.services.readings import describe, edit_reading
 
     rid = parse_id(reading_id)
-    if all(option is None for option in (value, unit, drawn_on, lab, ref_high, note)):
+    if all(option is None for option in (marker, value, unit, drawn_on, lab, ref_high, note)):
         raise ValidationError(
-            "nothing to change: give --value, --unit, --date, --lab, --ref-high or --note"
+            "nothing to change: give --marker, --value, --unit, --date, --lab, --ref-high or --note"
         )
     new_date = optional_date(drawn_on)
     with app.database().writing() as session:
@@ -280,6 +282,7 @@ def edit_command(
             session,
             patient,
             rid,
+            marker=marker,
             value=value,
             unit=unit,
             drawn_on=new_date,

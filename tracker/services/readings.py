@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import VALUE_CEILING, Marker, find_marker, marker_by_code
 from tracker.catalogue.units import (
+    format_number,
     measurement,
     normalise_spaces,
     parse_value,
@@ -168,6 +169,7 @@ def edit_reading(
     patient: Patient,
     reading_id: int,
     *,
+    marker: str | None = None,
     value: str | None = None,
     unit: str | None = None,
     drawn_on: date | None = None,
@@ -177,11 +179,21 @@ def edit_reading(
 ) -> Reading:
     """Correct fields of a reading; what is not given stays as it was."""
     reading = get_reading(session, patient, reading_id)
-    marker = marker_by_code(reading.marker)
-    if value is not None or unit is not None:
-        # A new unit alone re-reads the value as typed in that unit.
+    old_marker = marker_by_code(reading.marker)
+    new_marker = old_marker if marker is None else find_marker(marker)
+    if new_marker is not old_marker:
+        if reading.ref_high is not None and ref_high is None and new_marker.unit != old_marker.unit:
+            raise ValidationError(
+                f"#{reading.id} keeps an upper limit of {format_number(reading.ref_high)} "
+                f"{old_marker.unit}, which is {old_marker.name}'s; give --ref-high for "
+                f'{new_marker.name} (or --ref-high "" to clear it)'
+            )
+        reading.marker = new_marker.code
+    if value is not None or unit is not None or new_marker is not old_marker:
+        # A new unit alone re-reads the value as typed in that unit; a new marker re-reads
+        # value and unit as typed, so they must suit that marker.
         measured = measurement(
-            marker,
+            new_marker,
             value if value is not None else reading.entered_value,
             unit if unit is not None else (reading.entered_unit if value is None else None),
         )
@@ -196,7 +208,7 @@ def edit_reading(
     if lab is not None:
         reading.lab = clean_lab(lab)
     if ref_high is not None:
-        reading.ref_high = parse_ref_high(marker, ref_high, reading.entered_unit)
+        reading.ref_high = parse_ref_high(new_marker, ref_high, reading.entered_unit)
     if note is not None:
         reading.note = clean_note(note)
     values = {
