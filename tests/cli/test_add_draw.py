@@ -125,3 +125,13 @@ def test_prompts_ask_for_date_and_the_markers_last_lab(tmp_path: Path) -> None:
     )
     assert "[City Lab]" in transcript
     assert "Added #2: CEA 3.2 ng/mL on 2026-02-01 (City Lab)" in transcript
+
+
+def test_an_empty_filtered_list_says_what_it_filtered(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "3", "--date", "2025-01-05")
+    since = tracker.ok("list", "--since", "yesterday").stdout
+    assert since.startswith("No readings since ")
+    assert "No readings yet" not in since
+    other = tracker.ok("list", "--marker", "ca125").stdout
+    assert other.strip() == "No CA 125 readings (other readings are stored)."
+    assert tracker.json("list", "--since", "yesterday") == []

@@ -223,7 +223,7 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
     """Show readings, oldest first."""
     from tracker.catalogue.markers import find_marker
     from tracker.cli.tables import readings_table
-    from tracker.services.readings import list_readings, reading_json
+    from tracker.services.readings import has_readings, list_readings, reading_json
 
     marker_code = find_marker(marker).code if marker else None
     since_date = optional_date(since, what="--since date")
@@ -238,6 +238,15 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
             print_json([reading_json(r, patient.name) for r in readings] if patient else [])
             return
         if not readings:
+            if (
+                patient is not None
+                and (marker_code or since_date)
+                and has_readings(session, patient)
+            ):
+                which = f"{find_marker(marker).name} readings" if marker else "readings"
+                when = f" since {since_date.isoformat()}" if since_date else ""
+                click.echo(f"No {which}{when} (other readings are stored).")
+                return
             click.echo("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD")
             return
         click.echo(readings_table(readings))

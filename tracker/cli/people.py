@@ -9,6 +9,7 @@ import click
 from tracker.catalogue.event_kinds import EVENT_KINDS
 from tracker.cli.support import (
     AppContext,
+    SummaryGroup,
     confirm_or_refuse,
     optional_date,
     parse_id,
@@ -19,7 +20,7 @@ from tracker.cli.support import (
 )
 
 
-@click.group("patient")
+@click.group("patient", cls=SummaryGroup)
 def patient_group() -> None:
     """Manage the people whose results are stored."""
 
@@ -69,7 +70,7 @@ def patient_rename(app: AppContext, old: str, new: str) -> None:
         click.echo(f"Renamed {old!r} to {patient.name!r}")
 
 
-@patient_group.command("delete")
+@patient_group.command("delete", short_help="Delete a person and all their data (asks first).")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
@@ -89,7 +90,7 @@ def patient_delete(app: AppContext, name: str, yes: bool) -> None:
     click.echo(f"Deleted patient {name!r} ({readings} readings, {events} events)")
 
 
-@click.group("event")
+@click.group("event", cls=SummaryGroup)
 def event_group() -> None:
     """Log treatments, supportive care, surgery, conditions, symptoms and scans.
 
@@ -100,7 +101,7 @@ def event_group() -> None:
     """
 
 
-@event_group.command("add")
+@event_group.command("add", short_help="Log an event, e.g. `event add treatment letrozole`.")
 # KIND, not the list of kinds: a long metavar made the usage line break inside a word.
 @click.argument("kind", required=False, metavar="KIND")
 @click.argument("name", required=False)
@@ -138,7 +139,7 @@ def event_add(
         print_wrapped(text)
 
 
-@event_group.command("edit")
+@event_group.command("edit", short_help="Correct an event, e.g. set a treatment's end date.")
 @click.argument("event_id", metavar="ID")
 @click.option("--name", metavar="NAME", help="Corrected name.")
 @click.option("--date", "started_on", metavar="DATE", help="Corrected start date.")

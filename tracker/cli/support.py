@@ -6,6 +6,7 @@ Nothing here imports SQLAlchemy at module level, so ``tracker --help`` stays fas
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -127,7 +128,37 @@ def accept_global_options(command: click.Command) -> None:
             accept_global_options(subcommand)
 
 
-class TrackerGroup(click.Group):
+_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.(?:\s|$)")
+
+
+def command_summary(command: click.Command) -> str:
+    """The line a command gets in its group's listing: its short help, else the first
+    sentence of its help, whole (click cuts it with "..." to fit one line)."""
+    import inspect
+
+    if command.short_help:
+        return command.short_help
+    paragraph = inspect.cleandoc(command.help or "").split("\n\n")[0]
+    text = " ".join(paragraph.replace("\b", "").split())
+    end = _SENTENCE_END.search(text)
+    return text if end is None else text[: end.start() + 1]
+
+
+class SummaryGroup(click.Group):
+    """A group whose command listing shows each summary whole, wrapped when long."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command_summary(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class TrackerGroup(SummaryGroup):
     """A click group that turns every tracker error into one line and an exit code."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:

@@ -277,6 +277,12 @@ def list_readings(
     return [ListedReading._make(row) for row in rows]
 
 
+def has_readings(session: Session, patient: Patient) -> bool:
+    """Whether the patient has any reading at all (to word an empty filtered list)."""
+    query = select(Reading.id).where(Reading.patient_id == patient.id).limit(1)
+    return session.scalar(query) is not None
+
+
 def reading_points(readings: Sequence[ListedReading | Reading]) -> list[ReadingPoint]:
     """Plain data for the trend engine and the reports."""
     return [
