@@ -139,7 +139,7 @@ def add_command(
     database = app.database()
     stored = store_draw(database, app.patient_option, fields, today=date.today())
     try:
-        from tracker.services.log_reading import pause_after_commit_for_tests
+        from tracker.services.after_commit import pause_after_commit_for_tests
 
         pause_after_commit_for_tests()
         logged = flag_draw(database, stored)

@@ -8,9 +8,6 @@ its own, so the write lock is never held while the engine runs.
 
 from __future__ import annotations
 
-import os
-import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,6 +19,7 @@ from sqlalchemy.orm import Session
 from tracker.catalogue.markers import find_marker
 from tracker.catalogue.units import format_number
 from tracker.errors import DuplicateError, ValidationError
+from tracker.services.after_commit import pause_after_commit_for_tests
 from tracker.services.patients import resolve_patient
 from tracker.services.readings import ReadingFields, add_reading, clean_lab
 from tracker.services.trend import flags_for_reading
@@ -30,11 +28,6 @@ from tracker.store.models import Patient, Reading
 if TYPE_CHECKING:
     from tracker.store.database import Database
     from tracker.trend.types import Flag
-
-# For tests only (docs/design.md, "Safety"): after the commit, print a line to stderr and
-# pause this many seconds, so a test can send Ctrl-C (SIGINT) at a known moment.
-PAUSE_AFTER_COMMIT_ENV = "TRACKER_TEST_PAUSE_AFTER_COMMIT"
-COMMITTED_SIGNAL = "tracker-test: committed"
 
 
 @dataclass(frozen=True)
@@ -54,15 +47,6 @@ class StoredDraw:
     patient: Patient
     readings: tuple[Reading, ...]
     notices: tuple[str, ...]
-
-
-def pause_after_commit_for_tests() -> None:
-    """The test hook named by ``TRACKER_TEST_PAUSE_AFTER_COMMIT`` (a number of seconds)."""
-    seconds = os.environ.get(PAUSE_AFTER_COMMIT_ENV)
-    if not seconds:
-        return
-    print(COMMITTED_SIGNAL, file=sys.stderr, flush=True)
-    time.sleep(float(seconds))
 
 
 def last_lab(database: Database, patient_name: str | None, marker_text: str) -> str | None:
