@@ -7,7 +7,7 @@ Create Date: 2026-11-30
 The key is filled in Python (``str.casefold``), the same on SQLite and PostgreSQL, where
 SQL's lower() differs between them outside ASCII. A database that already holds names
 differing only in case is refused, naming them, so that nobody's results are merged
-silently (docs/design.md, "CLI contract").
+silently (docs/design.md, "Entering and correcting").
 """
 
 from __future__ import annotations

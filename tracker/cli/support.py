@@ -97,7 +97,7 @@ def _set_app_option(ctx: click.Context, param: click.Parameter, value: str | Non
 
 def accept_global_options(command: click.Command) -> None:
     """Let ``--db`` and ``--patient`` follow the command name too (``tracker list
-    --patient Ann``), as people type them (docs/design.md, "CLI contract").
+    --patient Ann``), as people type them (docs/design.md, "Entering and correcting").
 
     The top-level group has made the AppContext before a subcommand parses its options,
     so these just overwrite its choice; subcommands of a group get them as well.

@@ -3,7 +3,7 @@
 With ``TRACKER_TEST_PAUSE_AFTER_COMMIT=SECONDS`` set, ``add`` and ``import`` print
 ``tracker-test: committed`` to stderr once their data is committed and then sleep, so a
 test can send Ctrl-C (SIGINT) at that known moment and check that the command reports
-what it stored and exits 0 (docs/design.md, "CLI contract"). Unset, it does nothing.
+what it stored and exits 0 (docs/design.md, "Entering and correcting"). Unset, it does nothing.
 """
 
 from __future__ import annotations

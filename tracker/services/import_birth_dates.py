@@ -2,7 +2,7 @@
 
 Checked with one query per table after the rows are inserted and before the commit, so
 the row builders' hot loop is untouched and a refused file imports nothing
-(docs/design.md, "CLI contract": readings, events and imported rows alike).
+(docs/design.md, "Entering and correcting": readings, events and imported rows alike).
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def store_draw(
 ) -> StoredDraw:
     """Store the readings of one draw for the patient (created when none is stored), all
     or nothing, and commit. A reading without an upper limit from a lab that has one
-    stored for that marker takes it (docs/design.md, "Data model")."""
+    stored for that marker takes it (docs/design.md, "Entering and correcting")."""
     if not entries:
         raise ValidationError("nothing to add: give at least one MARKER VALUE pair")
     readings: list[Reading] = []

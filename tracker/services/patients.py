@@ -41,7 +41,7 @@ def _unknown_patient(session: Session, name: str) -> NotFoundError:
 
 def find_patient(session: Session, name: str) -> Patient:
     """The patient with this name, or a NotFoundError listing the known ones."""
-    # Matched ignoring case (docs/design.md, "CLI contract"): `--patient ann` finds Ann.
+    # Matched ignoring case (docs/design.md, "Entering and correcting"): `--patient ann` finds Ann.
     patient = session.scalar(select(Patient).where(Patient.name_key == name_key_of(name)))
     if patient is None:
         raise _unknown_patient(session, name)

@@ -85,7 +85,8 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
 
 
 def refuse_before_birth(patient: Patient, day: date | None, what: str = "date") -> None:
-    """Nothing is dated before the patient's stored birth date (docs/design.md, "CLI contract")."""
+    """Nothing is dated before the patient's stored birth date (docs/design.md, "Entering
+    and correcting")."""
     if day is not None and patient.born is not None and day < patient.born:
         raise ValidationError(
             f"{what} {day.isoformat()} is before {patient.name}'s birth date "
