@@ -3,7 +3,10 @@ through the CLI and the library, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 from tests.cli.test_prompts import run_on_terminal
 from tests.conftest import Tracker, database_snapshot, run_tracker
@@ -135,3 +138,24 @@ def test_an_empty_filtered_list_says_what_it_filtered(tracker: Tracker) -> None:
     other = tracker.ok("list", "--marker", "ca125").stdout
     assert other.strip() == "No CA 125 readings (other readings are stored)."
     assert tracker.json("list", "--since", "yesterday") == []
+
+
+def test_prompts_on_both_backends(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tracker.cli.support.interactive", lambda: True)
+    tracker.ok("add", "CA15-3", "20", "--date", "2026-01-05", "--lab", "City Lab")
+    # Marker and value asked; then the date (Enter: today) and the lab (Enter: its last).
+    result = tracker("add", input="ca153\n21\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Lab [City Lab]: " in result.stdout
+    assert "Date of the draw [today]: " in result.stdout
+    [_, added] = tracker.json("list")
+    assert (added["value"], added["lab"], added["drawn_on"]) == (
+        21.0, "City Lab", date.today().isoformat(),
+    )  # fmt: skip
+    # A lab typed at the prompt is used; a date typed is checked like --date.
+    result = tracker("add", "CEA", input="3\n2026-02-01\nOther Lab\n")
+    assert result.exit_code == 0, result.output
+    [cea] = [r for r in tracker.json("list") if r["marker"] == "CEA"]
+    assert (cea["drawn_on"], cea["lab"]) == ("2026-02-01", "Other Lab")
+    refused = tracker("add", input="CEA\n3\n2099-01-01\n\n")
+    assert refused.exit_code == 1 and "is in the future" in refused.stderr
