@@ -191,14 +191,18 @@ def test_nan_can_be_corrected_with_edit(tracker: Tracker) -> None:
     )
 
 
-def test_an_unknown_marker_cannot_be_edited_but_says_how_to_remove_it(tracker: Tracker) -> None:
+def test_an_unknown_marker_is_edited_only_with_a_marker_and_says_how(tracker: Tracker) -> None:
     three_readings(tracker)
     plant(tracker.db, "UPDATE reading SET marker = 'PSA' WHERE id = 2")
     result = tracker.fails("edit", "2", "--value", "3")
     assert result.stderr == (
         "Error: reading #2 has the marker code 'PSA', which this version of the tracker "
-        "does not know; remove it with `tracker delete 2` and add the result again\n"
+        "does not know; give the marker with `tracker edit 2 --marker M`, or remove it "
+        "with `tracker delete 2`\n"
     )
+    # Naming the marker repairs the row in place: it is listed again, as CEA.
+    tracker.ok("edit", "2", "--marker", "CEA", "--value", "3")
+    assert [(r["id"], r["marker"]) for r in tracker.json("list")][1] == (2, "CEA")
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from tracker.interchange.fhir_read import (
     skipped_summary,
 )
 from tracker.interchange.json_bounds import read_document
+from tracker.services.import_birth_dates import refuse_rows_before_birth
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_patients import NAMED_LIMIT, PatientIds
 from tracker.services.import_summary import ImportSummary, count_readings
@@ -197,6 +198,8 @@ class ReadingSink:
     def finish(self, created: list[str] | None = None) -> None:
         """Insert what is queued and fill in the summary's counts."""
         self._flush()
+        # Nothing dated before a patient's stored birth date (one query, before the commit).
+        refuse_rows_before_birth(self._session, self._stamp)
         summary = self._summary
         if self.added:
             count_readings(self._session, self._stamp, summary)

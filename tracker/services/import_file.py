@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Literal
 
 from tracker.interchange.hl7_oru import looks_like_hl7
 from tracker.interchange.ndjson import looks_like_ndjson
+from tracker.services.after_commit import pause_after_commit_for_tests
 from tracker.services.import_csv import ImportOptions, import_csv, open_file
 from tracker.services.import_fhir import import_fhir, looks_like_fhir
 from tracker.services.import_hl7 import import_hl7
@@ -58,27 +59,36 @@ def import_stream(
     today: date,
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    committed: Callable[[ImportSummary], None] | None = None,
 ) -> ImportOutcome:
-    """Import ``stream`` (called ``name`` in messages), all or nothing."""
+    """Import ``stream`` (called ``name`` in messages), all or nothing.
+
+    ``committed`` is called with the summary once the rows are committed, before the
+    flags are checked: the command line then knows what an interrupt would not undo.
+    """
     head = _peek(stream)
     if looks_like_hl7(name, head):
         hl7_summary = import_hl7(database, stream, options, name=name, today=today)
+        _after_commit(hl7_summary, committed)
         return ImportOutcome(
             hl7_summary, "hl7", imported_flags(database, hl7_summary), hl7_summary.notes
         )
     if looks_like_ndjson(name, head):
         ndjson_summary = import_ndjson(database, stream, options, name=name, today=today)
+        _after_commit(ndjson_summary, committed)
         return ImportOutcome(
             ndjson_summary, "ndjson", imported_flags(database, ndjson_summary), ndjson_summary.notes
         )
     if looks_like_fhir(name, stream):
         fhir_summary = import_fhir(database, stream, options, name=name, today=today)
+        _after_commit(fhir_summary, committed)
         return ImportOutcome(
             fhir_summary, "fhir", imported_flags(database, fhir_summary), fhir_summary.notes
         )
     summary = import_csv(
         database, stream, options, name=name, today=today, progress=progress, warn=warn
     )
+    _after_commit(summary, committed)
     return ImportOutcome(summary, "csv", imported_flags(database, summary))
 
 
@@ -95,6 +105,14 @@ def _peek(stream: IO[bytes]) -> bytes:
         stream.seek(position)
         return head
     return b""
+
+
+def _after_commit(
+    summary: ImportSummary, committed: Callable[[ImportSummary], None] | None
+) -> None:
+    if committed is not None:
+        committed(summary)
+    pause_after_commit_for_tests()
 
 
 def import_file(

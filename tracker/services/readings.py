@@ -16,10 +16,11 @@ from tracker.catalogue.markers import MARKERS, VALUE_CEILING, Marker, find_marke
 from tracker.catalogue.units import (
     SMALLEST_POSITIVE_VALUE,
     clean_label,
-    format_value,
+    format_number,
     measurement,
     parse_value,
     refuse_control_characters,
+    shown_value,
     unit_factor,
 )
 from tracker.errors import DatabaseError, DuplicateError, NotFoundError, ValidationError
@@ -89,13 +90,23 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
     return value
 
 
+def refuse_before_birth(patient: Patient, day: date | None, what: str = "date") -> None:
+    """Nothing is dated before the patient's stored birth date (docs/design.md, "Entering
+    and correcting")."""
+    if day is not None and patient.born is not None and day < patient.born:
+        raise ValidationError(
+            f"{what} {day.isoformat()} is before {patient.name}'s birth date "
+            f"({patient.born.isoformat()})"
+        )
+
+
 def describe(reading: Reading | UnreadableReading) -> str:
     """``CA 15-3 41 U/mL on 2026-05-04 (City Lab)``; a row that cannot be read, as stored."""
     if isinstance(reading, UnreadableReading):
         return f"unreadable reading ({reading.marker}: {'; '.join(reading.problems)})"
     marker = marker_by_code(reading.marker)
     lab = f" ({reading.lab})" if reading.lab else ""
-    value = format_value(reading.qualifier, reading.value)
+    value = shown_value(reading.qualifier, reading.value, reading.entered_value)
     return f"{marker.name} {value} {reading.unit} on {reading.drawn_on.isoformat()}{lab}"
 
 
@@ -124,6 +135,7 @@ def add_reading(
     """Validate and store one reading; an exact duplicate is refused."""
     marker = find_marker(fields.marker)
     measured = measurement(marker, fields.value, fields.unit)
+    refuse_before_birth(patient, fields.drawn_on or today)
     values: dict[str, Any] = {
         "marker": marker.code,
         "value": measured.value,
@@ -187,6 +199,7 @@ def edit_reading(
     patient: Patient,
     reading_id: int,
     *,
+    marker: str | None = None,
     value: str | None = None,
     unit: str | None = None,
     drawn_on: date | None = None,
@@ -200,13 +213,15 @@ def edit_reading(
     place as well; it is returned as still unreadable if what was given did not fix it.
     """
     found = stored_reading(session, patient, reading_id)
-    marker = MARKERS.get(found.marker)
-    if marker is None:
+    old_marker = MARKERS.get(found.marker)
+    if old_marker is None and marker is None:
         raise ValidationError(
             f"reading #{reading_id} has the marker code {found.marker!r}, which this version "
-            f"of the tracker does not know; remove it with `tracker delete {reading_id}` "
-            "and add the result again"
+            f"of the tracker does not know; give the marker with `tracker edit {reading_id} "
+            f"--marker M`, or remove it with `tracker delete {reading_id}`"
         )
+    new_marker = find_marker(marker) if marker is not None else old_marker
+    assert new_marker is not None  # one of the two is known (checked above)
     if isinstance(found, Reading):
         entered_value, entered_unit = found.entered_value, found.entered_unit
     else:
@@ -214,10 +229,25 @@ def edit_reading(
             select(Reading.entered_value, Reading.entered_unit).where(Reading.id == reading_id)
         ).one()
     changes: dict[str, Any] = {}
-    if value is not None or unit is not None:
-        # A new unit alone re-reads the value as typed in that unit.
+    if new_marker is not old_marker:
+        stored_limit = found.ref_high if isinstance(found, Reading) else None
+        if (
+            old_marker is not None
+            and stored_limit is not None
+            and ref_high is None
+            and new_marker.unit != old_marker.unit
+        ):
+            raise ValidationError(
+                f"#{reading_id} keeps an upper limit of {format_number(stored_limit)} "
+                f"{old_marker.unit}, which is {old_marker.name}'s; give --ref-high for "
+                f'{new_marker.name} (or --ref-high "" to clear it)'
+            )
+        changes["marker"] = new_marker.code
+    if value is not None or unit is not None or new_marker is not old_marker:
+        # A new unit alone re-reads the value as typed in that unit; a new marker re-reads
+        # value and unit as typed, so they must suit that marker.
         measured = measurement(
-            marker,
+            new_marker,
             value if value is not None else entered_value,
             unit if unit is not None else (entered_unit if value is None else None),
         )
@@ -230,11 +260,12 @@ def edit_reading(
         )
         entered_unit = measured.entered_unit
     if drawn_on is not None:
+        refuse_before_birth(patient, drawn_on)
         changes["drawn_on"] = drawn_on
     if lab is not None:
         changes["lab"] = clean_lab(lab)
     if ref_high is not None:
-        changes["ref_high"] = parse_ref_high(marker, ref_high, entered_unit)
+        changes["ref_high"] = parse_ref_high(new_marker, ref_high, entered_unit)
     if note is not None:
         changes["note"] = clean_note(note)
     if isinstance(found, UnreadableReading):
@@ -294,6 +325,7 @@ class ListedReading(NamedTuple):
     lab: str | None
     ref_high: float | None
     note: str | None
+    entered_value: str | None
 
 
 def list_readings(
@@ -338,6 +370,12 @@ def unreadable_in(
     ]
     record_unreadable(session, (row.id for row in rows))
     return rows
+
+
+def has_readings(session: Session, patient: Patient) -> bool:
+    """Whether the patient has any reading at all (to word an empty filtered list)."""
+    query = select(Reading.id).where(Reading.patient_id == patient.id).limit(1)
+    return session.scalar(query) is not None
 
 
 def reading_points(readings: Sequence[ListedReading | Reading]) -> list[ReadingPoint]:
