@@ -124,12 +124,15 @@ def variation_sentence(wording: MarkerWording) -> str:
 
 
 def causes_sentences(wording: MarkerWording, logged: Sequence[LoggedCondition]) -> list[str]:
-    sentences = [
-        f"Conditions that can also raise {wording.name}: {', '.join(wording.benign_causes)}."
-    ]
+    return causes_block(wording.name, wording.benign_causes, [item.name for item in logged])
+
+
+def causes_block(name: str, causes: Sequence[str], logged_names: Sequence[str]) -> list[str]:
+    """The causes sentences of a full text (``headlines.flag_body`` takes them off again)."""
+    sentences = [f"Conditions that can also raise {name}: {', '.join(causes)}."]
     sentences.extend(
-        capitalised(f"{item.name} is logged for this person; it can raise {wording.name}.")
-        for item in logged
+        capitalised(f"{logged} is logged for this person; it can raise {name}.")
+        for logged in logged_names
     )
     return sentences
 
