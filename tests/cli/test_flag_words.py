@@ -57,8 +57,8 @@ def test_verbose_add_prints_the_full_texts(tracker: Tracker) -> None:
     messages = [flag["message"] for flag in tracker.json("trend")["flags"]]
     causes = " ".join(line.strip() for line in CA153_CAUSES)
     rise, above = messages
-    assert rise.endswith(" Discuss with your oncologist.") and "Conditions that" in rise
-    body = rise[: rise.index(" Conditions that can also raise")]
+    assert rise.endswith(" Discuss with your oncologist.") and "Benign conditions" in rise
+    body = rise[: rise.index(" Benign conditions that can also raise")]
     above_body = above.removesuffix(" Discuss with your oncologist.")
     assert text == f"{body} {above_body} {causes} Discuss with your oncologist."
     assert text.count("Discuss with your oncologist.") == 1

@@ -142,3 +142,16 @@ def test_trend_restates_a_supportive_medicine_logged_as_a_treatment(tracker: Tra
     assert "letrozole is logged" not in trend.lower()
     tracker.ok("event", "delete", "1", "--yes")
     assert "is logged as a treatment" not in _text(tracker, "trend")
+
+
+def test_full_texts_name_fluid_apart_too(tracker: Tracker) -> None:
+    tracker.ok("event", "add", "condition", "ascites", "--date", "2025-09-01")
+    tracker.ok("add", "CA125", "20", "--date", "2025-10-01")
+    tracker.ok("add", "CA125", "40", "--date", "2026-01-05")
+    flags = tracker.json("trend")["flags"]
+    messages = [flag["message"] for flag in flags if flag["kind"] == "rise"]
+    assert messages and all(FLUID in message for message in messages)
+    assert all(
+        "Ascites is logged for this person; it can raise CA 125." in message for message in messages
+    )
+    assert "fluid in the abdomen or chest" in tracker.json("trend")["flags"][0]["benign_causes"][-1]

@@ -170,9 +170,7 @@ def flag_body(flag: Flag) -> str:
     """
     text = flag.message.removesuffix(" " + DISCUSS)
     if flag.benign_causes:
-        block = " ".join(
-            causes_block(MARKERS[flag.marker].name, flag.benign_causes, flag.logged_conditions)
-        )
+        block = " ".join(causes_block(MARKERS[flag.marker], flag.logged_conditions))
         text = text.removesuffix(" " + block)
     return text
 
