@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import Tracker, database_snapshot
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # clock_nanosleep and nanosleep on x86-64 and aarch64: how SQLite's busy handler waits.
 SLEEP_SYSCALLS = {"230", "35", "115", "101"}
 
