@@ -23,9 +23,8 @@ from .data import ReportInput, lab_label
 from .layout import Metrics
 from .pages import MARGIN_LEFT_IN, TABLE_KEEP_IN, TEXT_WIDTH_IN, Column, Flow
 from .style import FLAG_WORDS, TEXT_GREY, fits_core_fonts, rendering
-from .summary import questions, recent_since, summary_flag_blocks
+from .summary import questions, recent_since, summary_flag_blocks, supportive_notes
 from .wording import (
-    DISCUSS,
     INFORMS,
     day_text,
     pct_text,
@@ -126,7 +125,7 @@ def _summary(flow: Flow, data: ReportInput) -> None:
     if not blocks and not older:
         flow.paragraph(
             "No flags in the period shown: no change beyond the usual variation between "
-            f"tests, and no result above its upper limit. {DISCUSS}"
+            "tests, and no result above its upper limit."
         )
     for block in blocks:
         flow.paragraph(block.title, bullet="•", indent_in=0.2, bold=True, after_in=0.02)
@@ -134,6 +133,8 @@ def _summary(flow: Flow, data: ReportInput) -> None:
             flow.paragraph(headline, bullet="–", indent_in=0.4, after_in=0.02)
         if block.closing:
             flow.paragraph(block.closing, indent_in=0.4)
+    for note in supportive_notes(data):
+        flow.paragraph(note, bullet="•", indent_in=0.2)
     if older:
         flow.paragraph(
             f"{older} earlier flag{'s are' if older != 1 else ' is'} listed with each "
@@ -200,7 +201,7 @@ def _flag_short(flag: Flag) -> str:
             f"on {day_text(compared.drawn_on)}"
         )
         if flag.change_pct is not None:
-            text += f" ({pct_text(flag.change_pct)})"
+            text += f" ({pct_text(flag.change_pct, flag.threshold_pct)})"
     return text + "."
 
 

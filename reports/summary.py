@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tracker.catalogue.markers import MARKERS
-from tracker.trend.headlines import closing_lines, flag_headline
+from tracker.trend.headlines import (
+    TREATMENT_KIND,
+    closing_lines,
+    flag_headline,
+    supportive_treatment_lines,
+)
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     LAB_CHANGED,
     POSSIBLE_FLARE,
-    RISE,
-    RISE_FROM_NADIR,
-    STEADY_RISE,
+    RISE_KINDS,
     UNCONFIRMED,
     Flag,
 )
@@ -43,19 +46,59 @@ def summary_flags(data: ReportInput) -> tuple[list[Flag], int]:
     return recent, len(flags) - len(recent)
 
 
+def latest_rise_flags(data: ReportInput) -> list[Flag]:
+    """The latest rise-type flag of each series (marker and lab): what is still open."""
+    latest: dict[tuple[str, str], Flag] = {}
+    for flag in data.flags_shown():
+        if flag.kind not in RISE_KINDS:
+            continue
+        key = (flag.marker, lab_key(flag.lab))
+        known = latest.get(key)
+        if known is None or (flag.drawn_on, flag.reading_id) >= (known.drawn_on, known.reading_id):
+            latest[key] = flag
+    return list(latest.values())
+
+
+def _flare_window_open(data: ReportInput, flag: Flag) -> bool:
+    """Whether a possible flare is still inside its window at its series' latest result.
+
+    The window runs from the latest treatment start on or before the flag's draw
+    (docs/clinical-rules.md, "Flare window"); a later result past it tells more.
+    """
+    starts = [
+        event.started_on
+        for event in data.events
+        if event.kind == TREATMENT_KIND and event.started_on <= flag.drawn_on
+    ]
+    if not starts:
+        return False
+    group = lab_key(flag.lab)
+    latest = max(
+        (s.latest.drawn_on for s in data.series_for(flag.marker) if lab_key(s.lab) == group),
+        default=flag.drawn_on,
+    )
+    return (latest - max(starts)).days <= data.flare_window_days
+
+
 def questions(data: ReportInput) -> list[str]:
-    """Questions the person may want to ask, starting with ones their recent flags raise."""
+    """Questions the person may want to ask, each only when its condition holds.
+
+    The flare and repeat-test questions follow the latest rise-type flag of each series,
+    not any flag of the year: an old possible flare that later results settled raises
+    neither.
+    """
     flags, _older = summary_flags(data)
     kinds = {flag.kind for flag in flags}
+    latest = latest_rise_flags(data)
     asked: list[str] = []
-    if any(flag.status == UNCONFIRMED for flag in flags):
+    if any(flag.status == UNCONFIRMED and flag.kind != POSSIBLE_FLARE for flag in latest):
         asked.append("Is a repeat test needed to check the latest change, and when?")
-    if POSSIBLE_FLARE in kinds:
+    if any(flag.kind == POSSIBLE_FLARE and _flare_window_open(data, flag) for flag in latest):
         asked.append(
             "Could a rise soon after starting treatment be a short flare, and when is the "
             "best time to retest?"
         )
-    if kinds & {RISE, STEADY_RISE, RISE_FROM_NADIR}:
+    if kinds & (set(RISE_KINDS) - {POSSIBLE_FLARE}):
         asked.append("What does this change mean for me, taken together with my other results?")
     if any(flag.logged_conditions for flag in flags):
         asked.append(
@@ -99,38 +142,51 @@ def summary_flag_blocks(data: ReportInput) -> tuple[list[FlagBlock], int]:
     marker drawn that day; it is said once for all, in a block of its own.
     """
     flags, older = summary_flags(data)
-    lab_switches: dict[tuple[date, str], list[Flag]] = {}
+    lab_switches: dict[date, list[Flag]] = {}
     by_marker: dict[str, list[Flag]] = {}
     for flag in flags:
         if flag.kind == LAB_CHANGED:
-            lab_switches.setdefault((flag.drawn_on, lab_key(flag.lab)), []).append(flag)
+            lab_switches.setdefault(flag.drawn_on, []).append(flag)
         else:
             by_marker.setdefault(flag.marker, []).append(flag)
     blocks = [
         FlagBlock(
             MARKERS[code].name,
-            [f"{day_text(f.drawn_on)}, {flag_headline(f, with_marker=False)}." for f in group],
+            [
+                f"{day_text(f.drawn_on)}, {flag_headline(f, with_marker=False, dated=False)}."
+                for f in group
+            ],
             " ".join(closing_lines(MARKERS[code], group)),
         )
         for code, group in by_marker.items()
     ]
-    for switch in lab_switches.values():
+    if lab_switches:
+        # One bullet per day the lab changed, however many markers were drawn that day.
         closing = "" if blocks else DISCUSS
-        blocks.append(FlagBlock("Another lab", [_lab_switch_line(switch)], closing))
+        lines = [_lab_switch_line(switch) for switch in lab_switches.values()]
+        blocks.append(FlagBlock("Another lab", lines, closing))
     return blocks, older
+
+
+def supportive_notes(data: ReportInput) -> list[str]:
+    """Treatment events named for a supportive medicine, said again on page 1."""
+    return supportive_treatment_lines(data.events)
 
 
 def _lab_switch_line(flags: list[Flag]) -> str:
     order = list(MARKERS)
     flags = sorted(flags, key=lambda flag: order.index(flag.marker))
+    labs = list(dict.fromkeys(lab_label(flag.lab) for flag in flags))
+    one_lab = len(labs) == 1
     results = " and ".join(
         f"{MARKERS[flag.marker].name} {value_text(flag.value, flag.qualifier, flag.unit)}"
+        + ("" if one_lab else f" ({lab_label(flag.lab)})")
         for flag in flags
     )
     these = "these results" if len(flags) > 1 else "this result"
+    source = f"a different lab ({labs[0]})" if one_lab else "different labs"
     return (
-        f"{day_text(flags[0].drawn_on)}, {results}: {these} came from a different lab "
-        f"({lab_label(flags[0].lab)}) than the tests before. Results from different labs "
-        "are not compared with each other; two results from the new lab set a new starting "
-        "point."
+        f"{day_text(flags[0].drawn_on)}, {results}: {these} came from {source} than the "
+        "tests before. Results from different labs are not compared with each other; two "
+        "results from the new lab set a new starting point."
     )

@@ -10,7 +10,7 @@ from datetime import date
 
 from tracker.catalogue.markers import MARKERS
 from tracker.catalogue.units import format_number, format_value
-from tracker.trend.headlines import capitalised, lowest_label, rising_run_line
+from tracker.trend.headlines import capitalised, lowest_label, rising_run_line, shown_rise_pct
 from tracker.trend.rules import change_pct
 from tracker.trend.types import (
     ReadingPoint,
@@ -37,10 +37,13 @@ def day_text(day: date) -> str:
     return f"{day.day} {month_name(day.month)} {day.year}"
 
 
-def pct_text(pct: float) -> str:
-    """A change in %, signed: ``+215%``, ``+4.5%``, ``-30%``."""
-    digits = f"{abs(pct):.0f}" if abs(pct) >= 10 else f"{abs(pct):.1f}"
-    return f"{'-' if pct < 0 else '+'}{digits}%"
+def pct_text(pct: float, threshold_pct: float | None = None) -> str:
+    """A change in %, signed: ``+215%``, ``+4.5%``, ``-30%``.
+
+    Beside a threshold it follows the rounding rule of docs/clinical-rules.md ("Wording"),
+    the one ``trend`` uses, so a change below the threshold never reads as meeting it.
+    """
+    return f"{'-' if pct < 0 else '+'}{shown_rise_pct(pct, threshold_pct)}"
 
 
 def threshold_text(pct: float) -> str:
@@ -92,7 +95,9 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
         f"test{'s' if summary.count != 1 else ''}."
     )
     lowest = lowest_label(nadir.drawn_on, latest.drawn_on, data.events)
-    lines.append(nadir_line(latest, nadir, unit, lowest=lowest))
+    lines.append(
+        nadir_line(latest, nadir, unit, lowest=lowest, threshold_pct=summary.threshold_pct)
+    )
     if summary.doubling_time_days is not None:
         lines.append(
             f"At the recent pace the level would double in about "
@@ -102,7 +107,14 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
     return lines
 
 
-def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str, *, lowest: str) -> str:
+def nadir_line(
+    latest: ReadingPoint,
+    nadir: ReadingPoint,
+    unit: str,
+    *,
+    lowest: str,
+    threshold_pct: float | None = None,
+) -> str:
     """Change since the lowest value of the current treatment line (or of all, if none)."""
     lowest = (
         f"{capitalised(lowest)} (nadir): "
@@ -113,7 +125,7 @@ def nadir_line(latest: ReadingPoint, nadir: ReadingPoint, unit: str, *, lowest: 
     delta = latest.value - nadir.value
     pct = change_pct(latest, nadir)
     if latest.qualifier is None and nadir.qualifier is None and pct is not None:
-        change = f"{pct_text(pct)} ({delta_text(delta, unit)})"
+        change = f"{pct_text(pct, threshold_pct)} ({delta_text(delta, unit)})"
     elif latest.qualifier is None and nadir.qualifier == "<":
         # "<0.5" is at most 0.5: the rise from it is at least the difference.
         change = f"at least {delta_text(delta, unit)}"

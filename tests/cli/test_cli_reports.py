@@ -46,10 +46,11 @@ def test_report_writes_the_pdf(tracker: Tracker, tmp_path: Path) -> None:
     assert pages >= 4
     assert "Tumor-marker summary Patient: me" in text
     assert (
-        "• CEA – 10 May 2025, rise: 2.1 -> 3 ng/mL (+42.9%) since the previous result on "
-        "10 Mar 2025 — unconfirmed: ask whether a repeat test is needed." in text
+        "• CEA – 10 May 2025, rise: 2.1 -> 3 ng/mL (+43%) since the previous result on "
+        "10 Mar 2025 — still within the usual range; unconfirmed: ask whether a repeat test "
+        "is needed." in text
     )
-    assert "– 10 May 2025, rise: 22 -> 29 U/mL (+31.8%) since the previous result" in text
+    assert "– 10 May 2025, rise: 22 -> 29 U/mL (+32%) since the previous result" in text
     assert "Smoking is logged for this person and can also raise CEA." in text
     assert "Benign conditions that can also raise CEA" in text and "oncologist" in text
 

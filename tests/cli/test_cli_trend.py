@@ -28,7 +28,7 @@ def test_add_prints_the_flags_of_the_new_reading(tracker: Tracker) -> None:
     lines = out.splitlines()
     assert lines[0] == "Added #4: CA 15-3 41 U/mL on 2026-05-04 (City Lab)"
     text = " ".join(line.strip() for line in lines[1:])
-    assert "CA 15-3 rise: 26 -> 41 U/mL (+57.7%) since the previous result on 30 Mar 2026" in text
+    assert "CA 15-3 rise: 26 -> 41 U/mL (+58%) since the previous result on 30 Mar 2026" in text
     assert "CA 15-3 above the upper reference limit: 41 U/mL on 4 May 2026" in text
     assert "kidney impairment" in text
     assert text.endswith("Discuss with your oncologist.")

@@ -88,7 +88,29 @@ NAMES: list[tuple[str, tuple[str, ...], bool]] = [
     ("nasal polyps", (), False),
     ("cervical polyp", (), False),
     ("gallbladder polyp", (), False),
-    ("polyp in the gall bladder", ("colon_polyps",), False),
+    # Two words either side, linking words ("in the") not counted (review of issue 12).
+    ("polyp in the gall bladder", (), False),
+    ("polyp in the uterus", (), False),
+    ("uterus polyp", (), False),
+    ("gastric polyp", (), False),
+    ("stomach polyps", (), False),
+    ("nasal polyp", (), False),
+    ("vocal cord polyp", (), False),
+    ("cervix polyp", (), False),
+    ("polyp of the cervix", (), False),
+    ("bladder polyp", (), False),
+    ("polyp in the nose", (), False),
+    ("polyps in the colon", ("colon_polyps",), False),
+    ("bowel polyps", ("colon_polyps",), False),
+    # A negation after the name inside brackets counts like one after "-" or ":".
+    ("hepatitis B (negative)", (), False),
+    ("hepatitis B [negative]", (), False),
+    ("Smoker (never)", (), False),
+    ("hepatitis B (chronic)", ("liver_disease",), False),
+    ("menstruating", ("menstruation",), False),
+    ("menstrual period", ("menstruation",), False),
+    # The rules table: lung disease raises CA 15-3 and CA 27.29 too.
+    ("COPD (emphysema)", ("lung_disease",), False),
     # Names of nothing in the catalogue.
     ("bone pain", (), False),
     ("diabetes", (), False),
@@ -100,6 +122,31 @@ NAMES: list[tuple[str, tuple[str, ...], bool]] = [
 def test_condition_names_match_the_table(name: str, codes: tuple[str, ...], ended: bool) -> None:
     match = match_condition(name)
     assert (match.codes, match.ended) == (codes, ended)
+
+
+@pytest.mark.parametrize(
+    ("name", "malignant"),
+    [
+        ("liver metastases", True),
+        ("bone mets", True),
+        ("Metastatic pleural effusion", True),
+        ("breast cancer", True),
+        ("malignant ascites", True),
+        ("fatty liver", False),
+        ("bone pain", False),
+    ],
+)
+def test_malignant_words_are_told_apart(name: str, malignant: bool) -> None:
+    assert match_condition(name).malignant is malignant
+
+
+def test_copd_counts_for_ca_15_3_and_ca_27_29() -> None:
+    copd = _condition("COPD", date(2020, 1, 1))
+    for marker in ("CA15-3", "CA27.29", "CEA"):
+        assert [item.name for item in conditions_for_draw(marker, [copd], DRAW, rise=True)] == [
+            "COPD"
+        ]
+    assert conditions_for_draw("CA125", [copd], DRAW, rise=True) == ()
 
 
 def test_the_table_is_large_enough() -> None:

@@ -71,47 +71,47 @@ def flag(
     [
         (
             flag("rise", "unconfirmed", 29.1, 22.5),
-            "CA 15-3 rise: 22.5 -> 29.1 U/mL (+29.3%) since the previous result on 3 Aug "
+            "CA 15-3 rise: 22.5 -> 29.1 U/mL (+29%) since the previous result on 3 Aug "
             "2023 — unconfirmed: ask whether a repeat test is needed",
         ),
         (
             flag("rise", "confirmed", 29.1, 22.5),
-            "CA 15-3 rise: 22.5 -> 29.1 U/mL (+29.3%) since the previous result on 3 Aug "
+            "CA 15-3 rise: 22.5 -> 29.1 U/mL (+29%) since the previous result on 3 Aug "
             "2023 — confirmed: the next result agreed, so this is not a one-off",
         ),
         (
             flag("rise", "not_confirmed", 29.1, 22.5),
-            "CA 15-3 rise: 22.5 -> 29.1 U/mL (+29.3%) since the previous result on 3 Aug "
+            "CA 15-3 rise: 22.5 -> 29.1 U/mL (+29%) since the previous result on 3 Aug "
             "2023 — not confirmed: the next result fell back",
         ),
         (
             flag("further_rise", "unconfirmed", 40, 29.1),
-            "CA 15-3 further rise: 29.1 -> 40 U/mL (+37.5%) since the flagged result on "
+            "CA 15-3 further rise: 29.1 -> 40 U/mL (+38%) since the flagged result on "
             "3 Aug 2023 — unconfirmed: ask whether a repeat test is needed",
         ),
         (
             flag("rise_from_nadir", "unconfirmed", 30, 22),
-            "CA 15-3 rise from the lowest result: 22 -> 30 U/mL (+36.4%) since the lowest "
+            "CA 15-3 rise from the lowest result: 22 -> 30 U/mL (+36%) since the lowest "
             "result, on 3 Aug 2023 — unconfirmed: ask whether a repeat test is needed",
         ),
         (
             flag("steady_rise", "unconfirmed", 30, 22),
-            "CA 15-3 steady rise: 22 -> 30 U/mL (+36.4%) in small steps since 3 Aug 2023 "
+            "CA 15-3 steady rise: 22 -> 30 U/mL (+36%) in small steps since 3 Aug 2023 "
             "— unconfirmed: ask whether a repeat test is needed",
         ),
         (
             flag("possible_flare", "unconfirmed", 30, 22),
-            "CA 15-3 possible flare: 22 -> 30 U/mL (+36.4%) since 3 Aug 2023, soon after a "
+            "CA 15-3 possible flare: 22 -> 30 U/mL (+36%) since 3 Aug 2023, soon after a "
             "treatment start — unconfirmed: a test after the flare window tells more",
         ),
         (
             flag("possible_flare", "confirmed", 30, 22),
-            "CA 15-3 possible flare: 22 -> 30 U/mL (+36.4%) since 3 Aug 2023, soon after a "
+            "CA 15-3 possible flare: 22 -> 30 U/mL (+36%) since 3 Aug 2023, soon after a "
             "treatment start — confirmed: the next result agreed, so this is not a one-off",
         ),
         (
             flag("rise_after_flare_window", "unconfirmed", 30, 22),
-            "CA 15-3 still up after the flare window: 22 -> 30 U/mL (+36.4%) since the "
+            "CA 15-3 still up after the flare window: 22 -> 30 U/mL (+36%) since the "
             "result before the treatment, on 3 Aug 2023, after the flare window — "
             "unconfirmed: ask whether a repeat test is needed",
         ),
@@ -153,10 +153,28 @@ def test_each_kind_has_a_one_line_headline(the_flag: Flag, headline: str) -> Non
 def test_a_change_that_met_the_threshold_is_never_shown_below_it() -> None:
     # 27.86% against 27.88%: meets after rounding up, shown as the threshold is shown.
     assert shown_threshold_pct(27.8807) == 27.9
-    assert shown_rise_pct(27.8807, 27.8807) == "27.9%"
-    assert shown_rise_pct(25.04, 25.0) == "25.0%"
-    assert shown_rise_pct(37.04, 27.9) == "37.0%"
+    # Whole percents where they keep the order (the rule the full texts follow too).
+    assert shown_rise_pct(27.8807, 27.8807) == "28%"
+    assert shown_rise_pct(25.04, 25.0) == "25%"
+    assert shown_rise_pct(37.04, 27.9) == "37%"
     assert shown_rise_pct(147.2, 25.0) == "147%"
+
+
+@pytest.mark.parametrize(
+    ("change", "threshold", "shown"),
+    [
+        (27.6, 27.9, "27.6%"),  # was "+28%" beside "flagged from 27.9%" and "No flags"
+        (27.86, 27.88, "27.8%"),
+        (24.96, 25.0, "24.9%"),  # was "+25%" beside 25.0%
+        (49.96, 50.0, "49.9%"),  # was "+50%" beside 50.0%
+        (12.4, 25.0, "12%"),
+        (28.9, 25.0, "29%"),  # the headline said +28.9%, the full text 29%
+    ],
+)
+def test_a_change_below_the_threshold_is_never_shown_at_it(
+    change: float, threshold: float, shown: str
+) -> None:
+    assert shown_rise_pct(change, threshold) == shown
 
 
 @given(

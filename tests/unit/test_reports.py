@@ -143,11 +143,12 @@ def test_a_long_marker_section_runs_on_under_a_continued_heading(small: ReportIn
 def test_summary_words_the_flags_briefly_and_asks_questions(small: ReportInput) -> None:
     summary = page_body(pdf_pages(small)[0])
     assert (
-        "Flags to discuss • CEA – 10 May 2025, further rise: 2.2 -> 3.1 ng/mL (+40.9%) since "
-        "the flagged result on 10 Mar 2025 — unconfirmed: ask whether a repeat test is needed. "
-        "– 10 Mar 2025, rise: <0.5 -> 2.2 ng/mL (at least +1.7 ng/mL) since the previous "
-        "result on 10 Jan 2025 — confirmed: the next result agreed, so this is not a "
-        "one-off. Benign conditions that can also raise CEA: cigarette smoking, stomach "
+        "Flags to discuss • CEA – 10 May 2025, further rise: 2.2 -> 3.1 ng/mL (+41%) since "
+        "the flagged result on 10 Mar 2025 — still within the usual range; unconfirmed: ask "
+        "whether a repeat test is needed. – 10 Mar 2025, rise: <0.5 -> 2.2 ng/mL (at least "
+        "+1.7 ng/mL) since the previous result on 10 Jan 2025 — still within the usual range; "
+        "confirmed: the next result agreed, so this is not a one-off. Benign conditions that "
+        "can also raise CEA: cigarette smoking, stomach "
         "(peptic) ulcer or gastritis, colon polyps," in summary
     )
     assert (

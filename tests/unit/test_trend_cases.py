@@ -354,7 +354,7 @@ def test_issue_example_message() -> None:
         "Two CA 15-3 tests of the same person usually differ by up to about 20.4%; this "
         "tracker flags a rise of 25% or more that is also at least 3 U/mL. A single higher "
         "result is often rechecked before anything is concluded; ask whether a repeat test "
-        "is needed. Conditions that "
+        "is needed. Benign conditions that "
         "can also raise CA 15-3: chronic liver disease (cirrhosis, hepatitis), vitamin B12 "
         "(megaloblastic) anaemia, interstitial lung disease, kidney impairment. Discuss with "
         "your oncologist."

@@ -118,7 +118,11 @@ CONDITION_SYNONYMS: tuple[ConditionSynonyms, ...] = (
         ),
     ),
     ConditionSynonyms("endometriosis", ("endometriosis", "endometrioma")),
-    ConditionSynonyms("menstruation", ("menstruation", "period", "menses"), episodic_days=7),
+    ConditionSynonyms(
+        "menstruation",
+        ("menstruation", "menstruating", "menstrual period", "period", "menses"),
+        episodic_days=7,
+    ),
     ConditionSynonyms("pregnancy", ("pregnancy", "pregnant"), episodic_days=300),
     ConditionSynonyms("pelvic_inflammatory_disease", ("pelvic inflammatory disease", "pid")),
     ConditionSynonyms("ovarian_cyst", ("ovarian cyst", "benign ovarian cyst")),
@@ -152,7 +156,23 @@ NEGATIONS_BEFORE = ("non", "no", "not", "never", "without")
 NEGATIONS_AFTER = ("no", "none", "never", "negative", "denied", "free", "resolved", "removed")
 # Words saying the condition is over: it ended on the event's date.
 ENDED_WORDS = ("former", "ex", "quit", "stopped", "gave up", "past")
-# "polyp" beside one of these is not a colon polyp.
-POLYP_ELSEWHERE = ("endometrial", "uterine", "cervical", "nasal", "gallbladder")
+# "polyp" within two words of one of these is not a colon polyp ("gastric polyp", "polyp
+# in the uterus"); the linking words below are not counted in those two.
+POLYP_ELSEWHERE = (
+    "endometrial",
+    "uterine",
+    "uterus",
+    "womb",
+    "cervical",
+    "cervix",
+    "gastric",
+    "stomach",
+    "nasal",
+    "nose",
+    "vocal",
+    "bladder",
+    "gallbladder",
+)
+POLYP_LINK_WORDS = ("in", "of", "on", "the", "my", "a")
 # The synonym that needs that check.
 POLYP_WORD = "polyp"

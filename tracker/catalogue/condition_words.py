@@ -20,13 +20,15 @@ from tracker.catalogue.condition_synonyms import (
     NEGATIONS_AFTER,
     NEGATIONS_BEFORE,
     POLYP_ELSEWHERE,
+    POLYP_LINK_WORDS,
     POLYP_WORD,
 )
 
 # Punctuation that closes a clause: a negation before a match does not reach across it.
 _CLAUSE_BREAKS = frozenset(",;:?")
-# The only punctuation a negation after a match may stand behind ("smoker? no").
-_AFTER_PUNCTUATION = frozenset(":?-")
+# The only punctuation a negation after a match may stand behind ("smoker? no"); brackets
+# are transparent, so "hepatitis B (negative)" reads like "hepatitis B: negative".
+_AFTER_PUNCTUATION = frozenset(":?-()[]")
 _NEGATION_REACH_WORDS = 2
 # Ligatures first (NFKD keeps them), then British spellings to American ones.
 _SPELLINGS = (("æ", "ae"), ("œ", "oe"), ("anaem", "anem"), ("oesophag", "esophag"))
@@ -82,6 +84,7 @@ _AFTER = frozenset(normalise(word) for word in NEGATIONS_AFTER)
 _ENDED = tuple(_phrase(phrase) for phrase in ENDED_WORDS)
 _POLYP = normalise(POLYP_WORD)
 _POLYP_SITES = frozenset(normalise(word) for word in POLYP_ELSEWHERE)
+_POLYP_LINKS = frozenset(normalise(word) for word in POLYP_LINK_WORDS)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class ConditionMatch:
 
     codes: tuple[str, ...]
     ended: bool
+    # The name says malignant, metastatic, mets, metastases or cancer: never a benign cause.
+    malignant: bool = False
 
 
 class _Name:
@@ -135,11 +140,20 @@ class _Name:
                 return True
         return False
 
+    def _near(self, start: int, step: int) -> list[str]:
+        """Up to two words on one side of ``start``, skipping linking words ("in the")."""
+        found: list[str] = []
+        index = start + step
+        while 0 <= index < len(self.words) and len(found) < _NEGATION_REACH_WORDS:
+            if self.words[index] not in _POLYP_LINKS:
+                found.append(self.words[index])
+            index += step
+        return found
+
     def polyp_elsewhere(self, start: int) -> bool:
-        before = self.words[start - 1] if start > 0 else ""
-        after = self.words[start + 1] if start + 1 < len(self.words) else ""
-        gall_bladder = start >= 2 and self.words[start - 2 : start] == ["gall", "bladder"]
-        return before in _POLYP_SITES or after in _POLYP_SITES or gall_bladder
+        """A site other than the colon within two words either side ("uterus polyp")."""
+        near = self._near(start, -1) + self._near(start, 1)
+        return any(word in _POLYP_SITES for word in near)
 
     def names(self, phrase: tuple[str, ...]) -> bool:
         """Whether ``phrase`` occurs at least once with no negation or other site beside it."""
@@ -156,7 +170,9 @@ def match_condition(name: str) -> ConditionMatch:
     """The benign causes a logged condition's name counts for, in catalogue order."""
     parsed = _Name(name)
     ended = any(parsed.has(phrase) for phrase in _ENDED)
-    if _MALIGNANT & set(parsed.words) or any(parsed.has(phrase) for phrase in _NEGATING):
+    if _MALIGNANT & set(parsed.words):
+        return ConditionMatch((), ended, malignant=True)
+    if any(parsed.has(phrase) for phrase in _NEGATING):
         return ConditionMatch((), ended)
     codes = tuple(
         code

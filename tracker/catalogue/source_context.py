@@ -29,10 +29,14 @@ SYMPTOMS = (
     "neurological pain or weakness, headaches",
 )
 
+# Introduced calmly: the article's own hedge first, then the list, then what the tracker
+# does with symptoms (nothing but show them). Each symptom has many everyday causes.
 SYMPTOMS_TEXT = (
-    "Symptoms the article lists (sometimes but not always present; most women have none "
-    "until the disease is extensive): " + "; ".join(SYMPTOMS) + ". They can be logged as "
-    "events of kind \u201csymptom\u201d; the report shows them on the time line without "
+    "The source article lists symptoms that can go with it \u2014 sometimes, not always; "
+    "most women have none until the disease is extensive: "
+    + "; ".join(SYMPTOMS)
+    + ". Each of these also has many everyday causes. They can be logged as events of "
+    "kind \u201csymptom\u201d; the report shows them on the time line without "
     "interpreting them."
 )
 

@@ -215,9 +215,15 @@ def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
     """
     from tracker.catalogue.condition_words import normalise
     from tracker.catalogue.supportive import supportive_medicine_in
-    from tracker.trend.conditions import names_a_benign_cause
+    from tracker.trend.conditions import names_a_benign_cause, names_malignant_words
 
     started = event.started_on.isoformat()
+    if event.kind == "condition" and names_malignant_words(event.name):
+        return [
+            f"Note: {event.name!r} is not counted as a benign cause: names that say "
+            "malignant, metastatic, mets, metastases or cancer never are. It is kept and "
+            "shown on the time line, but no flag will name it."
+        ]
     if event.kind == "condition" and not names_a_benign_cause(event.name):
         return [
             f"Note: {event.name!r} matches none of the conditions known to raise a marker; "

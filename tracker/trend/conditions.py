@@ -84,6 +84,11 @@ def conditions_for_draw(
     return tuple(found)
 
 
+def names_malignant_words(name: str) -> bool:
+    """Whether a condition's name says malignant, metastatic, mets, metastases or cancer."""
+    return match_condition(name).malignant
+
+
 def names_a_benign_cause(name: str) -> bool:
     """Whether a condition's name matches any cause in the catalogue (for ``event add``)."""
     return bool(match_condition(name).codes)

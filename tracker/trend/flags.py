@@ -98,6 +98,7 @@ def rise_flag(
         facts.compared,
         wording,
         builder,
+        within_range=not is_above(reading, limit),
         logged_names=[item.name for item in logged],
         threshold=True,
     )
@@ -115,6 +116,7 @@ def make_flag(
     causes: bool = True,
     logged_names: list[str] | None = None,
     threshold: bool = False,
+    within_range: bool = False,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
     change = None if compared is None else change_pct(reading, compared)
@@ -138,4 +140,5 @@ def make_flag(
         # history raises many flags, and each copy would cost memory for nothing.
         benign_causes=wording.benign_causes if causes else _NONE,
         logged_conditions=logged_names if causes and logged_names else _NONE,
+        within_range=within_range,
     )

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from tracker.catalogue.markers import MARKERS, Marker
+from tracker.catalogue.supportive import supportive_medicine_in
 from tracker.catalogue.units import format_number, format_value
+from tracker.trend.phrases import causes_block, pct_text, shown_change_pct
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
@@ -69,13 +71,20 @@ def shown_threshold_pct(threshold_pct: float) -> float:
 
 
 def shown_rise_pct(change_pct: float, threshold_pct: float | None) -> str:
-    """A rise that met the threshold, never shown below the threshold as shown."""
-    if change_pct >= 100:
-        return f"{change_pct:.0f}%"
-    shown = round(change_pct, 1)
-    if threshold_pct is not None:
-        shown = max(shown, shown_threshold_pct(threshold_pct))
-    return f"{shown:.1f}%"
+    """A change as shown anywhere beside the threshold, unsigned (``28%``, ``27.8%``).
+
+    The one rule of docs/clinical-rules.md ("Wording") that the full texts follow too
+    (``phrases.shown_change_pct``): a change below the threshold is rounded down, one that
+    meets it up, and a whole percent only where that keeps the order — so "+28%" never
+    stands beside "flagged from 27.9%" and "No flags", and the headline and the full text
+    of a flag show the same figure.
+    """
+    size = abs(change_pct)
+    if threshold_pct is None or change_pct < 0:
+        shown = float(round(size)) if size >= 10 else round(size, 1)
+    else:
+        shown = shown_change_pct(size, threshold_pct, meets=size >= threshold_pct)
+    return pct_text(shown)
 
 
 def _amount(value: float, unit: str) -> str:
@@ -116,8 +125,12 @@ def _status(flag: Flag) -> str:
     return "unconfirmed: ask whether a repeat test is needed"
 
 
-def flag_headline(flag: Flag, *, with_marker: bool = True) -> str:
-    """One flag in one line: ``CA 15-3 rise: 22.5 -> 29.1 U/mL (+29.3%) since … — status``."""
+def flag_headline(flag: Flag, *, with_marker: bool = True, dated: bool = True) -> str:
+    """One flag in one line: ``CA 15-3 rise: 22.5 -> 29.1 U/mL (+29%) since … — status``.
+
+    ``dated=False`` where the line already starts with the flag's date (``trend`` and the
+    report), so the date is not said twice.
+    """
     marker = MARKERS[flag.marker]
     value = f"{format_value(flag.qualifier, flag.value)} {flag.unit}"
     subject = f"{marker.name} " if with_marker else ""
@@ -125,25 +138,41 @@ def flag_headline(flag: Flag, *, with_marker: bool = True) -> str:
     if flag.kind in RISE_TYPE_KINDS and compared is not None:
         before = format_value(compared.qualifier, compared.value)
         basis = _basis(flag, day_text(compared.drawn_on))
+        within = " \u2014 still within the usual range;" if flag.within_range else " \u2014"
         return (
             f"{subject}{_KIND_NAMES.get(flag.kind, flag.kind.replace('_', ' '))}: "
-            f"{before} -> {value} ({_change(flag, compared)}) {basis} \u2014 {_status(flag)}"
+            f"{before} -> {value} ({_change(flag, compared)}) {basis}{within} {_status(flag)}"
         )
     when = day_text(flag.drawn_on)
+    on_day = f" on {when}" if dated else ""
     if flag.kind == ABOVE_REFERENCE:
-        return f"{subject}above the upper reference limit: {value} on {when}"
+        return f"{subject}above the upper reference limit: {value}{on_day}"
     if flag.kind == LAB_CHANGED:
         lab = flag.lab or "lab not recorded"
         return (
-            f"{subject}from another lab ({lab}): {value} on {when} \u2014 not compared with "
+            f"{subject}from another lab ({lab}): {value}{on_day} \u2014 not compared with "
             "results from other labs; two results from this lab set a new baseline"
         )
     if flag.kind == CHECK_ENTRY:
+        day = f"of {when}" if dated else "of the same day"
         return (
-            f"{subject}two results of {when} differ more than tests usually do "
-            "\u2014 check the entry"
+            f"{subject}two results {day} differ more than tests usually do \u2014 check the entry"
         )
     return flag.message
+
+
+def flag_body(flag: Flag) -> str:
+    """A flag's full text without its causes and advice sentences.
+
+    ``-v`` prints these bodies; the causes and "Discuss with your oncologist." follow once
+    per marker (docs/clinical-rules.md, "Wording"), as in the brief form. ``--json`` keeps
+    the full message.
+    """
+    text = flag.message.removesuffix(" " + DISCUSS)
+    if flag.benign_causes:
+        block = " ".join(causes_block(MARKERS[flag.marker], flag.logged_conditions))
+        text = text.removesuffix(" " + block)
+    return text
 
 
 def lowest_label(nadir_on: date, latest_on: date, events: Sequence[EventPoint]) -> str:
@@ -199,4 +228,27 @@ def closing_lines(marker: Marker, flags: Sequence[Flag]) -> list[str]:
         if logged:
             lines.append(logged)
     lines.append(DISCUSS)
+    return lines
+
+
+def supportive_treatment_lines(events: Sequence[EventPoint]) -> list[str]:
+    """One line per treatment event named for a supportive medicine (zoledronic acid…).
+
+    Logged as a treatment it starts a treatment line and a flare window
+    (docs/clinical-rules.md, "Treatment lines"); ``event add`` warns once, and ``trend``
+    and the report say it again, so the warning is not lost after logging.
+    """
+    lines = []
+    for event in events:
+        if event.kind != TREATMENT_KIND or supportive_medicine_in(event.name) is None:
+            continue
+        lines.append(
+            capitalised(
+                f"{event.name} is logged as a treatment (from {day_text(event.started_on)}), "
+                "so it starts a treatment line; if it is supportive care, log it with "
+                f'`tracker event add supportive "{event.name}" --date '
+                f"{event.started_on.isoformat()}` and delete the treatment event "
+                f"(`tracker event delete {event.id} --yes`)."
+            )
+        )
     return lines

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tracker.catalogue.markers import Marker
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.conditions import LoggedCondition
 from tracker.trend.rules import MarkerRules
@@ -124,12 +125,20 @@ def variation_sentence(wording: MarkerWording) -> str:
 
 
 def causes_sentences(wording: MarkerWording, logged: Sequence[LoggedCondition]) -> list[str]:
-    sentences = [
-        f"Conditions that can also raise {wording.name}: {', '.join(wording.benign_causes)}."
-    ]
+    return causes_block(wording.rules.marker, [item.name for item in logged])
+
+
+def causes_block(marker: Marker, logged_names: Sequence[str]) -> list[str]:
+    """The causes sentences of a full text (``headlines.flag_body`` takes them off again).
+
+    The same words as the brief form: fluid in the chest or abdomen and heart failure can
+    themselves come from the cancer, so they are named apart from the benign causes
+    (docs/clinical-rules.md, "Matching logged conditions").
+    """
+    sentences = [marker.causes_in_words()]
     sentences.extend(
-        capitalised(f"{item.name} is logged for this person; it can raise {wording.name}.")
-        for item in logged
+        capitalised(f"{logged} is logged for this person; it can raise {marker.name}.")
+        for logged in logged_names
     )
     return sentences
 

@@ -16,11 +16,14 @@ from tracker.trend.headlines import (
     capitalised,
     closing_lines,
     day_text,
+    flag_body,
     flag_headline,
     lowest_label,
     plural,
     rising_run_line,
+    shown_rise_pct,
     shown_threshold_pct,
+    supportive_treatment_lines,
 )
 from tracker.trend.rules import change_pct
 from tracker.trend.types import EventPoint, Flag, ReadingPoint, SeriesSummary, TrendResult
@@ -43,7 +46,8 @@ def _nadir_line(summary: SeriesSummary, events: Sequence[EventPoint]) -> str:
     text = f"  {capitalised(lowest)}: {_reading(nadir, summary.unit)}"
     if change is None or latest.qualifier or nadir.qualifier:
         return text
-    return f"{text} (latest {change:+.0f}%)"
+    sign = "-" if change < 0 else "+"
+    return f"{text} (latest {sign}{shown_rise_pct(change, summary.threshold_pct)})"
 
 
 def _threshold_line(summary: SeriesSummary) -> str:
@@ -87,11 +91,10 @@ def series_lines(
     if not flags:
         lines.append(("  No flags", False))
     for flag in flags:
-        lines.append(
-            (f"  - {day_text(flag.drawn_on)}, {flag_headline(flag, with_marker=False)}", True)
-        )
+        headline = flag_headline(flag, with_marker=False, dated=False)
+        lines.append((f"  - {day_text(flag.drawn_on)}, {headline}", True))
         if verbose:
-            lines.append((f"    {flag.message}", True))
+            lines.append((f"    {flag_body(flag)}", True))
     return lines
 
 
@@ -127,6 +130,10 @@ def trend_lines(
         what = f"No {marker_name} readings" if marker_name else "No readings"
         return [(f"{what} yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD", False)]
     lines: list[tuple[str, bool]] = [(f"Trend for {patient_name}", False), ("", False)]
+    supportive = supportive_treatment_lines(events)
+    lines.extend((line, True) for line in supportive)
+    if supportive:
+        lines.append(("", False))
     for members in _by_marker(result.series):
         marker = marker_by_code(members[0].marker)
         marker_flags: list[Flag] = []
@@ -161,9 +168,7 @@ def brief_flag_lines(flags: Sequence[Flag], *, verbose: bool = False) -> list[st
     for flag in flags:
         markers.setdefault(flag.marker, []).append(flag)
     for code, marker_flags in markers.items():
-        if verbose:
-            lines.extend(flag.message for flag in marker_flags)
-            continue
-        lines.extend(flag_headline(flag) for flag in marker_flags)
+        # -v: each full text without its causes and advice, which follow once per marker.
+        lines.extend(flag_body(flag) if verbose else flag_headline(flag) for flag in marker_flags)
         lines.extend(closing_lines(marker_by_code(code), marker_flags))
     return lines

@@ -123,6 +123,9 @@ class Flag:
     build_message: Callable[[], str] = field(compare=False, repr=False)
     benign_causes: list[str]
     logged_conditions: list[str]
+    # A rise-type flag whose later value is at or below the upper limit in force (the lab's
+    # own or the usual one): every brief form says it is still within the usual range.
+    within_range: bool = False
 
     @cached_property
     def message(self) -> str:
