@@ -127,6 +127,20 @@ class Tracker:
             result = patient_trend(session, patient, marker_code=marker_code)
         return trend_document(patient.name, result)
 
+    def review(self) -> dict[str, Any]:
+        """The ``tracker review --json`` document: every patient's open flags and overdue tests.
+
+        Never asks which patient: it covers them all (or only the one named when opening).
+        """
+        from tracker import clock
+        from tracker.services.patients import find_patient
+        from tracker.services.review import review_document, review_patients
+
+        with self.database.reading() as session:
+            only = find_patient(session, self.patient) if self.patient else None
+            review = review_patients(session, today=clock.today(), only=only)
+        return review_document(review)
+
     def import_file(
         self,
         path: PathLike,
