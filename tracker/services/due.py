@@ -253,31 +253,63 @@ def due_items_from(
     return items
 
 
+def due_by_patient(session: Session, *, today: date) -> list[tuple[str, list[DueItem]]]:
+    """Every patient's items (by name), from one grouped query: ``due`` without --patient."""
+    rows = session.execute(
+        select(Reading.patient_id, Reading.marker, func.max(Reading.drawn_on)).group_by(
+            Reading.patient_id, Reading.marker
+        )
+    )
+    last: dict[int, dict[str, date]] = {}
+    for patient_id, code, drawn_on in rows:
+        last.setdefault(patient_id, {})[code] = drawn_on
+    intervals = all_intervals(session)
+    patients = session.execute(select(Patient.id, Patient.name).order_by(Patient.name))
+    return [
+        (name, due_items_from(last.get(patient_id, {}), intervals.for_patient(patient_id), today))
+        for patient_id, name in patients
+    ]
+
+
 def any_overdue(items: list[DueItem]) -> bool:
     """True when at least one marker's next test is past its due date."""
     return any(item.status == "overdue" for item in items)
 
 
-def due_document(patient_name: str | None, items: list[DueItem], today: date) -> dict[str, Any]:
-    """``due --json`` (documented in the README)."""
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day else None
 
+def _markers_json(items: list[DueItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "marker": item.marker.name,
+            "last_drawn_on": _iso(item.last_drawn_on),
+            "interval": item.interval.text if item.interval else None,
+            "next_due": _iso(item.next_due),
+            "days_until_due": item.days_until_due,
+            "status": item.status,
+        }
+        for item in items
+    ]
+
+
+def due_document(covered: list[tuple[str | None, list[DueItem]]], today: date) -> dict[str, Any]:
+    """``due --json`` (documented in the README).
+
+    ``patients`` holds every patient covered; ``patient`` and ``markers`` are the one
+    patient's when exactly one is covered (as before several patients were covered).
+    """
+    one = covered[0] if len(covered) == 1 else (None, [])
     return {
-        "patient": patient_name,
+        "patient": one[0],
         "today": today.isoformat(),
-        "overdue": any_overdue(items),
-        "markers": [
-            {
-                "marker": item.marker.name,
-                "last_drawn_on": iso(item.last_drawn_on),
-                "interval": item.interval.text if item.interval else None,
-                "next_due": iso(item.next_due),
-                "days_until_due": item.days_until_due,
-                "status": item.status,
-            }
-            for item in items
+        "overdue": any(any_overdue(items) for _, items in covered),
+        "markers": _markers_json(one[1]),
+        "patients": [
+            {"patient": name, "overdue": any_overdue(items), "markers": _markers_json(items)}
+            for name, items in covered
+            if name is not None
         ],
     }
 
