@@ -148,12 +148,15 @@ class Tracker:
         dry_run: bool = False,
         delimiter: str | None = None,
         decimal_comma: bool = False,
+        date_format: str | None = None,
     ) -> ImportOutcome:
         """Import a CSV file or a FHIR Bundle, all or nothing; ``.summary`` says what it did.
 
         Warnings (columns the tracker does not use) are in ``.summary.ignored_columns``.
+        ``date_format`` is one of ``YYYY-MM-DD``, ``DD/MM/YYYY``, ``MM/DD/YYYY``,
+        ``DD.MM.YYYY`` (as ``--date-format``).
         """
-        options = ImportOptions(self.patient, delimiter, decimal_comma, dry_run)
+        options = ImportOptions(self.patient, delimiter, decimal_comma, dry_run, date_format)
         return import_file(self.database, Path(path), options, today=date.today())
 
     def export(
