@@ -19,8 +19,9 @@ ATTENTION_EXIT_CODE = OVERDUE_EXIT_CODE  # docs/design.md: 3, as for `due --exit
 )
 @pass_app
 def review_command(app: AppContext, as_json: bool, exit_code: bool) -> None:
-    """Every patient on one line: open rise flags and overdue tests, most urgent first.
+    """Every patient's open flags and overdue tests.
 
+    A clinic's worklist: one line per patient, most urgent first.
     A rise is listed while it is open: unconfirmed (a repeat test decides) or confirmed
     and still up; a rise to a value still within the usual range only once confirmed.
     Tests are overdue against the intervals set with `tracker due --every`. Without

@@ -211,9 +211,10 @@ def _import_rows(
             if not any(cells):
                 continue  # a blank line: still a spreadsheet row, but nothing to import
             summary.rows += 1
-            waiting = builder.dates.slash_order is None
             try:
-                record, params = builder.build(list(cells) if waiting else cells)
+                # A row whose slashed date waits is kept as it is: build() only pads it
+                # with empty cells, which the second build() reads the same way.
+                record, params = builder.build(cells)
             except PendingDate as waiting_date:
                 pending.append((row_number, cells))
                 pending_example = pending_example or str(waiting_date)
