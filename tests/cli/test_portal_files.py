@@ -201,7 +201,7 @@ def test_an_iso_file_with_a_date_format_still_reads_iso(
          "('Test|Result|Units|Collected'); the file seems to use '|' (try --delimiter '|')"),
         ("Test\tResult\tUnits\tCollected\nCEA\t2.1\tng/mL\t2025-01-02\n", ["--delimiter", ";"],
          "Error: the header does not split at --delimiter ';': it is one column "
-         "('Test\\tResult\\tUnits\\tCollected'); the file seems to use 'tab' "
+         "('Test\\tResult\\tUnits\\tCollected'); the file seems to use tab "
          "(try --delimiter tab)"),
     ],
 )  # fmt: skip

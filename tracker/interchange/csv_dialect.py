@@ -118,12 +118,11 @@ def delimiter_hint(header_line: str, chosen: str, given: bool) -> str | None:
     likely = max(counts, key=lambda mark: counts[mark])
     if counts[likely] == 0:
         return None
-    shown = "tab" if likely == "\t" else likely
     option = "--delimiter" if given else "the detected delimiter"
     return (
         f"the header does not split at {option} {_shown(chosen)}: it is one column "
-        f"({line[:60]!r}); the file seems to use {shown!r} (try --delimiter "
-        f"{'tab' if likely == chr(9) else repr(likely)})"
+        f"({line[:60]!r}); the file seems to use {_shown(likely)} "
+        f"(try --delimiter {_shown(likely)})"
     )
 
 
