@@ -12,7 +12,7 @@ rise to a value still within the usual range is listed only once it is `confirme
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -132,11 +132,10 @@ def _readings_by_patient(session: Session, only: Patient | None) -> dict[int, li
         _only(Reading.patient_id, only),
     )
     by_patient: dict[int, list[ReadingPoint]] = {}
-    for row in session.execute(query):
-        point = ReadingPoint(row.id, row.marker, row.value, row.qualifier, row.drawn_on, row.lab)
-        by_patient.setdefault(row.patient_id, []).append(
-            point if row.ref_high is None else replace(point, ref_high=row.ref_high)
-        )
+    rows = session.execute(query)
+    for patient_id, reading_id, marker, value, qualifier, drawn_on, lab, ref_high in rows:
+        point = ReadingPoint(reading_id, marker, value, qualifier, drawn_on, lab, ref_high)
+        by_patient.setdefault(patient_id, []).append(point)
     return by_patient
 
 
