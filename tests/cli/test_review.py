@@ -166,16 +166,16 @@ def test_review_on_an_empty_database_and_reads_only(tracker: Tracker) -> None:
     assert database_snapshot(tracker.db) == before
 
 
-def test_review_never_asks_which_patient_and_the_library_agrees(clinic: Tracker) -> None:
+def test_review_never_asks_which_patient_and_the_library_agrees(
+    clinic: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tracker import Tracker as Library
 
     document = clinic.json("review")
+    monkeypatch.setenv("TRACKER_TODAY", TODAY)
     with Library.open(clinic.db) as library:
-        import os
-
-        os.environ["TRACKER_TODAY"] = TODAY
-        try:
-            assert library.review() == document
-        finally:
-            del os.environ["TRACKER_TODAY"]
+        assert library.review() == document
+    with Library.open(clinic.db, patient="Overdue 2") as library:
+        only = library.review()
+    assert [entry["patient"] for entry in only["patients"]] == ["Overdue 2"]
     assert json.loads(json.dumps(document)) == document
