@@ -179,3 +179,27 @@ def test_review_never_asks_which_patient_and_the_library_agrees(
         only = library.review()
     assert [entry["patient"] for entry in only["patients"]] == ["Overdue 2"]
     assert json.loads(json.dumps(document)) == document
+
+
+def test_review_reads_everyone_in_a_few_queries(clinic: Tracker) -> None:
+    """Not one query per patient: 50 patients or 2,000, the same handful of statements."""
+    from sqlalchemy import event
+
+    from tracker.services.review import review_patients
+
+    database = open_database(location_from(clinic.db))
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with database.reading() as session:
+            review = review_patients(session, today=date(2026, 6, 1))
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+        database.dispose()
+    assert len(review.patients) == 50
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert 1 <= len(selects) <= 6, selects
