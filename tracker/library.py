@@ -30,7 +30,7 @@ from tracker.services.import_csv import ImportOptions
 from tracker.services.import_file import ImportOutcome, import_file
 from tracker.services.log_reading import LoggedReading, log_draw
 from tracker.services.patient_report import write_report_for
-from tracker.services.patients import resolve_patient
+from tracker.services.patients import add_patient, resolve_patient
 from tracker.services.readings import ReadingFields
 from tracker.services.report_input import ReportRequest
 from tracker.services.trend import patient_trend
@@ -78,6 +78,14 @@ class Tracker:
     def close(self) -> None:
         """Release the database's connections."""
         self.database.dispose()
+
+    def add_patient(self, name: str, *, born: date | str | None = None) -> str:
+        """Create a person (``tracker patient add``); returns the name as stored.
+
+        Names are unique ignoring case; an existing one raises ``DuplicateError``.
+        """
+        with self.database.writing() as session:
+            return add_patient(session, name, _date(born, "birth date")).name
 
     def add_reading(
         self,

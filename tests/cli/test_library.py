@@ -224,10 +224,15 @@ def test_the_readme_example_runs(
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(tmp_path)
     shutil.copy(FIXTURES / "lab_portal.csv", tmp_path / "lab_portal.csv")
-    Cli("tracker.db", {"HOME": str(tmp_path), "TRACKER_PATIENT": ""}).ok("patient", "add", "Ann")
     exec(compile(example, "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith("1 ['CA 15-3 is 41 U/mL on 2026-05-04, above the usual upper")
     assert printed[1] == "4 csv"
     assert printed[2].startswith("Wrote ann.pdf: CEA and CA 15-3, 5 readings from ")
     assert (tmp_path / "ann.json").stat().st_mode & 0o777 == 0o600
+    # The example created Ann; a second person of the same name (any case) is refused.
+    from tracker import Tracker
+    from tracker.errors import DuplicateError
+
+    with Tracker.open(tmp_path / "tracker.db") as t, pytest.raises(DuplicateError):
+        t.add_patient("ann")
