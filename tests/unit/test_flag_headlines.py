@@ -102,18 +102,18 @@ def flag(
         (
             flag("possible_flare", "unconfirmed", 30, 22),
             "CA 15-3 possible flare: 22 -> 30 U/mL (+36.4%) since 3 Aug 2023, soon after a "
-            "treatment start — unconfirmed: a test after the flare window tells more",
+            "treatment start — inside the flare window: a test after the window tells more",
         ),
         (
             flag("possible_flare", "confirmed", 30, 22),
             "CA 15-3 possible flare: 22 -> 30 U/mL (+36.4%) since 3 Aug 2023, soon after a "
-            "treatment start — confirmed: the next result agreed, so this is not a one-off",
+            "treatment start — still up after the flare window (see the next flag)",
         ),
         (
             flag("rise_after_flare_window", "unconfirmed", 30, 22),
             "CA 15-3 still up after the flare window: 22 -> 30 U/mL (+36.4%) since the "
-            "result before the treatment, on 3 Aug 2023, after the flare window — "
-            "unconfirmed: ask whether a repeat test is needed",
+            "result before the treatment, on 3 Aug 2023 — unconfirmed: ask whether a repeat "
+            "test is needed",
         ),
         (
             flag(

@@ -600,6 +600,7 @@ FLAG_KEYS = [
     "message",
     "benign_causes",
     "logged_conditions",
+    "status_detail",
 ]
 KINDS = {
     "rise",

@@ -6,9 +6,19 @@ Day offsets count from 2026-01-05 (tests/unit/test_trend_cases.py). CA 15-3: thr
 
 from __future__ import annotations
 
-from tests.unit.test_trend_cases import ca153, event, observed
-from tracker.trend.engine import analyse
+import pytest
+
+from tests.unit.test_trend_cases import ca153, event, observed, reading
+from tracker.trend.engine import analyse, flags_for_reading, trend_document
+from tracker.trend.headlines import flag_headline
 from tracker.trend.lines import treatment_changes, treatment_key
+from tracker.trend.types import (
+    NOT_RECHECKED_AT_THIS_LAB,
+    NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
+    Flag,
+    ReadingPoint,
+    TrendResult,
+)
 
 PACLITAXEL_CYCLES = [
     event(1, "treatment", "paclitaxel", 0),
@@ -67,3 +77,92 @@ def test_a_rise_after_the_first_window_is_not_hidden_by_later_cycles() -> None:
         (3, "rise", "confirmed", 2, 42.9),
         (4, "further_rise", "unconfirmed", 3, 26.7),
     ]
+
+
+# -- 2. the finer status in the headline, on the Flag and in the JSON ---------------------
+
+
+def _rise(result: TrendResult, reading_id: int) -> Flag:
+    [flag] = [
+        flag
+        for flag in flags_for_reading(result, reading_id)
+        if flag.kind not in ("above_reference", "lab_changed", "check_entry")
+    ]
+    return flag
+
+
+def test_a_rise_not_rechecked_before_the_treatment_changed() -> None:
+    # 20 -> 26 (+30 %, +6) on day 30; eribulin starts on day 40, so 27 on day 50 belongs
+    # to the new line and cannot decide the rise.
+    result = analyse(
+        [ca153(1, 0, 20), ca153(2, 30, 26), ca153(3, 50, 27)],
+        [event(1, "treatment", "eribulin", 40)],
+    )
+    flag = _rise(result, 2)
+    assert (flag.status, flag.status_note) == ("unconfirmed", NOT_RECHECKED_BEFORE_TREATMENT_CHANGE)
+    assert flag_headline(flag).endswith("\u2014 not rechecked before the treatment changed")
+    assert "ask whether a repeat test" not in flag_headline(flag)
+    [document] = [
+        item for item in trend_document("A", result)["flags"] if item["drawn_on"] == "2026-02-04"
+    ]
+    assert document["status_detail"] == "not_rechecked_before_treatment_change"
+
+
+def test_a_rise_not_rechecked_at_this_lab() -> None:
+    # City Lab 20 -> 26 (+30 %); the marker's later results come from Hospital Lab.
+    result = analyse(
+        [
+            ca153(1, 0, 20, lab="City Lab"),
+            ca153(2, 30, 26, lab="City Lab"),
+            ca153(3, 60, 30, lab="Hospital Lab"),
+        ],
+        [],
+    )
+    flag = _rise(result, 2)
+    assert flag.status_note == NOT_RECHECKED_AT_THIS_LAB
+    assert flag_headline(flag).endswith(
+        "\u2014 not rechecked at this lab: later results came from another lab"
+    )
+    details = {item["status_detail"] for item in trend_document("A", result)["flags"]}
+    assert details == {"not_rechecked_at_this_lab", None}
+
+
+def test_a_flag_decided_by_its_next_result_has_no_status_note() -> None:
+    result = analyse([ca153(1, 0, 20), ca153(2, 30, 26), ca153(3, 50, 27)], [])
+    flag = _rise(result, 2)
+    assert (flag.status, flag.status_note) == ("confirmed", None)
+
+
+# -- 3. a possible flare's status says what happened after the window -----------------
+
+
+LETROZOLE = event(1, "treatment", "letrozole", 0)
+
+
+@pytest.mark.parametrize(
+    ("after", "status"),
+    [
+        # 4.0 on day 60 is +100 % over the baseline 2.0: still up after the window.
+        ([reading(3, 60, 4.0)], "still up after the flare window (see the next flag)"),
+        # 2.1 on day 60 is +5 %: back down.
+        ([reading(3, 60, 2.1)], "fell back after the flare window"),
+        # No result after the window (day 42 = 16 Feb 2026) yet.
+        ([], "inside the flare window: a test after day 42 (16 Feb 2026) tells more"),
+    ],
+)
+def test_a_possible_flare_says_what_happened_after_the_window(
+    after: list[ReadingPoint], status: str
+) -> None:
+    result = analyse([reading(1, -3, 2.0), reading(2, 20, 3.0), *after], [LETROZOLE])
+    flag = _rise(result, 2)
+    assert flag.kind == "possible_flare"
+    headline = flag_headline(flag)
+    assert headline.endswith(f"\u2014 {status}")
+    assert "confirmed:" not in headline
+
+
+def test_after_the_flare_window_is_said_once() -> None:
+    result = analyse([reading(1, -3, 2.0), reading(2, 20, 3.0), reading(3, 60, 4.0)], [LETROZOLE])
+    flag = _rise(result, 3)
+    assert flag.kind == "rise_after_flare_window"
+    assert flag_headline(flag).count("after the flare window") == 1

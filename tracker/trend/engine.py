@@ -86,7 +86,7 @@ def analyse(
         groups: dict[str | None, list[ReadingPoint]] = {}
         for reading in readings_of_marker:
             groups.setdefault(lab_key(reading.lab), []).append(reading)
-        labs = {key: lab_display(members[-1].lab) for key, members in groups.items()}
+        labs = {key: _group_lab(members) for key, members in groups.items()}
         flags.extend(_lab_changes(readings_of_marker, labs, wording))
         latest_day = readings_of_marker[-1].drawn_on
         for key in _groups_latest_first(groups):
@@ -110,6 +110,14 @@ def _groups_latest_first(groups: dict[str | None, list[ReadingPoint]]) -> list[s
     """The group of the marker's latest reading first, then by latest date, then by name."""
     by_name = sorted(groups, key=lambda k: (k is None, k or ""))
     return sorted(by_name, key=lambda k: groups[k][-1].drawn_on, reverse=True)
+
+
+def _group_lab(members: list[ReadingPoint]) -> str | None:
+    """The group's lab as written on its latest date; spellings of one day in name order,
+    so the order readings were entered in never changes a flag."""
+    latest_day = members[-1].drawn_on
+    spellings = sorted({r.lab for r in members if r.drawn_on == latest_day and r.lab})
+    return lab_display(spellings[0] if spellings else members[-1].lab)
 
 
 def flags_for_reading(result: TrendResult, reading_id: int) -> list[Flag]:

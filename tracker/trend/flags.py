@@ -8,6 +8,7 @@ conditions that count at its draw.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import partial
 
 from tracker.trend.conditions import conditions_for_draw
@@ -19,6 +20,7 @@ from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
     INFO,
+    UNCONFIRMED,
     ComparedReading,
     EventPoint,
     Flag,
@@ -90,6 +92,8 @@ def rise_flag(
     logged = conditions_for_draw(marker.code, events, reading.drawn_on, rise=True)
     limit = upper_limit_of(reading, marker)
     builder = partial(rise_message, facts, wording, limit, logged)
+    change = facts.change
+    window = change is not None and change.in_flare_window(reading.drawn_on)
     return make_flag(
         reading,
         lab,
@@ -100,6 +104,9 @@ def rise_flag(
         builder,
         logged_names=[item.name for item in logged],
         threshold=True,
+        status_note=facts.not_rechecked if facts.status == UNCONFIRMED else None,
+        treatment_start=change.first_start if change is not None and window else None,
+        flare_window_end=change.flare_window_end if change is not None and window else None,
     )
 
 
@@ -115,6 +122,9 @@ def make_flag(
     causes: bool = True,
     logged_names: list[str] | None = None,
     threshold: bool = False,
+    status_note: str | None = None,
+    treatment_start: date | None = None,
+    flare_window_end: date | None = None,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
     change = None if compared is None else change_pct(reading, compared)
@@ -138,4 +148,7 @@ def make_flag(
         # history raises many flags, and each copy would cost memory for nothing.
         benign_causes=wording.benign_causes if causes else _NONE,
         logged_conditions=logged_names if causes and logged_names else _NONE,
+        status_note=status_note,
+        treatment_start=treatment_start,
+        flare_window_end=flare_window_end,
     )

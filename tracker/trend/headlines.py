@@ -21,8 +21,11 @@ from tracker.trend.types import (
     FURTHER_RISE,
     LAB_CHANGED,
     NOT_CONFIRMED,
+    NOT_RECHECKED_AT_THIS_LAB,
+    NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
     POSSIBLE_FLARE,
     RISE_KINDS,
+    UNCONFIRMED,
     ComparedReading,
     EventPoint,
     Flag,
@@ -103,16 +106,40 @@ def _basis(flag: Flag, when: str) -> str:
         return f"in small steps since {when}"
     if flag.kind == POSSIBLE_FLARE:
         return f"since {when}, soon after a treatment start"
-    return f"since the result before the treatment, on {when}, after the flare window"
+    # The kind's name already says "after the flare window" (said once).
+    return f"since the result before the treatment, on {when}"
+
+
+def _flare_status(flag: Flag) -> str:
+    """What happened after a possible flare's window (docs/clinical-rules.md, "Statuses").
+
+    "confirmed" would read as "the flare is confirmed"; it means the level was still up
+    after the window, which the next flag (rise_after_flare_window) reports.
+    """
+    if flag.status == CONFIRMED:
+        return "still up after the flare window (see the next flag)"
+    if flag.status == NOT_CONFIRMED:
+        return "fell back after the flare window"
+    start, end = flag.treatment_start, flag.flare_window_end
+    if start is None or end is None:
+        return "inside the flare window: a test after the window tells more"
+    return (
+        f"inside the flare window: a test after day {(end - start).days} "
+        f"({day_text(end)}) tells more"
+    )
 
 
 def _status(flag: Flag) -> str:
+    if flag.status == UNCONFIRMED and flag.status_note == NOT_RECHECKED_BEFORE_TREATMENT_CHANGE:
+        return "not rechecked before the treatment changed"
+    if flag.status == UNCONFIRMED and flag.status_note == NOT_RECHECKED_AT_THIS_LAB:
+        return "not rechecked at this lab: later results came from another lab"
+    if flag.kind == POSSIBLE_FLARE:
+        return _flare_status(flag)
     if flag.status == CONFIRMED:
         return "confirmed: the next result agreed, so this is not a one-off"
     if flag.status == NOT_CONFIRMED:
         return "not confirmed: the next result fell back"
-    if flag.kind == POSSIBLE_FLARE:
-        return "unconfirmed: a test after the flare window tells more"
     return "unconfirmed: ask whether a repeat test is needed"
 
 

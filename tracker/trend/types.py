@@ -41,6 +41,12 @@ UNCONFIRMED = "unconfirmed"
 NOT_CONFIRMED = "not_confirmed"
 INFO = "info"
 
+# Why an unconfirmed flag will not be decided by a later draw of its group (the flag's
+# ``status_note``, the JSON flag's ``status_detail``; docs/clinical-rules.md "Statuses").
+NOT_RECHECKED_BEFORE_TREATMENT_CHANGE = "not_rechecked_before_treatment_change"
+NOT_RECHECKED_AT_THIS_LAB = "not_rechecked_at_this_lab"
+STATUS_NOTES = (NOT_RECHECKED_BEFORE_TREATMENT_CHANGE, NOT_RECHECKED_AT_THIS_LAB)
+
 # Flare window: day 1 through day 42 after a treatment start by default; the start day
 # itself (day 0) holds the baseline (ASCO 2007: do not read rises in the first 4-6 weeks;
 # Yasasever 1997, Kim 2009; docs/clinical-rules.md).
@@ -123,6 +129,11 @@ class Flag:
     build_message: Callable[[], str] = field(compare=False, repr=False)
     benign_causes: list[str]
     logged_conditions: list[str]
+    # One of STATUS_NOTES for an unconfirmed flag no later draw of its group can decide.
+    status_note: str | None = None
+    # A possible flare's treatment change: its first start and the flare window's last day.
+    treatment_start: date | None = None
+    flare_window_end: date | None = None
 
     @cached_property
     def message(self) -> str:

@@ -33,6 +33,8 @@ from tracker.trend.types import (
     CONFIRMED,
     FURTHER_RISE,
     NOT_CONFIRMED,
+    NOT_RECHECKED_AT_THIS_LAB,
+    NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
     POSSIBLE_FLARE,
     RISE_AFTER_FLARE_WINDOW,
     STEADY_RISE,
@@ -55,8 +57,8 @@ BASIS_NADIR = "nadir"
 BASIS_BASELINE = "baseline"
 
 # Why an unconfirmed flag will not be decided by a later draw of its group.
-NOT_RECHECKED_LAB = "lab"
-NOT_RECHECKED_TREATMENT = "treatment"
+NOT_RECHECKED_LAB = NOT_RECHECKED_AT_THIS_LAB
+NOT_RECHECKED_TREATMENT = NOT_RECHECKED_BEFORE_TREATMENT_CHANGE
 
 
 @dataclass(slots=True)
