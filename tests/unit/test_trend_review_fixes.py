@@ -10,7 +10,7 @@ import pytest
 
 from tests.unit.test_trend_cases import ca153, event, observed, reading
 from tracker.trend.engine import analyse, flags_for_reading, trend_document
-from tracker.trend.headlines import flag_headline
+from tracker.trend.headlines import flag_headline, rising_run_line
 from tracker.trend.lines import treatment_changes, treatment_key
 from tracker.trend.types import (
     NOT_RECHECKED_AT_THIS_LAB,
@@ -166,3 +166,30 @@ def test_after_the_flare_window_is_said_once() -> None:
     flag = _rise(result, 3)
     assert flag.kind == "rise_after_flare_window"
     assert flag_headline(flag).count("after the flare window") == 1
+
+
+# -- 7. a rising run from "<x" is a lower bound -----------------------------------------
+
+
+def test_a_rising_run_from_below_the_range_says_at_least() -> None:
+    # <0.5, 1.0, 2.0, 3.1 ng/mL: three increases; 3.1 over 0.5 is +520 %, and more, since
+    # the first value was below 0.5.
+    result = analyse(
+        [
+            reading(1, 0, 0.5, qualifier="<"),
+            reading(2, 30, 1.0),
+            reading(3, 60, 2.0),
+            reading(4, 90, 3.1),
+        ],
+        [],
+    )
+    [summary] = result.series
+    assert summary.rising_run is not None
+    assert rising_run_line(summary.rising_run) == (
+        "Rising at 3 tests in a row since 5 Jan 2026: at least +520%"
+    )
+    # Measured values on both ends: no "at least".
+    plain = analyse([reading(1, 0, 0.5), reading(2, 30, 1.0), reading(3, 60, 2.0)], [])
+    [summary] = plain.series
+    assert summary.rising_run is not None
+    assert "at least" not in rising_run_line(summary.rising_run)

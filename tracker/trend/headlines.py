@@ -194,7 +194,9 @@ def lowest_label(nadir_on: date, latest_on: date, events: Sequence[EventPoint]) 
 def rising_run_line(run: RisingRun) -> str:
     """``Rising at 3 tests in a row since 12 Jan 2026: +147%``."""
     pct = f"{run.change_pct:.0f}%" if run.change_pct >= 10 else f"{run.change_pct:.1f}%"
-    text = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: +{pct}"
+    # From "<x" the true change is larger than the one computed from x.
+    at_least = "at least " if run.at_least else ""
+    text = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: {at_least}+{pct}"
     if run.in_flare_window:
         text += " (inside the flare window after a treatment start, when a short rise can happen)"
     return text

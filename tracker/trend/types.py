@@ -149,6 +149,8 @@ class RisingRun:
     since: date  # the date of the run's first reading
     change_pct: float
     in_flare_window: bool = False  # the run ends inside a treatment's flare window
+    # The run starts at a "<x" value (or ends at ">x"): its change is a lower bound.
+    at_least: bool = False
 
 
 @dataclass(frozen=True)
