@@ -464,7 +464,11 @@ def test_flare_words_follow_the_first_draw_after_the_window() -> None:
     assert "still above where it was before the treatment started" in after
     assert "the next result agreed: this is not a one-off" in after
     settled = _flags("a flare still settling, then back")[(2, "possible_flare")]
-    assert "(21 U/mL on 2026-03-26) had come back down, as happens after a flare" in settled
+    # Not the first result after the window (the review of issue 12, item 4): named by date.
+    assert (
+        "The result of 26 Mar 2026 (21 U/mL), after the level had settled, had come back "
+        "down, as happens after a flare"
+    ) in settled
     assert "says nothing either way about whether the treatment works" in settled
 
 

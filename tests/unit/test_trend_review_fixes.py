@@ -6,6 +6,9 @@ Day offsets count from 2026-01-05 (tests/unit/test_trend_cases.py). CA 15-3: thr
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
 from tests.unit.test_trend_cases import ca153, event, observed, reading
@@ -15,6 +18,7 @@ from tracker.trend.lines import treatment_changes, treatment_key
 from tracker.trend.types import (
     NOT_RECHECKED_AT_THIS_LAB,
     NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
+    EventPoint,
     Flag,
     ReadingPoint,
     TrendResult,
@@ -193,3 +197,68 @@ def test_a_rising_run_from_below_the_range_says_at_least() -> None:
     [summary] = plain.series
     assert summary.rising_run is not None
     assert "at least" not in rising_run_line(summary.rising_run)
+
+
+# -- 4. the reading named is the one compared with -------------------------------------
+
+
+def test_a_flare_settled_by_a_later_result_names_that_result_by_date() -> None:
+    # CA 27.29 80 the day before paclitaxel (2026-03-03); 110 and 140 inside the window;
+    # 105 on 5 May, the first after the window, is still coming down from 140 (above its
+    # settling floor, before day 90): it decides nothing. 84 on 2 Jun (day 91) decides:
+    # +5 % over 80, back down.
+    def ca2729(reading_id: int, drawn_on: str, value: float) -> ReadingPoint:
+        return ReadingPoint(reading_id, "CA27.29", value, None, date.fromisoformat(drawn_on), None)
+
+    result = analyse(
+        [
+            ca2729(1, "2026-03-02", 80),
+            ca2729(2, "2026-03-17", 110),
+            ca2729(3, "2026-04-07", 140),
+            ca2729(4, "2026-05-05", 105),
+            ca2729(5, "2026-06-02", 84),
+        ],
+        [EventPoint(1, "treatment", "paclitaxel", date(2026, 3, 3))],
+    )
+    flare = _rise(result, 2)
+    assert (flare.kind, flare.status) == ("possible_flare", "not_confirmed")
+    assert "The first result after the flare window" not in flare.message
+    assert (
+        "The result of 2 Jun 2026 (84 U/mL), after the level had settled, had come back "
+        "down, as happens after a flare." in flare.message
+    )
+
+
+ALTERNATING_LABS = [
+    ReadingPoint(1, "CEA", 2.5, None, date(2026, 1, 12), "City Lab"),
+    ReadingPoint(2, "CEA", 2.6, None, date(2026, 2, 9), "City Lab"),
+    ReadingPoint(3, "CEA", 3.8, None, date(2026, 3, 9), "Hospital Lab"),
+    ReadingPoint(4, "CEA", 3.9, None, date(2026, 4, 6), "Hospital Lab"),
+    ReadingPoint(5, "CEA", 3.4, None, date(2026, 5, 4), "city lab"),
+    ReadingPoint(6, "CEA", 3.5, None, date(2026, 6, 1), "Hospital Lab"),
+]
+
+
+def test_the_previous_result_names_its_lab_when_another_lab_came_between() -> None:
+    # "city lab" 3.4 over City Lab's 2.6 (+30.8 %, +0.8): a rise; Hospital Lab came between.
+    result = analyse(ALTERNATING_LABS, [])
+    flag = _rise(result, 5)
+    assert flag.previous_draw_elsewhere
+    assert "since the previous City Lab result on 9 Feb 2026 \u2014" in flag_headline(flag)
+    # Without another lab in between, "the previous result" needs no lab.
+    plain = analyse([*ALTERNATING_LABS[:2], replace(ALTERNATING_LABS[4], id=3)], [])
+    assert "since the previous result on 9 Feb 2026" in flag_headline(_rise(plain, 3))
+
+
+def test_a_return_to_a_lab_with_history_is_compared_with_its_results() -> None:
+    result = analyse(ALTERNATING_LABS, [])
+    returned = [flag for flag in flags_for_reading(result, 5) if flag.kind == "lab_changed"]
+    assert len(returned) == 1
+    headline = flag_headline(returned[0])
+    assert "two results from this lab set a new baseline" not in headline
+    assert headline.endswith(
+        "compared only with this lab's earlier results (most recently 9 Feb 2026)"
+    )
+    # The first switch to Hospital Lab has no history there: a new baseline is needed.
+    [first] = [flag for flag in flags_for_reading(result, 3) if flag.kind == "lab_changed"]
+    assert flag_headline(first).endswith("two results from this lab set a new baseline")

@@ -10,6 +10,7 @@ built only when a flag's message is read.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from operator import attrgetter
@@ -98,6 +99,12 @@ def analyse(
                 event_points,
                 marker_latest_draw_is_elsewhere=groups[key][-1].drawn_on < latest_day,
                 several_groups=len(groups) > 1,
+                other_group_days=sorted(
+                    reading.drawn_on
+                    for other, members in groups.items()
+                    if other != key
+                    for reading in members
+                ),
             )
             summary, group_flags = reader.read()
             series.append(summary)
@@ -169,11 +176,13 @@ def _lab_changes(
                 latest_by_lab.get(key),
                 wording,
             )
-            flags.append(
-                make_flag(
-                    reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
-                )
+            flag = make_flag(
+                reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
             )
+            earlier = latest_by_lab.get(key)
+            if earlier is not None:
+                flag = replace(flag, same_lab_before=earlier.drawn_on)
+            flags.append(flag)
         for key, group in by_group.items():
             latest_by_lab[key] = group[0] if len(group) == 1 else max(group, key=rank)
         previous_groups = set(by_group)

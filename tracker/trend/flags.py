@@ -15,7 +15,7 @@ from tracker.trend.conditions import conditions_for_draw
 from tracker.trend.draws import Draw
 from tracker.trend.info_wording import above_reference_message, check_entry_message
 from tracker.trend.phrases import MarkerWording
-from tracker.trend.rules import change_pct, is_above, upper_limit_of
+from tracker.trend.rules import change_pct, is_above, lab_display, upper_limit_of
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
@@ -107,6 +107,7 @@ def rise_flag(
         status_note=facts.not_rechecked if facts.status == UNCONFIRMED else None,
         treatment_start=change.first_start if change is not None and window else None,
         flare_window_end=change.flare_window_end if change is not None and window else None,
+        previous_draw_elsewhere=facts.previous_draw_elsewhere,
     )
 
 
@@ -125,6 +126,7 @@ def make_flag(
     status_note: str | None = None,
     treatment_start: date | None = None,
     flare_window_end: date | None = None,
+    previous_draw_elsewhere: bool = False,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
     change = None if compared is None else change_pct(reading, compared)
@@ -140,7 +142,13 @@ def make_flag(
         unit=wording.unit,
         compared_to=None
         if compared is None
-        else ComparedReading(compared.id, compared.drawn_on, compared.value, compared.qualifier),
+        else ComparedReading(
+            compared.id,
+            compared.drawn_on,
+            compared.value,
+            compared.qualifier,
+            lab_display(compared.lab),
+        ),
         change_pct=change,
         threshold_pct=wording.rules.threshold_pct if threshold else None,
         build_message=build_message,
@@ -151,4 +159,5 @@ def make_flag(
         status_note=status_note,
         treatment_start=treatment_start,
         flare_window_end=flare_window_end,
+        previous_draw_elsewhere=previous_draw_elsewhere,
     )

@@ -96,6 +96,13 @@ def _change(flag: Flag, compared: ComparedReading) -> str:
 
 
 def _basis(flag: Flag, when: str) -> str:
+    if flag.kind == "rise" and flag.previous_draw_elsewhere:
+        # Another lab's result came between: name the lab compared within, as written on
+        # the result compared with.
+        lab = flag.lab if flag.compared_to is None else flag.compared_to.lab
+        if lab is None:
+            return f"since the previous result with no lab recorded, on {when}"
+        return f"since the previous {lab} result on {when}"
     if flag.kind == "rise":
         return f"since the previous result on {when}"
     if flag.kind == FURTHER_RISE:
@@ -161,10 +168,17 @@ def flag_headline(flag: Flag, *, with_marker: bool = True) -> str:
         return f"{subject}above the upper reference limit: {value} on {when}"
     if flag.kind == LAB_CHANGED:
         lab = flag.lab or "lab not recorded"
-        return (
+        text = (
             f"{subject}from another lab ({lab}): {value} on {when} \u2014 not compared with "
-            "results from other labs; two results from this lab set a new baseline"
+            "results from other labs; "
         )
+        if flag.same_lab_before is not None:
+            # A return to a lab with history: its earlier results are the comparison.
+            return text + (
+                "compared only with this lab's earlier results (most recently "
+                f"{day_text(flag.same_lab_before)})"
+            )
+        return text + "two results from this lab set a new baseline"
     if flag.kind == CHECK_ENTRY:
         return (
             f"{subject}two results of {when} differ more than tests usually do "

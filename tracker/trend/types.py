@@ -102,6 +102,7 @@ class ComparedReading:
     drawn_on: date
     value: float
     qualifier: str | None = None
+    lab: str | None = None  # as written on that reading (trimmed)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,11 @@ class Flag:
     # A possible flare's treatment change: its first start and the flare window's last day.
     treatment_start: date | None = None
     flare_window_end: date | None = None
+    # The marker's draw just before this one came from another lab: "the previous result"
+    # then names this flag's lab (the comparison stays within it).
+    previous_draw_elsewhere: bool = False
+    # lab_changed on a return to a lab with history: that lab's latest earlier draw date.
+    same_lab_before: date | None = None
 
     @cached_property
     def message(self) -> str:

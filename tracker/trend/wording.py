@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from tracker.trend.conditions import LoggedCondition
+from tracker.trend.headlines import day_text
 from tracker.trend.lines import TreatmentChange
 from tracker.trend.phrases import (
     CLOSING,
@@ -80,6 +81,11 @@ class RiseFacts:
     group_phrase: str | None = None
     # A further step in an episode whose earlier flag the next result already agreed with.
     follows_confirmed: bool = False
+    # A possible flare decided by a later draw than the first after the window (results
+    # in between were still coming down from the window's high).
+    settled_late: bool = False
+    # The marker's previous draw came from another lab (the comparison is still in-group).
+    previous_draw_elsewhere: bool = False
 
 
 # -- rise-type flags -------------------------------------------------------------------
@@ -205,6 +211,20 @@ def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
     unit = wording.unit
     after = facts.next_reading
     base = facts.compared
+    if after is not None and facts.kind == POSSIBLE_FLARE and facts.settled_late:
+        # Not the first result after the window: name it by its date.
+        after_words = f"The result of {day_text(after.drawn_on)} ({value_text(after, unit)})"
+        if facts.status == CONFIRMED:
+            return [
+                f"{after_words}, after the level had had time to settle, was still up by the "
+                "tracker's threshold or more on the level before the treatment started, so the "
+                "higher level lasted beyond the window."
+            ]
+        if facts.status == NOT_CONFIRMED:
+            return [
+                f"{after_words}, after the level had settled, had come back down, as happens "
+                "after a flare."
+            ]
     if after is not None and facts.status == CONFIRMED:
         if facts.kind == POSSIBLE_FLARE:
             return [
