@@ -208,21 +208,19 @@ def test_trend_leads_a_rising_series_with_its_run() -> None:
 
 
 def test_the_nadir_is_named_against_the_current_treatment_only_when_it_is_after_its_start() -> None:
+    # The line comes from the engine (review of issue 12, item 6): its start and names.
+    from tracker.trend.engine import analyse
     from tracker.trend.headlines import lowest_label
     from tracker.trend.types import EventPoint
 
     eribulin = EventPoint(1, "treatment", "eribulin", date(2025, 5, 12))
     zoledronate = EventPoint(2, "supportive", "zoledronate", date(2025, 1, 1))
-    latest = date(2025, 12, 10)
-    assert lowest_label(date(2025, 5, 10), latest, [zoledronate]) == "lowest recorded"
+    readings = [_point(1, date(2025, 5, 10), 3.0), _point(2, date(2025, 12, 10), 3.5)]
+    [summary] = analyse(readings, [zoledronate]).series
+    assert lowest_label(summary) == "lowest recorded"
     # The baseline drawn two days before the first dose: not "since it began".
-    assert (
-        lowest_label(date(2025, 5, 10), latest, [eribulin, zoledronate])
-        == "lowest since just before the current treatment began"
-    )
-    assert (
-        lowest_label(date(2025, 8, 10), latest, [eribulin])
-        == "lowest since the current treatment began"
-    )
-    # A treatment that starts after the latest result is not the current one yet.
-    assert lowest_label(date(2025, 5, 10), date(2025, 5, 10), [eribulin]) == "lowest recorded"
+    [summary] = analyse(readings, [eribulin, zoledronate]).series
+    assert lowest_label(summary) == "lowest since just before eribulin began (12 May 2025)"
+    later = [_point(1, date(2025, 5, 10), 4.0), _point(2, date(2025, 8, 10), 3.0)]
+    [summary] = analyse([*later, _point(3, date(2025, 12, 10), 3.5)], [eribulin]).series
+    assert lowest_label(summary) == "lowest since eribulin began on 12 May 2025"

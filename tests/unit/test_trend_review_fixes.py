@@ -11,10 +11,15 @@ from datetime import date
 
 import pytest
 
+from reports.legend import key_labels
+from reports.wording import series_lines as series_report_lines
+from tests.unit.test_reports import make_input as make_report_input
 from tests.unit.test_trend_cases import ca153, event, observed, reading
+from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse, flags_for_reading, trend_document
-from tracker.trend.headlines import flag_headline, rising_run_line
+from tracker.trend.headlines import flag_headline, lowest_label, rising_run_line
 from tracker.trend.lines import treatment_changes, treatment_key
+from tracker.trend.text_summary import trend_lines
 from tracker.trend.types import (
     NOT_RECHECKED_AT_THIS_LAB,
     NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
@@ -262,3 +267,75 @@ def test_a_return_to_a_lab_with_history_is_compared_with_its_results() -> None:
     # The first switch to Hospital Lab has no history there: a new baseline is needed.
     [first] = [flag for flag in flags_for_reading(result, 3) if flag.kind == "lab_changed"]
     assert flag_headline(first).endswith("two results from this lab set a new baseline")
+
+
+# -- 5. same-day replicates at the nadir or the latest draw ----------------------------
+
+
+def test_a_nadir_draw_with_several_readings_shows_them_all_without_a_percentage() -> None:
+    # 2 Mar 2026: 3.0 and 4.1 ng/mL (one draw; it counts as 4.1 when earlier); the latest
+    # draw, 3.9 and 5.6, counts as 3.9 when later. "4.1 (latest -5%)" would read as if 3.0
+    # had never been recorded.
+    readings = [
+        ReadingPoint(1, "CEA", 3.0, None, date(2026, 3, 2), "City Lab"),
+        ReadingPoint(2, "CEA", 4.1, None, date(2026, 3, 2), "City Lab"),
+        ReadingPoint(3, "CEA", 5.6, None, date(2026, 4, 6), "City Lab"),
+        ReadingPoint(4, "CEA", 3.9, None, date(2026, 4, 6), "City Lab"),
+    ]
+    result = analyse(readings, [])
+    [summary] = result.series
+    assert [r.value for r in summary.nadir_draw] == [3.0, 4.1]
+    assert [r.value for r in summary.latest_draw] == [3.9, 5.6]
+    lines = [text for text, _wrap in trend_lines("me", result)]
+    assert "  Latest: 3.9 and 5.6 ng/mL on 6 Apr 2026, one draw" in lines
+    assert "  Lowest recorded: 3 and 4.1 ng/mL on 2 Mar 2026, one draw" in lines
+    assert not any("%)" in line for line in lines if line.startswith("  Lowest"))
+    report = series_report_lines(make_report_input(readings), summary, name_lab=False)
+    assert "Lowest recorded (nadir): 3 and 4.1 ng/mL on 2 Mar 2026, one draw." in report
+
+
+# -- 6. the current treatment line named from the engine -------------------------------
+
+
+def test_the_summary_names_the_current_line_as_the_engine_sees_it() -> None:
+    # Letrozole on 12 Jan 2026, palbociclib ten days later (one change), zoledronate as
+    # supportive care and "letrozole cycle 2" (a cycle) start nothing.
+    events = [
+        EventPoint(1, "treatment", "letrozole", date(2026, 1, 12)),
+        EventPoint(2, "treatment", "palbociclib", date(2026, 1, 22)),
+        EventPoint(3, "supportive", "zoledronate", date(2026, 2, 1)),
+        EventPoint(4, "treatment", "letrozole cycle 2", date(2026, 2, 9)),
+    ]
+    before = ReadingPoint(1, "CEA", 3.0, None, date(2026, 1, 10), None)
+    later = [
+        ReadingPoint(2, "CEA", 2.5, None, date(2026, 3, 9), None),
+        ReadingPoint(3, "CEA", 2.7, None, date(2026, 4, 6), None),
+    ]
+    [summary] = analyse([before, *later], events).series
+    assert (summary.line_start, summary.line_treatments) == (
+        date(2026, 1, 12),
+        ("letrozole", "palbociclib"),
+    )
+    assert lowest_label(summary) == ("lowest since letrozole and palbociclib began on 12 Jan 2026")
+    # The baseline is the nadir: "just before".
+    [summary] = analyse(
+        [ReadingPoint(1, "CEA", 2.0, None, date(2026, 1, 10), None), *later], events
+    ).series
+    assert lowest_label(summary) == (
+        "lowest since just before letrozole and palbociclib began (12 Jan 2026)"
+    )
+    # No treatment logged: the lowest of all results.
+    [summary] = analyse([before, *later], events[2:3]).series
+    assert (summary.line_start, summary.line_treatments) == (None, ())
+    assert lowest_label(summary) == "lowest recorded"
+
+
+def test_the_chart_legend_names_the_nadir_by_the_data() -> None:
+    readings = [ReadingPoint(1, "CEA", 3.0, None, date(2026, 1, 10), None)]
+    readings.append(ReadingPoint(2, "CEA", 2.5, None, date(2026, 3, 9), None))
+    untreated = key_labels(make_report_input(readings), MARKERS["CEA"])
+    assert "nadir: lowest of all results" in untreated
+    assert not any("treatment began" in label for label in untreated)
+    letrozole = [EventPoint(1, "treatment", "letrozole", date(2026, 1, 12))]
+    treated = key_labels(make_report_input(readings, letrozole), MARKERS["CEA"])
+    assert "nadir: lowest of the current treatment line" in treated

@@ -27,13 +27,13 @@ from tracker.trend.types import (
     RISE_KINDS,
     UNCONFIRMED,
     ComparedReading,
-    EventPoint,
     Flag,
+    ReadingPoint,
     RisingRun,
+    SeriesSummary,
 )
 
 DISCUSS = "Discuss with your oncologist."
-TREATMENT_KIND = "treatment"
 
 # Kinds that compare two readings and can open an episode.
 RISE_TYPE_KINDS = frozenset(RISE_KINDS)
@@ -187,22 +187,33 @@ def flag_headline(flag: Flag, *, with_marker: bool = True) -> str:
     return flag.message
 
 
-def lowest_label(nadir_on: date, latest_on: date, events: Sequence[EventPoint]) -> str:
-    """How a series' nadir is named: against the current treatment, or "lowest recorded".
+def treatments_text(names: Sequence[str]) -> str:
+    """``letrozole``, ``letrozole and palbociclib``, ``a, b and c``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
-    The nadir of a treatment line may be its baseline, drawn before the first dose; then
-    "since the current treatment began" would name a date before the start.
+
+def lowest_label(summary: SeriesSummary) -> str:
+    """How a series' nadir is named: against the current treatment line, or "lowest recorded".
+
+    The line is the engine's (tracker/trend/lines.py): grouped starts, cycles of one
+    treatment and supportive care counted as docs/clinical-rules.md says. Its nadir may be
+    its baseline, drawn before the first dose: then it is "just before" the start.
     """
-    starts = [
-        event.started_on
-        for event in events
-        if event.kind == TREATMENT_KIND and event.started_on <= latest_on
-    ]
-    if not starts:
+    start, names = summary.line_start, summary.line_treatments
+    if start is None or not names:
         return "lowest recorded"
-    if nadir_on < max(starts):
-        return "lowest since just before the current treatment began"
-    return "lowest since the current treatment began"
+    what = treatments_text(names)
+    if summary.nadir.drawn_on <= start:
+        return f"lowest since just before {what} began ({day_text(start)})"
+    return f"lowest since {what} began on {day_text(start)}"
+
+
+def draw_values(draw: Sequence[ReadingPoint], unit: str) -> str:
+    """The readings of one draw: ``4.1 ng/mL``, or ``3.0 and 4.1 ng/mL`` for replicates."""
+    values = [format_value(reading.qualifier, reading.value) for reading in draw]
+    return f"{treatments_text(values)} {unit}"
 
 
 def rising_run_line(run: RisingRun) -> str:

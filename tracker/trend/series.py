@@ -369,6 +369,7 @@ class SeriesReader:
             run, doubling = rising_run(
                 self.draws, self.run_start, self.run_increases, self.rules, self.change
             )
+        current = self.timeline.changes[-1] if self.timeline.changes else None
         return SeriesSummary(
             marker=marker.code,
             lab=self.lab,
@@ -380,4 +381,12 @@ class SeriesReader:
             threshold_pct=self.rules.threshold_pct,
             doubling_time_days=doubling,
             rising_run=run,
+            line_start=None if current is None else current.first_start,
+            line_treatments=() if current is None else current.names,
+            latest_draw=_in_value_order(latest_draw),
+            nadir_draw=_in_value_order(nadir),
         )
+
+
+def _in_value_order(draw: Draw) -> tuple[ReadingPoint, ...]:
+    return tuple(sorted(draw.readings, key=rank))

@@ -173,6 +173,15 @@ class SeriesSummary:
     threshold_pct: float
     doubling_time_days: float | None
     rising_run: RisingRun | None = None
+    # The current treatment line as the engine sees it (starts grouped, same-name cycles
+    # and supportive care left out): its first start and its treatments; None and () when
+    # no treatment is logged (docs/clinical-rules.md, "Treatment lines").
+    line_start: date | None = None
+    line_treatments: tuple[str, ...] = ()
+    # Every reading of the latest and of the nadir's draw (same day, same lab group), in
+    # value order; one reading for most draws.
+    latest_draw: tuple[ReadingPoint, ...] = ()
+    nadir_draw: tuple[ReadingPoint, ...] = ()
 
 
 @dataclass(frozen=True)
