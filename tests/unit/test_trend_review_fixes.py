@@ -6,6 +6,7 @@ Day offsets count from 2026-01-05 (tests/unit/test_trend_cases.py). CA 15-3: thr
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -339,3 +340,40 @@ def test_the_chart_legend_names_the_nadir_by_the_data() -> None:
     letrozole = [EventPoint(1, "treatment", "letrozole", date(2026, 1, 12))]
     treated = key_labels(make_report_input(readings, letrozole), MARKERS["CEA"])
     assert "nadir: lowest of the current treatment line" in treated
+
+
+# -- 8. one date style in every message ------------------------------------------------
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def test_flag_messages_and_headlines_write_dates_one_way() -> None:
+    # Flares, a later start, a rise from below the range, a check_entry, a lab change,
+    # a further rise and a rise after the window: every kind of sentence with a date.
+    readings = [
+        reading(1, -3, 0.5, qualifier="<"),
+        reading(2, 20, 1.2),
+        reading(3, 60, 2.4),
+        reading(4, 90, 3.4),
+        reading(5, 90, 4.9),
+        reading(6, 120, 6.0, lab="Hospital Lab"),
+    ]
+    events = [
+        event(1, "treatment", "letrozole", 0),
+        event(2, "treatment", "palbociclib", 10),
+        event(3, "condition", "smoker", -400),
+    ]
+    result = analyse([*readings, *ALTERNATING_LABS_CA153], events)
+    kinds = {flag.kind for flag in result.flags}
+    assert {"possible_flare", "check_entry", "lab_changed", "rise"} <= kinds
+    for flag in result.flags:
+        assert not ISO_DATE.search(flag.message), flag.message
+        assert not ISO_DATE.search(flag_headline(flag)), flag_headline(flag)
+    lines = [text for text, _wrap in trend_lines("me", result, verbose=True)]
+    assert not [line for line in lines if ISO_DATE.search(line)]
+
+
+ALTERNATING_LABS_CA153 = [
+    replace(point, id=100 + point.id, marker="CA15-3", value=point.value * 10)
+    for point in ALTERNATING_LABS
+]

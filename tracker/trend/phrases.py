@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.conditions import LoggedCondition
+from tracker.trend.headlines import day_text
 from tracker.trend.rules import MarkerRules
 from tracker.trend.types import ReadingPoint
 
@@ -76,7 +77,7 @@ def value_text(reading: ReadingPoint, unit: str) -> str:
 
 
 def dated_text(reading: ReadingPoint, unit: str) -> str:
-    return f"{value_text(reading, unit)} on {reading.drawn_on.isoformat()}"
+    return f"{value_text(reading, unit)} on {day_text(reading.drawn_on)}"
 
 
 def plural(count: int, word: str) -> str:
