@@ -87,7 +87,8 @@ def series_lines(
     latest = _draw_text(summary.latest_draw, summary.latest, summary.unit)
     lines.append((f"  Latest: {latest}", False))
     if summary.count > 1:
-        lines.append((_nadir_line(summary), False))
+        # Wrapped: it names the current line's treatments, which can be long.
+        lines.append((_nadir_line(summary), True))
     lines.append((_threshold_line(summary), False))
     if summary.doubling_time_days is not None:
         lines.append(
