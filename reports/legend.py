@@ -61,8 +61,14 @@ def _entries(data: ReportInput, marker: Marker) -> list[tuple[str, str]]:
             f"({format_number(limits[0])}–{format_number(limits[-1])} {marker.unit})"
         )
     entries.append(("band", band))
-    if data.series_for(marker.code):
-        entries.append(("nadir", "nadir: lowest since treatment began"))
+    series = data.series_for(marker.code)
+    if series:
+        # The ringed nadir is the current treatment line's (docs/clinical-rules.md,
+        # "Treatment lines"); with no treatment logged it is the lowest of all results.
+        if series[0].line_start is not None:
+            entries.append(("nadir", "nadir: lowest of the current treatment line"))
+        else:
+            entries.append(("nadir", "nadir: lowest of all results"))
     flags = data.flags_for(marker.code)
     kinds = {flag.kind for flag in flags}
     entries += [(f"flag:{kind}", FLAG_STYLES[kind].label) for kind in FLAG_ORDER if kind in kinds]

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from tracker.catalogue.markers import Marker
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import plural
-from tracker.trend.types import RISE_KINDS, Flag
+from tracker.trend.types import (
+    NOT_RECHECKED_AT_THIS_LAB,
+    NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
+    POSSIBLE_FLARE,
+    RISE_KINDS,
+    Flag,
+)
 
 from .caveats import caveat_sections
 from .charts import Box, draw_chart, key_below_height_in, plan_chart
@@ -183,11 +189,24 @@ def _marker_pages(flow: Flow, data: ReportInput, marker: Marker) -> None:
 
 
 def _flag_title(flag: Flag) -> str:
-    status = {
-        "confirmed": "confirmed by the next test",
-        "not_confirmed": "not confirmed by the next test",
-        "unconfirmed": "latest result, not yet rechecked",
-    }.get(flag.status, "")
+    # The status as the headlines word it (tracker/trend/headlines.py): an unconfirmed
+    # flag is not always the latest result (docs/clinical-rules.md, "Statuses").
+    if flag.status_note == NOT_RECHECKED_BEFORE_TREATMENT_CHANGE:
+        status = "not rechecked before the treatment changed"
+    elif flag.status_note == NOT_RECHECKED_AT_THIS_LAB:
+        status = "not rechecked at this lab"
+    elif flag.kind == POSSIBLE_FLARE:
+        status = {
+            "confirmed": "still up after the flare window",
+            "not_confirmed": "fell back after the flare window",
+            "unconfirmed": "inside the flare window, not yet rechecked after it",
+        }.get(flag.status, "")
+    else:
+        status = {
+            "confirmed": "confirmed by the next test",
+            "not_confirmed": "not confirmed by the next test",
+            "unconfirmed": "not yet rechecked",
+        }.get(flag.status, "")
     words = FLAG_WORDS[flag.kind] + (f", {status}" if flag.kind in RISE_KINDS and status else "")
     return f"{day_text(flag.drawn_on)} ({words})"
 

@@ -10,7 +10,13 @@ from datetime import date
 
 from tracker.catalogue.markers import MARKERS
 from tracker.catalogue.units import format_number, format_value
-from tracker.trend.headlines import capitalised, lowest_label, rising_run_line, shown_rise_pct
+from tracker.trend.headlines import (
+    capitalised,
+    draw_values,
+    lowest_label,
+    rising_run_line,
+    shown_rise_pct,
+)
 from tracker.trend.rules import change_pct
 from tracker.trend.types import (
     ReadingPoint,
@@ -80,7 +86,7 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
     """The state of one series: its rising run first, latest value, nadir and change, pace."""
     marker = MARKERS[summary.marker]
     unit = summary.unit
-    latest, nadir = summary.latest, summary.nadir
+    latest = summary.latest
     head = marker.name + (f" ({lab_label(summary.lab)})" if name_lab else "")
     lines = []
     if summary.rising_run is not None:
@@ -89,15 +95,12 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
     else:
         head += ": latest"
     lines.append(
-        f"{head} {value_text(latest.value, latest.qualifier, unit)} on "
-        f"{day_text(latest.drawn_on)}; upper reference limit "
+        f"{head} {_draw_values(summary.latest_draw, latest, unit)} on "
+        f"{day_text(latest.drawn_on)}{_one_draw(summary.latest_draw)}; upper reference limit "
         f"{format_number(summary.upper_limit)} {unit}; {summary.count} "
         f"test{'s' if summary.count != 1 else ''}."
     )
-    lowest = lowest_label(nadir.drawn_on, latest.drawn_on, data.events)
-    lines.append(
-        nadir_line(latest, nadir, unit, lowest=lowest, threshold_pct=summary.threshold_pct)
-    )
+    lines.append(nadir_line(summary))
     if summary.doubling_time_days is not None:
         lines.append(
             f"At the recent pace the level would double in about "
@@ -107,25 +110,37 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
     return lines
 
 
-def nadir_line(
-    latest: ReadingPoint,
-    nadir: ReadingPoint,
-    unit: str,
-    *,
-    lowest: str,
-    threshold_pct: float | None = None,
-) -> str:
-    """Change since the lowest value of the current treatment line (or of all, if none)."""
+def _draw_values(draw: tuple[ReadingPoint, ...], point: ReadingPoint, unit: str) -> str:
+    if len(draw) > 1:
+        return draw_values(draw, unit)
+    return value_text(point.value, point.qualifier, unit)
+
+
+def _one_draw(draw: tuple[ReadingPoint, ...]) -> str:
+    return ", one draw" if len(draw) > 1 else ""
+
+
+def nadir_line(summary: SeriesSummary) -> str:
+    """Change since the lowest value of the current treatment line (or of all, if none).
+
+    The line is named as the engine sees it (tracker/trend/headlines.py ``lowest_label``).
+    """
+    latest, nadir, unit = summary.latest, summary.nadir, summary.unit
     lowest = (
-        f"{capitalised(lowest)} (nadir): "
-        f"{value_text(nadir.value, nadir.qualifier, unit)} on {day_text(nadir.drawn_on)}"
+        f"{capitalised(lowest_label(summary))} (nadir): "
+        f"{_draw_values(summary.nadir_draw, nadir, unit)} on {day_text(nadir.drawn_on)}"
+        f"{_one_draw(summary.nadir_draw)}"
     )
     if latest.id == nadir.id:
         return f"{lowest}; the latest result is the lowest."
+    if len(summary.nadir_draw) > 1 or len(summary.latest_draw) > 1:
+        # A draw of several readings has no single value to measure a change with
+        # (docs/clinical-rules.md, "Draws").
+        return f"{lowest}."
     delta = latest.value - nadir.value
     pct = change_pct(latest, nadir)
     if latest.qualifier is None and nadir.qualifier is None and pct is not None:
-        change = f"{pct_text(pct, threshold_pct)} ({delta_text(delta, unit)})"
+        change = f"{pct_text(pct, summary.threshold_pct)} ({delta_text(delta, unit)})"
     elif latest.qualifier is None and nadir.qualifier == "<":
         # "<0.5" is at most 0.5: the rise from it is at least the difference.
         change = f"at least {delta_text(delta, unit)}"

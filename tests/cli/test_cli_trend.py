@@ -12,7 +12,7 @@ SERIES_KEYS = ["marker", "lab", "unit", "count", "latest", "nadir", "upper_limit
 FLAG_KEYS = ["marker", "lab", "kind", "status", "drawn_on", "value", "qualifier", "unit",
              "compared_to",
              "change_pct", "threshold_pct", "message", "benign_causes",
-             "logged_conditions"]  # fmt: skip
+             "logged_conditions", "status_detail"]  # fmt: skip
 
 
 def _ca153_series(tracker: Tracker) -> None:

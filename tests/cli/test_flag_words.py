@@ -227,3 +227,20 @@ def test_conditions_are_named_by_their_words(tracker: Tracker) -> None:
     }
     assert flags["CA 15-3"]["logged_conditions"] == ["Renal impairment"]
     assert flags["CEA"]["logged_conditions"] == ["Renal impairment"]
+
+
+def test_event_add_says_a_cycle_name_starts_no_line(tracker: Tracker) -> None:
+    # docs/clinical-rules.md, "Treatment lines": names compare without cycle words/numbers.
+    tracker.ok("event", "add", "treatment", "paclitaxel", "--date", "2026-01-10")
+    out = tracker.ok("event", "add", "treatment", "Paclitaxel cycle 2", "--date", "2026-01-31")
+    assert " ".join(line.strip() for line in out.stdout.splitlines()[1:]) == (
+        "Note: Paclitaxel cycle 2 counts as another cycle of the current treatment, "
+        "paclitaxel (names are compared without cycle words and numbers) (event #1, from "
+        "2026-01-10), so this starts no new treatment line. A regimen is best logged once, "
+        "with an end date when it stops: `tracker event edit 1 --end YYYY-MM-DD`."
+    )
+    for name in ("paclitaxel C3", "Paclitaxel #4", "paclitaxel (cycle 5)", "Paclitaxel day 8"):
+        out = tracker.ok("event", "add", "treatment", name, "--date", "2026-02-21")
+        joined = " ".join(line.strip() for line in out.stdout.splitlines())
+        assert "counts as another cycle of the current treatment, paclitaxel" in joined
+    assert "Note" not in tracker.ok("event", "add", "treatment", "eribulin").stdout

@@ -226,7 +226,7 @@ def test_the_readme_example_runs(
     shutil.copy(FIXTURES / "lab_portal.csv", tmp_path / "lab_portal.csv")
     exec(compile(example, "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0].startswith("1 ['CA 15-3 is 41 U/mL on 2026-05-04, above the usual upper")
+    assert printed[0].startswith("1 ['CA 15-3 is 41 U/mL on 4 May 2026, above the usual upper")
     assert printed[1] == "4 csv"
     assert printed[2].startswith("Wrote ann.pdf: CEA and CA 15-3, 5 readings from ")
     assert (tmp_path / "ann.json").stat().st_mode & 0o777 == 0o600

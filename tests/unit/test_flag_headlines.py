@@ -102,18 +102,18 @@ def flag(
         (
             flag("possible_flare", "unconfirmed", 30, 22),
             "CA 15-3 possible flare: 22 -> 30 U/mL (+36%) since 3 Aug 2023, soon after a "
-            "treatment start — unconfirmed: a test after the flare window tells more",
+            "treatment start — inside the flare window: a test after the window tells more",
         ),
         (
             flag("possible_flare", "confirmed", 30, 22),
             "CA 15-3 possible flare: 22 -> 30 U/mL (+36%) since 3 Aug 2023, soon after a "
-            "treatment start — confirmed: the next result agreed, so this is not a one-off",
+            "treatment start — still up after the flare window (see the next flag)",
         ),
         (
             flag("rise_after_flare_window", "unconfirmed", 30, 22),
             "CA 15-3 still up after the flare window: 22 -> 30 U/mL (+36%) since the "
-            "result before the treatment, on 3 Aug 2023, after the flare window — "
-            "unconfirmed: ask whether a repeat test is needed",
+            "result before the treatment, on 3 Aug 2023 — unconfirmed: ask whether a repeat "
+            "test is needed",
         ),
         (
             flag(
@@ -226,21 +226,19 @@ def test_trend_leads_a_rising_series_with_its_run() -> None:
 
 
 def test_the_nadir_is_named_against_the_current_treatment_only_when_it_is_after_its_start() -> None:
+    # The line comes from the engine (review of issue 12, item 6): its start and names.
+    from tracker.trend.engine import analyse
     from tracker.trend.headlines import lowest_label
     from tracker.trend.types import EventPoint
 
     eribulin = EventPoint(1, "treatment", "eribulin", date(2025, 5, 12))
     zoledronate = EventPoint(2, "supportive", "zoledronate", date(2025, 1, 1))
-    latest = date(2025, 12, 10)
-    assert lowest_label(date(2025, 5, 10), latest, [zoledronate]) == "lowest recorded"
+    readings = [_point(1, date(2025, 5, 10), 3.0), _point(2, date(2025, 12, 10), 3.5)]
+    [summary] = analyse(readings, [zoledronate]).series
+    assert lowest_label(summary) == "lowest recorded"
     # The baseline drawn two days before the first dose: not "since it began".
-    assert (
-        lowest_label(date(2025, 5, 10), latest, [eribulin, zoledronate])
-        == "lowest since just before the current treatment began"
-    )
-    assert (
-        lowest_label(date(2025, 8, 10), latest, [eribulin])
-        == "lowest since the current treatment began"
-    )
-    # A treatment that starts after the latest result is not the current one yet.
-    assert lowest_label(date(2025, 5, 10), date(2025, 5, 10), [eribulin]) == "lowest recorded"
+    [summary] = analyse(readings, [eribulin, zoledronate]).series
+    assert lowest_label(summary) == "lowest since just before eribulin began (12 May 2025)"
+    later = [_point(1, date(2025, 5, 10), 4.0), _point(2, date(2025, 8, 10), 3.0)]
+    [summary] = analyse([*later, _point(3, date(2025, 12, 10), 3.5)], [eribulin]).series
+    assert lowest_label(summary) == "lowest since eribulin began on 12 May 2025"

@@ -83,10 +83,11 @@ def test_no_flags_carry_no_advice_line() -> None:
 def test_change_since_the_nadir_follows_the_rounding_rule() -> None:
     nadir = reading(1, "CEA", "2025-01-10", 3.0)
     latest = reading(2, "CEA", "2025-03-10", 3.83)  # +27.67 % against 27.88 %
-    line = nadir_line(latest, nadir, "ng/mL", lowest="lowest recorded", threshold_pct=27.8807)
-    assert line.endswith("change since then +27.6% (+0.83 ng/mL).")
+    (series,) = make_input([nadir, latest]).trend.series
+    assert nadir_line(series).endswith("change since then +27.6% (+0.83 ng/mL).")
     met = reading(3, "CEA", "2025-05-10", 3.9)  # +30 %
-    assert "+30% (" in nadir_line(met, nadir, "ng/mL", lowest="x", threshold_pct=27.8807)
+    (series,) = make_input([nadir, met]).trend.series
+    assert "+30% (" in nadir_line(series)
     summary = page_body(pdf_pages(make_input([nadir, latest]))[0])
     assert "change since then +27.6% (+0.83 ng/mL)" in summary
     assert "+28%" not in summary

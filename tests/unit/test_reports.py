@@ -159,8 +159,8 @@ def test_summary_words_the_flags_briefly_and_asks_questions(small: ReportInput) 
     assert summary.count("Benign conditions that can also raise CEA") == 1
     assert summary.count("Discuss with your oncologist.") == 1
     assert (
-        "Lowest since the current treatment began (nadir): <0.5 ng/mL on 10 Jan 2025; change "
-        "since then at least +2.6 ng/mL." in summary
+        "Lowest since letrozole began on 1 Dec 2024 (nadir): <0.5 ng/mL on 10 Jan 2025; "
+        "change since then at least +2.6 ng/mL." in summary
     )
     assert "Questions you may want to ask your oncologist" in summary
     assert "1. Is a repeat test needed to check the latest change, and when?" in summary

@@ -349,8 +349,8 @@ def test_issue_example_message() -> None:
     result = analyse([ca153(1, 0, 26), ca153(2, 11, 41)], [])
     (rise,) = [flag for flag in result.flags if flag.kind == "rise"]
     assert rise.message == (
-        "CA 15-3 is 41 U/mL on 2026-01-16, 58% above the previous result (26 U/mL on "
-        "2026-01-05), an increase of 15 U/mL, and above the usual upper limit (30 U/mL). "
+        "CA 15-3 is 41 U/mL on 16 Jan 2026, 58% above the previous result (26 U/mL on "
+        "5 Jan 2026), an increase of 15 U/mL, and above the usual upper limit (30 U/mL). "
         "Two CA 15-3 tests of the same person usually differ by up to about 20.4%; this "
         "tracker flags a rise of 25% or more that is also at least 3 U/mL. A single higher "
         "result is often rechecked before anything is concluded; ask whether a repeat test "
@@ -435,8 +435,8 @@ def test_nadir_wording_names_the_treatment_line() -> None:
     flag = analyse(readings, events).flags[-1]
     # Day 120 after 2026-01-05 is 2026-05-05; 2.9 over 2.2 is +31.8 %, shown as 32%.
     assert flag.message.startswith(
-        "CEA is 2.9 ng/mL on 2026-09-12, 32% above the lowest since capecitabine began on "
-        "2026-05-05 (2.2 ng/mL on 2026-06-24), an increase of 0.7 ng/mL; 2.9 ng/mL is still "
+        "CEA is 2.9 ng/mL on 12 Sep 2026, 32% above the lowest since capecitabine began on "
+        "5 May 2026 (2.2 ng/mL on 24 Jun 2026), an increase of 0.7 ng/mL; 2.9 ng/mL is still "
         "within the usual range (at or below the usual upper limit of 5 ng/mL)."
     )
 
@@ -446,8 +446,8 @@ def test_lab_change_names_each_reading_lab_as_written() -> None:
     readings.append(reading(3, 60, 3.2, lab="  lab   a "))
     first, _, second = analyse(readings, []).flags
     assert first.message.startswith(
-        "This CEA result (6 ng/mL on 2026-02-04) is from Lab B; the previous CEA result "
-        "(3 ng/mL on 2026-01-05) is from Lab A."
+        "This CEA result (6 ng/mL on 4 Feb 2026) is from Lab B; the previous CEA result "
+        "(3 ng/mL on 5 Jan 2026) is from Lab A."
     )
     assert "compared only with earlier results from lab a (most recently 3 ng/mL on " in (
         second.message
@@ -457,7 +457,7 @@ def test_lab_change_names_each_reading_lab_as_written() -> None:
 def test_rise_from_zero_has_no_percentage() -> None:
     (flag,) = analyse([reading(1, 0, 0.0), reading(2, 30, 0.8)], []).flags
     assert (flag.kind, flag.change_pct) == ("rise", None)
-    assert "0.8 ng/mL on 2026-02-04, above the previous result (0 ng/mL on 2026-01-05)" in (
+    assert "0.8 ng/mL on 4 Feb 2026, above the previous result (0 ng/mL on 5 Jan 2026)" in (
         flag.message
     )
 
@@ -467,8 +467,8 @@ def test_qualified_nadir_wording() -> None:
     (flag,) = analyse(readings, []).flags
     # v2: a change from below the measurable range is worded in units, not percent.
     assert (
-        "CEA went from below 0.5 ng/mL (the lowest recorded, on 2026-01-05) to 1.1 ng/mL on "
-        "2026-03-06, a rise of at least 0.6 ng/mL; 1.1 ng/mL is still within the usual range"
+        "CEA went from below 0.5 ng/mL (the lowest recorded, on 5 Jan 2026) to 1.1 ng/mL on "
+        "6 Mar 2026, a rise of at least 0.6 ng/mL; 1.1 ng/mL is still within the usual range"
     ) in flag.message
 
 
@@ -482,14 +482,14 @@ def test_above_reference_within_usual_variation() -> None:
 def test_flare_message_advises_a_recheck_after_the_window() -> None:
     events = [event(1, "treatment", "letrozole", 0)]
     (flag,) = analyse([reading(1, 0, 2.0), reading(2, 42, 3.0)], events).flags
-    assert "42 days after letrozole started on 2026-01-05" in flag.message
+    assert "42 days after letrozole started on 5 Jan 2026" in flag.message
     # Day 43 after 2026-01-05 is 2026-02-17.
-    assert "A recheck after that window, from 2026-02-17" in flag.message
+    assert "A recheck after that window, from 17 Feb 2026" in flag.message
 
 
 def test_status_wording() -> None:
     confirmed = analyse([reading(1, 0, 2.0), reading(2, 30, 3.0), reading(3, 60, 3.1)], [])
-    assert "The next result (3.1 ng/mL on 2026-03-06) was also 55% above 2 ng/mL" in (
+    assert "The next result (3.1 ng/mL on 6 Mar 2026) was also 55% above 2 ng/mL" in (
         confirmed.flags[0].message
     )
     falls_back = analyse([ca153(1, 0, 20), ca153(2, 30, 28), ca153(3, 60, 21)], [])
@@ -600,6 +600,7 @@ FLAG_KEYS = [
     "message",
     "benign_causes",
     "logged_conditions",
+    "status_detail",
 ]
 KINDS = {
     "rise",

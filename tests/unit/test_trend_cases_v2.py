@@ -412,8 +412,8 @@ def test_a_new_line_rise_names_the_level_before_the_treatment() -> None:
     ]
     # 70 over 53: +32.08 %, shown as a whole 32% (the order with 25% is kept).
     assert message.startswith(
-        "CA 15-3 is 70 U/mL on 2026-07-04, 32% above the level before eribulin started "
-        "(53 U/mL on 2026-04-15), an increase of 17 U/mL, and above the usual upper limit "
+        "CA 15-3 is 70 U/mL on 4 Jul 2026, 32% above the level before eribulin started "
+        "(53 U/mL on 15 Apr 2026), an increase of 17 U/mL, and above the usual upper limit "
         "(30 U/mL)."
     )
     assert "A single higher result is often rechecked" in message
@@ -425,7 +425,7 @@ def test_three_figures_are_named_apart() -> None:
         "Two CA 15-3 tests of the same person usually differ by up to about 20.4%; this "
         "tracker flags a rise of 25% or more that is also at least 3 U/mL."
     ) in message
-    assert "25% above the previous result (20 U/mL on 2026-01-05)" in message
+    assert "25% above the previous result (20 U/mL on 5 Jan 2026)" in message
     cea = analyse([reading(1, 0, 2.0), reading(2, 30, 3.0)], []).flags[0].message
     assert "usually differ by up to about 27.9%; this tracker flags a rise of 27.9% or more" in (
         cea
@@ -441,30 +441,34 @@ def test_further_rise_names_the_flagged_result() -> None:
     message = _flags("further rise is compared with the flagged result")[(5, "further_rise")]
     # 33 over 26: +26.92 %, shown as 27% (a whole percent keeps the order with 25%).
     assert message.startswith(
-        "CA 15-3 is 33 U/mL on 2026-05-05, 27% above the flagged result (26 U/mL on "
-        "2026-02-04), an increase of 7 U/mL"
+        "CA 15-3 is 33 U/mL on 5 May 2026, 27% above the flagged result (26 U/mL on "
+        "4 Feb 2026), an increase of 7 U/mL"
     )
     assert "the previous result" not in message
     lowest = _flags("further rise after a not-confirmed flag uses the lowest since")
-    assert "26% above the previous result (27 U/mL on 2026-04-05)" in lowest[(5, "further_rise")]
-    assert "after the rise flagged on 2026-03-06 (31 U/mL)" in lowest[(5, "further_rise")]
+    assert "26% above the previous result (27 U/mL on 5 Apr 2026)" in lowest[(5, "further_rise")]
+    assert "after the rise flagged on 6 Mar 2026 (31 U/mL)" in lowest[(5, "further_rise")]
 
 
 def test_flare_words_follow_the_first_draw_after_the_window() -> None:
     kept = _flags("issue 2: a flare that keeps rising after the window")
     assert (
-        "The first result after the flare window (4 ng/mL on 2026-03-06) was still up"
+        "The first result after the flare window (4 ng/mL on 6 Mar 2026) was still up"
         in (kept[(2, "possible_flare")])
     )
     after = kept[(3, "rise_after_flare_window")]
     assert after.startswith(
-        "CEA is 4 ng/mL on 2026-03-06, 100% above the level before letrozole started "
-        "(2 ng/mL on 2026-01-02)"
+        "CEA is 4 ng/mL on 6 Mar 2026, 100% above the level before letrozole started "
+        "(2 ng/mL on 2 Jan 2026)"
     )
     assert "still above where it was before the treatment started" in after
     assert "the next result agreed: this is not a one-off" in after
     settled = _flags("a flare still settling, then back")[(2, "possible_flare")]
-    assert "(21 U/mL on 2026-03-26) had come back down, as happens after a flare" in settled
+    # Not the first result after the window (the review of issue 12, item 4): named by date.
+    assert (
+        "The result of 26 Mar 2026 (21 U/mL), after the level had settled, had come back "
+        "down, as happens after a flare"
+    ) in settled
     assert "says nothing either way about whether the treatment works" in settled
 
 
@@ -479,8 +483,8 @@ def test_not_rechecked_wording() -> None:
 def test_rise_from_below_the_range_is_worded_in_units() -> None:
     (flag,) = analyse([reading(1, 0, 0.5, qualifier="<"), reading(2, 30, 1.2)], []).flags
     assert flag.message.startswith(
-        "CEA went from below 0.5 ng/mL (the previous result, on 2026-01-05) to 1.2 ng/mL on "
-        "2026-02-04, a rise of at least 0.7 ng/mL; 1.2 ng/mL is still within the usual range "
+        "CEA went from below 0.5 ng/mL (the previous result, on 5 Jan 2026) to 1.2 ng/mL on "
+        "4 Feb 2026, a rise of at least 0.7 ng/mL; 1.2 ng/mL is still within the usual range "
         "(at or below the usual upper limit of 5 ng/mL)."
     )
     assert "%" not in flag.message.split(". ")[0]
@@ -496,10 +500,10 @@ def test_rise_from_below_the_range_is_worded_in_units() -> None:
 def test_fell_back_versus_not_that_far_above() -> None:
     # 20 -> 28 -> 21: 21 is still above 20: "not that far above".
     above = analyse([ca153(1, 0, 20), ca153(2, 30, 28), ca153(3, 60, 21)], []).flags[0]
-    assert "(21 U/mL on 2026-03-06) was not that far above 20 U/mL" in above.message
+    assert "(21 U/mL on 6 Mar 2026) was not that far above 20 U/mL" in above.message
     # 20 -> 28 -> 19: below 20: "fell back".
     below = analyse([ca153(1, 0, 20), ca153(2, 30, 28), ca153(3, 60, 19)], []).flags[0]
-    assert "(19 U/mL on 2026-03-06) fell back to 20 U/mL or below" in below.message
+    assert "(19 U/mL on 6 Mar 2026) fell back to 20 U/mL or below" in below.message
     assert "not that far above" not in below.message
 
 
@@ -511,7 +515,7 @@ def test_confirmed_repeat_advice_follows_the_status() -> None:
     assert "A single higher result" not in flag.message
     assert "the next result agreed: this is not a one-off" in flag.message
     assert "No single step was that large, but 3 rises in a row add up to it." in flag.message
-    assert "the first result of 3 rises in a row (2 ng/mL on 2026-01-05)" in flag.message
+    assert "the first result of 3 rises in a row (2 ng/mL on 5 Jan 2026)" in flag.message
 
 
 def test_logged_names_start_sentences_with_a_capital() -> None:
@@ -536,7 +540,7 @@ def test_check_entry_words() -> None:
         (3, "check_entry")
     ]
     assert message.startswith(
-        "Two CEA results of the same day (2 ng/mL and 2.7 ng/mL on 2026-02-04) differ more "
+        "Two CEA results of the same day (2 ng/mL and 2.7 ng/mL on 4 Feb 2026) differ more "
         "than tests usually do (up to about 27.9%); check the entry."
     )
     assert message.endswith("Discuss with your oncologist.")
@@ -664,16 +668,16 @@ def test_the_previous_result_names_its_lab_when_another_lab_came_between() -> No
         reading(3, 60, 4.5, lab="City Lab"),
     ]
     (rise,) = [flag for flag in analyse(readings, []).flags if flag.kind == "rise"]
-    assert "50% above the previous result from City Lab (3 ng/mL on 2026-01-05)" in rise.message
+    assert "50% above the previous result from City Lab (3 ng/mL on 5 Jan 2026)" in rise.message
 
 
 def test_a_treatment_change_names_each_start() -> None:
     message = _flags("starts close together are one treatment change")[(2, "possible_flare")]
     # Window: 42 days after palbociclib (day 10), i.e. day 52 after letrozole.
     assert (
-        "This result was drawn 5 days after letrozole started on 2026-01-05 (palbociclib "
-        "followed on 2026-01-15)."
+        "This result was drawn 5 days after letrozole started on 5 Jan 2026 (palbociclib "
+        "followed on 15 Jan 2026)."
     ) in message
     assert "a rise within 52 days of the start is not read on its own" in message
-    assert "A recheck after that window, from 2026-02-27, gives a clearer picture." in message
-    assert "(2.1 ng/mL on 2026-03-06) had come back down" in message
+    assert "A recheck after that window, from 27 Feb 2026, gives a clearer picture." in message
+    assert "(2.1 ng/mL on 6 Mar 2026) had come back down" in message

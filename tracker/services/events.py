@@ -240,7 +240,7 @@ def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
             f"`tracker event delete {event.id} --yes` then "
             f'`tracker event add supportive "{event.name}" --date {started}`.'
         ]
-    current = session.scalars(
+    earlier = session.scalars(
         select(Event)
         .where(
             Event.patient_id == patient.id,
@@ -248,14 +248,43 @@ def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
             Event.started_on <= event.started_on,
             Event.id != event.id,
         )
-        .order_by(Event.started_on.desc(), Event.id.desc())
-        .limit(1)
-    ).first()
-    if current is not None and normalise(current.name) == normalise(event.name):
-        return [
-            f"Note: {current.name} is already the current treatment (event #{current.id}, "
-            f"from {current.started_on.isoformat()}), so this starts no new treatment line. "
-            "A regimen is best logged once, with an end date when it stops: "
-            f"`tracker event edit {current.id} --end YYYY-MM-DD`."
-        ]
-    return []
+        .order_by(Event.started_on, Event.id)
+    ).all()
+    current = _same_treatment_in_current_line(list(earlier), event.name)
+    if current is None:
+        return []
+    if normalise(current.name) == normalise(event.name):
+        same = f"{current.name} is already the current treatment"
+    else:
+        same = (
+            f"{event.name} counts as another cycle of the current treatment, {current.name} "
+            "(names are compared without cycle words and numbers)"
+        )
+    return [
+        f"Note: {same} (event #{current.id}, from {current.started_on.isoformat()}), so this "
+        "starts no new treatment line. A regimen is best logged once, with an end date when "
+        f"it stops: `tracker event edit {current.id} --end YYYY-MM-DD`."
+    ]
+
+
+def _same_treatment_in_current_line(earlier: list[Event], name: str) -> Event | None:
+    """The current line's event whose name is ``name`` as the trend engine compares names.
+
+    docs/clinical-rules.md ("Treatment lines"): names are compared normalised and without
+    cycle words and numbers, so "Paclitaxel cycle 2" continues a line of "paclitaxel".
+    """
+    from tracker.trend.lines import treatment_changes, treatment_key
+    from tracker.trend.types import DEFAULT_FLARE_WINDOW_DAYS
+
+    points = [EventPoint(item.id, "treatment", item.name, item.started_on) for item in earlier]
+    changes = treatment_changes(points, DEFAULT_FLARE_WINDOW_DAYS)
+    if not changes:
+        return None
+    line = changes[-1]
+    key = treatment_key(name)
+    if key not in {treatment_key(known) for known in line.names}:
+        return None
+    for item in earlier:
+        if item.started_on >= line.first_start and treatment_key(item.name) == key:
+            return item
+    return None

@@ -82,7 +82,8 @@ def rising_run(
     if pct is None:
         return None, None
     in_window = change is not None and change.in_flare_window(latest.drawn_on)
-    run = RisingRun(increases, first.drawn_on, pct, in_flare_window=in_window)
+    at_least = first.high.qualifier == "<" or latest.low.qualifier == ">"
+    run = RisingRun(increases, first.drawn_on, pct, in_flare_window=in_window, at_least=at_least)
     start = next(i for i, draw in enumerate(draws) if draw is first)
     points = [first.high] + [draw.low for draw in draws[start + 1 :]]
     return run, doubling_time_days(points)

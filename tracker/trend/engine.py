@@ -10,6 +10,7 @@ built only when a flag's message is read.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from operator import attrgetter
@@ -86,7 +87,7 @@ def analyse(
         groups: dict[str | None, list[ReadingPoint]] = {}
         for reading in readings_of_marker:
             groups.setdefault(lab_key(reading.lab), []).append(reading)
-        labs = {key: lab_display(members[-1].lab) for key, members in groups.items()}
+        labs = {key: _group_lab(members) for key, members in groups.items()}
         flags.extend(_lab_changes(readings_of_marker, labs, wording))
         latest_day = readings_of_marker[-1].drawn_on
         for key in _groups_latest_first(groups):
@@ -98,6 +99,12 @@ def analyse(
                 event_points,
                 marker_latest_draw_is_elsewhere=groups[key][-1].drawn_on < latest_day,
                 several_groups=len(groups) > 1,
+                other_group_days=sorted(
+                    reading.drawn_on
+                    for other, members in groups.items()
+                    if other != key
+                    for reading in members
+                ),
             )
             summary, group_flags = reader.read()
             series.append(summary)
@@ -110,6 +117,14 @@ def _groups_latest_first(groups: dict[str | None, list[ReadingPoint]]) -> list[s
     """The group of the marker's latest reading first, then by latest date, then by name."""
     by_name = sorted(groups, key=lambda k: (k is None, k or ""))
     return sorted(by_name, key=lambda k: groups[k][-1].drawn_on, reverse=True)
+
+
+def _group_lab(members: list[ReadingPoint]) -> str | None:
+    """The group's lab as written on its latest date; spellings of one day in name order,
+    so the order readings were entered in never changes a flag."""
+    latest_day = members[-1].drawn_on
+    spellings = sorted({r.lab for r in members if r.drawn_on == latest_day and r.lab})
+    return lab_display(spellings[0] if spellings else members[-1].lab)
 
 
 def flags_for_reading(result: TrendResult, reading_id: int) -> list[Flag]:
@@ -161,11 +176,13 @@ def _lab_changes(
                 latest_by_lab.get(key),
                 wording,
             )
-            flags.append(
-                make_flag(
-                    reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
-                )
+            flag = make_flag(
+                reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
             )
+            earlier = latest_by_lab.get(key)
+            if earlier is not None:
+                flag = replace(flag, same_lab_before=earlier.drawn_on)
+            flags.append(flag)
         for key, group in by_group.items():
             latest_by_lab[key] = group[0] if len(group) == 1 else max(group, key=rank)
         previous_groups = set(by_group)

@@ -8,17 +8,19 @@ conditions that count at its draw.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import partial
 
 from tracker.trend.conditions import conditions_for_draw
 from tracker.trend.draws import Draw
 from tracker.trend.info_wording import above_reference_message, check_entry_message
 from tracker.trend.phrases import MarkerWording
-from tracker.trend.rules import change_pct, is_above, upper_limit_of
+from tracker.trend.rules import change_pct, is_above, lab_display, upper_limit_of
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
     INFO,
+    UNCONFIRMED,
     ComparedReading,
     EventPoint,
     Flag,
@@ -90,6 +92,8 @@ def rise_flag(
     logged = conditions_for_draw(marker.code, events, reading.drawn_on, rise=True)
     limit = upper_limit_of(reading, marker)
     builder = partial(rise_message, facts, wording, limit, logged)
+    change = facts.change
+    window = change is not None and change.in_flare_window(reading.drawn_on)
     return make_flag(
         reading,
         lab,
@@ -101,6 +105,10 @@ def rise_flag(
         within_range=not is_above(reading, limit),
         logged_names=[item.name for item in logged],
         threshold=True,
+        status_note=facts.not_rechecked if facts.status == UNCONFIRMED else None,
+        treatment_start=change.first_start if change is not None and window else None,
+        flare_window_end=change.flare_window_end if change is not None and window else None,
+        previous_draw_elsewhere=facts.previous_draw_elsewhere,
     )
 
 
@@ -117,6 +125,10 @@ def make_flag(
     logged_names: list[str] | None = None,
     threshold: bool = False,
     within_range: bool = False,
+    status_note: str | None = None,
+    treatment_start: date | None = None,
+    flare_window_end: date | None = None,
+    previous_draw_elsewhere: bool = False,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
     change = None if compared is None else change_pct(reading, compared)
@@ -132,7 +144,13 @@ def make_flag(
         unit=wording.unit,
         compared_to=None
         if compared is None
-        else ComparedReading(compared.id, compared.drawn_on, compared.value, compared.qualifier),
+        else ComparedReading(
+            compared.id,
+            compared.drawn_on,
+            compared.value,
+            compared.qualifier,
+            lab_display(compared.lab),
+        ),
         change_pct=change,
         threshold_pct=wording.rules.threshold_pct if threshold else None,
         build_message=build_message,
@@ -141,4 +159,8 @@ def make_flag(
         benign_causes=wording.benign_causes if causes else _NONE,
         logged_conditions=logged_names if causes and logged_names else _NONE,
         within_range=within_range,
+        status_note=status_note,
+        treatment_start=treatment_start,
+        flare_window_end=flare_window_end,
+        previous_draw_elsewhere=previous_draw_elsewhere,
     )

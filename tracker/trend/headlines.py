@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date
 
 from tracker.catalogue.markers import MARKERS, Marker
 from tracker.catalogue.supportive import supportive_medicine_in
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.phrases import causes_block, pct_text, shown_change_pct
+from tracker.trend.phrases import day_text as day_text
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
@@ -23,12 +23,17 @@ from tracker.trend.types import (
     FURTHER_RISE,
     LAB_CHANGED,
     NOT_CONFIRMED,
+    NOT_RECHECKED_AT_THIS_LAB,
+    NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
     POSSIBLE_FLARE,
     RISE_KINDS,
+    UNCONFIRMED,
     ComparedReading,
     EventPoint,
     Flag,
+    ReadingPoint,
     RisingRun,
+    SeriesSummary,
 )
 
 DISCUSS = "Discuss with your oncologist."
@@ -45,14 +50,6 @@ _KIND_NAMES = {
     "possible_flare": "possible flare",
     "rise_after_flare_window": "still up after the flare window",
 }
-
-# Month names written out: strftime("%b") follows the process locale.
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def day_text(day: date) -> str:
-    """``3 Aug 2023``: unambiguous in every country."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def plural(count: int, word: str) -> str:
@@ -102,6 +99,13 @@ def _change(flag: Flag, compared: ComparedReading) -> str:
 
 
 def _basis(flag: Flag, when: str) -> str:
+    if flag.kind == "rise" and flag.previous_draw_elsewhere:
+        # Another lab's result came between: name the lab compared within, as written on
+        # the result compared with.
+        lab = flag.lab if flag.compared_to is None else flag.compared_to.lab
+        if lab is None:
+            return f"since the previous result with no lab recorded, on {when}"
+        return f"since the previous {lab} result on {when}"
     if flag.kind == "rise":
         return f"since the previous result on {when}"
     if flag.kind == FURTHER_RISE:
@@ -112,16 +116,40 @@ def _basis(flag: Flag, when: str) -> str:
         return f"in small steps since {when}"
     if flag.kind == POSSIBLE_FLARE:
         return f"since {when}, soon after a treatment start"
-    return f"since the result before the treatment, on {when}, after the flare window"
+    # The kind's name already says "after the flare window" (said once).
+    return f"since the result before the treatment, on {when}"
+
+
+def _flare_status(flag: Flag) -> str:
+    """What happened after a possible flare's window (docs/clinical-rules.md, "Statuses").
+
+    "confirmed" would read as "the flare is confirmed"; it means the level was still up
+    after the window, which the next flag (rise_after_flare_window) reports.
+    """
+    if flag.status == CONFIRMED:
+        return "still up after the flare window (see the next flag)"
+    if flag.status == NOT_CONFIRMED:
+        return "fell back after the flare window"
+    start, end = flag.treatment_start, flag.flare_window_end
+    if start is None or end is None:
+        return "inside the flare window: a test after the window tells more"
+    return (
+        f"inside the flare window: a test after day {(end - start).days} "
+        f"({day_text(end)}) tells more"
+    )
 
 
 def _status(flag: Flag) -> str:
+    if flag.status == UNCONFIRMED and flag.status_note == NOT_RECHECKED_BEFORE_TREATMENT_CHANGE:
+        return "not rechecked before the treatment changed"
+    if flag.status == UNCONFIRMED and flag.status_note == NOT_RECHECKED_AT_THIS_LAB:
+        return "not rechecked at this lab: later results came from another lab"
+    if flag.kind == POSSIBLE_FLARE:
+        return _flare_status(flag)
     if flag.status == CONFIRMED:
         return "confirmed: the next result agreed, so this is not a one-off"
     if flag.status == NOT_CONFIRMED:
         return "not confirmed: the next result fell back"
-    if flag.kind == POSSIBLE_FLARE:
-        return "unconfirmed: a test after the flare window tells more"
     return "unconfirmed: ask whether a repeat test is needed"
 
 
@@ -149,10 +177,17 @@ def flag_headline(flag: Flag, *, with_marker: bool = True, dated: bool = True) -
         return f"{subject}above the upper reference limit: {value}{on_day}"
     if flag.kind == LAB_CHANGED:
         lab = flag.lab or "lab not recorded"
-        return (
+        text = (
             f"{subject}from another lab ({lab}): {value}{on_day} \u2014 not compared with "
-            "results from other labs; two results from this lab set a new baseline"
+            "results from other labs; "
         )
+        if flag.same_lab_before is not None:
+            # A return to a lab with history: its earlier results are the comparison.
+            return text + (
+                "compared only with this lab's earlier results (most recently "
+                f"{day_text(flag.same_lab_before)})"
+            )
+        return text + "two results from this lab set a new baseline"
     if flag.kind == CHECK_ENTRY:
         day = f"of {when}" if dated else "of the same day"
         return (
@@ -175,28 +210,41 @@ def flag_body(flag: Flag) -> str:
     return text
 
 
-def lowest_label(nadir_on: date, latest_on: date, events: Sequence[EventPoint]) -> str:
-    """How a series' nadir is named: against the current treatment, or "lowest recorded".
+def treatments_text(names: Sequence[str]) -> str:
+    """``letrozole``, ``letrozole and palbociclib``, ``a, b and c``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
-    The nadir of a treatment line may be its baseline, drawn before the first dose; then
-    "since the current treatment began" would name a date before the start.
+
+def lowest_label(summary: SeriesSummary) -> str:
+    """How a series' nadir is named: against the current treatment line, or "lowest recorded".
+
+    The line is the engine's (tracker/trend/lines.py): grouped starts, cycles of one
+    treatment and supportive care counted as docs/clinical-rules.md says. Its nadir may be
+    its baseline, drawn before the first dose: then it is "just before" the start.
     """
-    starts = [
-        event.started_on
-        for event in events
-        if event.kind == TREATMENT_KIND and event.started_on <= latest_on
-    ]
-    if not starts:
+    start, names = summary.line_start, summary.line_treatments
+    if start is None or not names:
         return "lowest recorded"
-    if nadir_on < max(starts):
-        return "lowest since just before the current treatment began"
-    return "lowest since the current treatment began"
+    what = treatments_text(names)
+    if summary.nadir.drawn_on <= start:
+        return f"lowest since just before {what} began ({day_text(start)})"
+    return f"lowest since {what} began on {day_text(start)}"
+
+
+def draw_values(draw: Sequence[ReadingPoint], unit: str) -> str:
+    """The readings of one draw: ``4.1 ng/mL``, or ``3.0 and 4.1 ng/mL`` for replicates."""
+    values = [format_value(reading.qualifier, reading.value) for reading in draw]
+    return f"{treatments_text(values)} {unit}"
 
 
 def rising_run_line(run: RisingRun) -> str:
     """``Rising at 3 tests in a row since 12 Jan 2026: +147%``."""
     pct = f"{run.change_pct:.0f}%" if run.change_pct >= 10 else f"{run.change_pct:.1f}%"
-    text = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: +{pct}"
+    # From "<x" the true change is larger than the one computed from x.
+    at_least = "at least " if run.at_least else ""
+    text = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: {at_least}+{pct}"
     if run.in_flare_window:
         text += " (inside the flare window after a treatment start, when a short rise can happen)"
     return text

@@ -14,6 +14,7 @@ from tracker.trend.phrases import (
     amount_text,
     causes_sentences,
     dated_text,
+    day_text,
     limit_phrase,
     pct_text,
     shown_change_pct,
@@ -112,7 +113,7 @@ def check_entry_message(high: ReadingPoint, low: ReadingPoint, wording: MarkerWo
     spread = wording.rules.replicate_spread_pct
     return (
         f"Two {wording.name} results of the same day ({value_text(low, unit)} and "
-        f"{value_text(high, unit)} on {high.drawn_on.isoformat()}) differ more than tests usually "
+        f"{value_text(high, unit)} on {day_text(high.drawn_on)}) differ more than tests usually "
         f"do (up to about {pct_text(round(spread, 1))}); check the entry. "
         "Results of one day are never compared with each other; when this day is compared "
         "with other days, the result that makes a change look smaller is used. "

@@ -4,7 +4,9 @@ Pure functions over plain ``EventPoint``s (docs/clinical-rules.md, "Treatment li
 Only events of kind ``treatment`` start a line; supportive care starts nothing. Starts
 that fall inside the previous start's flare window form one treatment change, and a
 treatment with the same name as the current line's (cycles logged one by one) starts
-nothing.
+nothing. Names are compared as ``treatment_key`` sees them: normalised like condition
+names (case, accents, punctuation) and without cycle words and numbers, so "paclitaxel",
+"Paclitaxel cycle 2" and "paclitaxel (C3)" are one treatment (a design choice).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.catalogue.condition_words import normalise
 from tracker.trend.types import EventPoint
 
 TREATMENT_KIND = "treatment"
@@ -26,10 +29,35 @@ STALE_BASELINE_DAYS = 30
 FLARE_WINDOW_CAP_DAYS = 90
 
 _SPACES = re.compile(r"\s+")
+# Words that count a cycle rather than name a treatment (docs/clinical-rules.md,
+# "Treatment lines"); the normaliser has already dropped a plural "s".
+_CYCLE_WORDS = frozenset(
+    ("cycle", "cyc", "course", "round", "dose", "infusion", "day", "week", "no", "number")
+)
+_ORDINAL_WORDS = frozenset(
+    (
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+        "ninth", "tenth", "eleventh", "twelfth", "last", "next",
+    )
+)  # fmt: skip
+_COUNT_TOKEN = re.compile(r"[0-9]+|c[0-9]+|d[0-9]+|w[0-9]+|[0-9]+(?:st|nd|rd|th)")
 
 
-def _name_key(name: str) -> str:
-    return _SPACES.sub(" ", name).strip().casefold()
+def treatment_key(name: str) -> str:
+    """A treatment's name as compared with the current line's: the same key, the same line.
+
+    "Paclitaxel cycle 2", "paclitaxel C3", "Paclitaxel #4" and "paclitaxel (cycle 5)" all
+    give "paclitaxel"; a name that is nothing but cycle words keeps its normalised form.
+    """
+    words = normalise(name).split()
+    kept = [
+        word
+        for word in words
+        if word not in _CYCLE_WORDS
+        and word not in _ORDINAL_WORDS
+        and not _COUNT_TOKEN.fullmatch(word)
+    ]
+    return " ".join(kept or words)
 
 
 @dataclass(frozen=True)
@@ -96,7 +124,7 @@ def treatment_changes(
         name = _SPACES.sub(" ", event.name).strip()
         current = changes[-1] if changes else None
         if current is not None:
-            if _name_key(name) in {_name_key(known) for known in current.names}:
+            if treatment_key(name) in {treatment_key(known) for known in current.names}:
                 continue  # another cycle of the current line's treatment starts nothing
             # Inside the previous start's window (never past the change's own cap).
             if event.started_on <= current.flare_window_end:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from tracker.catalogue.markers import Marker
 from tracker.catalogue.units import format_number, format_value
@@ -38,6 +39,15 @@ class MarkerWording:
     @property
     def unit(self) -> str:
         return self.rules.marker.unit
+
+
+# Month names written out: strftime("%b") follows the process locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(day: date) -> str:
+    """``3 Aug 2023``: unambiguous in every country."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def pct_up(pct: float) -> float:
@@ -77,7 +87,7 @@ def value_text(reading: ReadingPoint, unit: str) -> str:
 
 
 def dated_text(reading: ReadingPoint, unit: str) -> str:
-    return f"{value_text(reading, unit)} on {reading.drawn_on.isoformat()}"
+    return f"{value_text(reading, unit)} on {day_text(reading.drawn_on)}"
 
 
 def plural(count: int, word: str) -> str:

@@ -8,8 +8,10 @@ trend module implements", version 2).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from tracker.trend.draws import Draw, draws_of, rank, rising_run
 from tracker.trend.flags import above_reference_flag, check_entry_flag, rise_flag
@@ -70,6 +72,7 @@ class SeriesReader:
         *,
         marker_latest_draw_is_elsewhere: bool = False,
         several_groups: bool = False,
+        other_group_days: Sequence[date] = (),
     ) -> None:
         self.draws = draws_of(readings)
         self.count = len(readings)
@@ -79,6 +82,8 @@ class SeriesReader:
         self.timeline = timeline
         self.events = events
         self.left_for_another_lab = marker_latest_draw_is_elsewhere
+        # The draw dates of the marker's other lab groups, sorted.
+        self.other_group_days = other_group_days
         # With several lab groups "the previous result" names its lab.
         self.group_phrase: str | None = None
         if several_groups:
@@ -99,6 +104,9 @@ class SeriesReader:
         self.awaiting: RiseFacts | None = None  # the flag the next draw decides
         self.flares: list[RiseFacts] = []  # possible flares the first draw after decides
         self.window_high: Draw | None = None
+        # A draw after the window was passed over as still settling: the draw that later
+        # settles the flares is then not the first after the window.
+        self.settling_waited = False
 
     def read(self) -> tuple[SeriesSummary, list[Flag]]:
         """The series summary and its rise-type, check_entry and above_reference flags."""
@@ -147,6 +155,7 @@ class SeriesReader:
         self.run_increases = 0
         self.run_had_rise_step = False
         self.window_high = None
+        self.settling_waited = False
 
     def _mark_not_rechecked(self, reason: str) -> None:
         if self.awaiting is not None:
@@ -224,9 +233,11 @@ class SeriesReader:
                 and draw.drawn_on <= change.settling_limit
                 and draw.low.value < settling_floor
             ):
+                self.settling_waited = True
                 return True, None  # still settling: the next draw decides
             for facts in self.flares:
                 facts.status, facts.next_reading = CONFIRMED, draw.low
+                facts.settled_late = self.settling_waited
             self.flares = []
             facts = RiseFacts(
                 RISE_AFTER_FLARE_WINDOW,
@@ -241,6 +252,7 @@ class SeriesReader:
             return True, facts
         for facts in self.flares:
             facts.status, facts.next_reading = NOT_CONFIRMED, draw.low
+            facts.settled_late = self.settling_waited
         self.flares = []
         self.episode = None
         return False, None
@@ -271,6 +283,8 @@ class SeriesReader:
             group_phrase=self.group_phrase,
             follows_confirmed=episode.latest.status == CONFIRMED,
         )
+        if basis == BASIS_PREVIOUS:
+            facts.previous_draw_elsewhere = self._elsewhere_between(step, draw)
         episode.latest, episode.latest_draw, episode.lowest_since = facts, draw, None
         self._track(facts, in_window)
         return facts
@@ -309,9 +323,17 @@ class SeriesReader:
             run_increases=self.run_increases if kind == STEADY_RISE else 0,
             group_phrase=self.group_phrase,
         )
+        if basis == BASIS_PREVIOUS:
+            facts.previous_draw_elsewhere = self._elsewhere_between(compared, draw)
         self.episode = Episode(lowest.high, facts, draw)
         self._track(facts, in_window)
         return facts
+
+    def _elsewhere_between(self, earlier: Draw, later: Draw) -> bool:
+        """Whether the marker was drawn at another lab between two draws of this group."""
+        days = self.other_group_days
+        index = bisect_right(days, earlier.drawn_on)
+        return index < len(days) and days[index] < later.drawn_on
 
     def _track(self, facts: RiseFacts, in_window: bool) -> None:
         if in_window:
@@ -347,6 +369,7 @@ class SeriesReader:
             run, doubling = rising_run(
                 self.draws, self.run_start, self.run_increases, self.rules, self.change
             )
+        current = self.timeline.changes[-1] if self.timeline.changes else None
         return SeriesSummary(
             marker=marker.code,
             lab=self.lab,
@@ -358,4 +381,12 @@ class SeriesReader:
             threshold_pct=self.rules.threshold_pct,
             doubling_time_days=doubling,
             rising_run=run,
+            line_start=None if current is None else current.first_start,
+            line_treatments=() if current is None else current.names,
+            latest_draw=_in_value_order(latest_draw),
+            nadir_draw=_in_value_order(nadir),
         )
+
+
+def _in_value_order(draw: Draw) -> tuple[ReadingPoint, ...]:
+    return tuple(sorted(draw.readings, key=rank))

@@ -16,6 +16,7 @@ from tracker.trend.headlines import (
     capitalised,
     closing_lines,
     day_text,
+    draw_values,
     flag_body,
     flag_headline,
     lowest_label,
@@ -37,17 +38,28 @@ def _reading(point: ReadingPoint, unit: str) -> str:
     return f"{format_value(point.qualifier, point.value)} {unit} on {day_text(point.drawn_on)}"
 
 
-def _nadir_line(summary: SeriesSummary, events: Sequence[EventPoint]) -> str:
+def _nadir_line(summary: SeriesSummary) -> str:
     latest, nadir = summary.latest, summary.nadir
-    lowest = lowest_label(nadir.drawn_on, latest.drawn_on, events)
+    lowest = capitalised(lowest_label(summary))
     if latest.id == nadir.id:
-        return f"  {capitalised(lowest)}: the latest result"
+        return f"  {lowest}: the latest result"
+    if len(summary.nadir_draw) > 1 or len(summary.latest_draw) > 1:
+        # One draw with several readings: each shown, and no percentage, which would
+        # pick one of them (docs/clinical-rules.md, "Draws").
+        return f"  {lowest}: {_draw_text(summary.nadir_draw, nadir, summary.unit)}"
     change = change_pct(latest, nadir)
-    text = f"  {capitalised(lowest)}: {_reading(nadir, summary.unit)}"
+    text = f"  {lowest}: {_reading(nadir, summary.unit)}"
     if change is None or latest.qualifier or nadir.qualifier:
         return text
     sign = "-" if change < 0 else "+"
     return f"{text} (latest {sign}{shown_rise_pct(change, summary.threshold_pct)})"
+
+
+def _draw_text(draw: Sequence[ReadingPoint], point: ReadingPoint, unit: str) -> str:
+    """A draw's readings: ``3 and 4.1 ng/mL on 2 Mar 2026, one draw`` for replicates."""
+    if len(draw) > 1:
+        return f"{draw_values(draw, unit)} on {day_text(point.drawn_on)}, one draw"
+    return _reading(point, unit)
 
 
 def _threshold_line(summary: SeriesSummary) -> str:
@@ -76,9 +88,11 @@ def series_lines(
     ]
     if summary.rising_run is not None:
         lines.append((f"  {rising_run_line(summary.rising_run)}", False))
-    lines.append((f"  Latest: {_reading(summary.latest, summary.unit)}", False))
+    latest = _draw_text(summary.latest_draw, summary.latest, summary.unit)
+    lines.append((f"  Latest: {latest}", False))
     if summary.count > 1:
-        lines.append((_nadir_line(summary, events), False))
+        # Wrapped: it names the current line's treatments, which can be long.
+        lines.append((_nadir_line(summary), True))
     lines.append((_threshold_line(summary), False))
     if summary.doubling_time_days is not None:
         lines.append(

@@ -41,6 +41,12 @@ UNCONFIRMED = "unconfirmed"
 NOT_CONFIRMED = "not_confirmed"
 INFO = "info"
 
+# Why an unconfirmed flag will not be decided by a later draw of its group (the flag's
+# ``status_note``, the JSON flag's ``status_detail``; docs/clinical-rules.md "Statuses").
+NOT_RECHECKED_BEFORE_TREATMENT_CHANGE = "not_rechecked_before_treatment_change"
+NOT_RECHECKED_AT_THIS_LAB = "not_rechecked_at_this_lab"
+STATUS_NOTES = (NOT_RECHECKED_BEFORE_TREATMENT_CHANGE, NOT_RECHECKED_AT_THIS_LAB)
+
 # Flare window: day 1 through day 42 after a treatment start by default; the start day
 # itself (day 0) holds the baseline (ASCO 2007: do not read rises in the first 4-6 weeks;
 # Yasasever 1997, Kim 2009; docs/clinical-rules.md).
@@ -96,6 +102,7 @@ class ComparedReading:
     drawn_on: date
     value: float
     qualifier: str | None = None
+    lab: str | None = None  # as written on that reading (trimmed)
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,16 @@ class Flag:
     # A rise-type flag whose later value is at or below the upper limit in force (the lab's
     # own or the usual one): every brief form says it is still within the usual range.
     within_range: bool = False
+    # One of STATUS_NOTES for an unconfirmed flag no later draw of its group can decide.
+    status_note: str | None = None
+    # A possible flare's treatment change: its first start and the flare window's last day.
+    treatment_start: date | None = None
+    flare_window_end: date | None = None
+    # The marker's draw just before this one came from another lab: "the previous result"
+    # then names this flag's lab (the comparison stays within it).
+    previous_draw_elsewhere: bool = False
+    # lab_changed on a return to a lab with history: that lab's latest earlier draw date.
+    same_lab_before: date | None = None
 
     @cached_property
     def message(self) -> str:
@@ -141,6 +158,8 @@ class RisingRun:
     since: date  # the date of the run's first reading
     change_pct: float
     in_flare_window: bool = False  # the run ends inside a treatment's flare window
+    # The run starts at a "<x" value (or ends at ">x"): its change is a lower bound.
+    at_least: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +176,15 @@ class SeriesSummary:
     threshold_pct: float
     doubling_time_days: float | None
     rising_run: RisingRun | None = None
+    # The current treatment line as the engine sees it (starts grouped, same-name cycles
+    # and supportive care left out): its first start and its treatments; None and () when
+    # no treatment is logged (docs/clinical-rules.md, "Treatment lines").
+    line_start: date | None = None
+    line_treatments: tuple[str, ...] = ()
+    # Every reading of the latest and of the nadir's draw (same day, same lab group), in
+    # value order; one reading for most draws.
+    latest_draw: tuple[ReadingPoint, ...] = ()
+    nadir_draw: tuple[ReadingPoint, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from tracker.trend.phrases import (
     amount_text,
     causes_sentences,
     dated_text,
+    day_text,
     limit_phrase,
     pct_text,
     plural,
@@ -33,6 +34,8 @@ from tracker.trend.types import (
     CONFIRMED,
     FURTHER_RISE,
     NOT_CONFIRMED,
+    NOT_RECHECKED_AT_THIS_LAB,
+    NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
     POSSIBLE_FLARE,
     RISE_AFTER_FLARE_WINDOW,
     STEADY_RISE,
@@ -55,8 +58,8 @@ BASIS_NADIR = "nadir"
 BASIS_BASELINE = "baseline"
 
 # Why an unconfirmed flag will not be decided by a later draw of its group.
-NOT_RECHECKED_LAB = "lab"
-NOT_RECHECKED_TREATMENT = "treatment"
+NOT_RECHECKED_LAB = NOT_RECHECKED_AT_THIS_LAB
+NOT_RECHECKED_TREATMENT = NOT_RECHECKED_BEFORE_TREATMENT_CHANGE
 
 
 @dataclass(slots=True)
@@ -78,6 +81,11 @@ class RiseFacts:
     group_phrase: str | None = None
     # A further step in an episode whose earlier flag the next result already agreed with.
     follows_confirmed: bool = False
+    # A possible flare decided by a later draw than the first after the window (results
+    # in between were still coming down from the window's high).
+    settled_late: bool = False
+    # The marker's previous draw came from another lab (the comparison is still in-group).
+    previous_draw_elsewhere: bool = False
 
 
 # -- rise-type flags -------------------------------------------------------------------
@@ -100,7 +108,7 @@ def _basis_phrase(facts: RiseFacts) -> str:
         return f"the level before {change.describe()} started"
     if change is None:
         return "the lowest recorded"
-    return f"the lowest since {change.describe()} began on {change.first_start.isoformat()}"
+    return f"the lowest since {change.describe()} began on {day_text(change.first_start)}"
 
 
 def _within_range(reading: ReadingPoint, limit: float, unit: str) -> str:
@@ -121,7 +129,7 @@ def _headline(facts: RiseFacts, wording: MarkerWording, limit: float) -> str:
         # From below the measurable range: only a change in units can be stated.
         text = (
             f"{wording.name} went from below {amount_text(base.value, unit)} ({basis}, on "
-            f"{base.drawn_on.isoformat()}) to {dated_text(new, unit)}, a rise of at least "
+            f"{day_text(base.drawn_on)}) to {dated_text(new, unit)}, a rise of at least "
             f"{amount_text(new.value - base.value, unit)}"
         )
     else:
@@ -152,13 +160,13 @@ def _kind_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
     if facts.kind == FURTHER_RISE and facts.flagged is not None:
         return [
             f"This is a further step up after the rise flagged on "
-            f"{facts.flagged.drawn_on.isoformat()} ({value_text(facts.flagged, unit)})."
+            f"{day_text(facts.flagged.drawn_on)} ({value_text(facts.flagged, unit)})."
         ]
     if facts.kind == RISE_AFTER_FLARE_WINDOW and facts.change is not None:
         change = facts.change
         return [
             f"It was drawn after the window in which a short flare is expected once "
-            f"{change.describe()} started ({change.first_start.isoformat()}), and the level is "
+            f"{change.describe()} started ({day_text(change.first_start)}), and the level is "
             "still above where it was before the treatment started."
         ]
     if facts.kind == POSSIBLE_FLARE:
@@ -173,13 +181,13 @@ def _flare_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
         return []
     days = (facts.reading.drawn_on - change.first_start).days
     window_days = (change.flare_window_end - change.first_start).days
-    recheck_from = (change.flare_window_end + timedelta(days=1)).isoformat()
+    recheck_from = day_text(change.flare_window_end + timedelta(days=1))
     later = "".join(
-        f" ({name} followed on {started.isoformat()})" for name, started in change.later_starts()
+        f" ({name} followed on {day_text(started)})" for name, started in change.later_starts()
     )
     return [
         f"This result was drawn {plural(days, 'day')} after {change.describe_first()} started "
-        f"on {change.first_start.isoformat()}{later}.",
+        f"on {day_text(change.first_start)}{later}.",
         "Marker levels can rise for a few weeks after a new treatment starts and then come "
         f"down again (a flare), so a rise within {window_days} days of the start is not read "
         "on its own; such a rise says nothing either way about whether the treatment works.",
@@ -203,6 +211,20 @@ def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
     unit = wording.unit
     after = facts.next_reading
     base = facts.compared
+    if after is not None and facts.kind == POSSIBLE_FLARE and facts.settled_late:
+        # Not the first result after the window: name it by its date.
+        after_words = f"The result of {day_text(after.drawn_on)} ({value_text(after, unit)})"
+        if facts.status == CONFIRMED:
+            return [
+                f"{after_words}, after the level had had time to settle, was still up by the "
+                "tracker's threshold or more on the level before the treatment started, so the "
+                "higher level lasted beyond the window."
+            ]
+        if facts.status == NOT_CONFIRMED:
+            return [
+                f"{after_words}, after the level had settled, had come back down, as happens "
+                "after a flare."
+            ]
     if after is not None and facts.status == CONFIRMED:
         if facts.kind == POSSIBLE_FLARE:
             return [
