@@ -46,6 +46,7 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    templates.globals["marker_name"] = lambda code: MARKERS[code].name if code in MARKERS else code
     charts = ChartCache()
 
     def chosen(request: Request) -> str | None:
