@@ -8,6 +8,7 @@ access log: its first line would hold the token.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -86,6 +87,10 @@ def serve(
         server_header=False,
     )
     server = uvicorn.Server(config)
+    # What is loaded now lives until exit: keep the collector from walking it again at
+    # every collection during requests (tracker/cli/startup.py explains the cost).
+    gc.collect()
+    gc.freeze()
     url = access.start_url()
     say(f"Serving on {url}")
     if open_browser and browser_wanted():
