@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from tests.conftest import database_snapshot
-from tests.web.conftest import Web
+from tests.web.conftest import Web, client_for
 
 
 def seed(web: Web) -> None:
@@ -278,3 +278,32 @@ def test_database_error_is_one_friendly_503_page(sqlite_path: Path) -> None:
         )
         assert posted.status_code in (500, 503)
         assert "Nothing" in posted.text
+
+
+def test_edit_an_event(web: Web) -> None:
+    web.cli.ok("event", "add", "treatment", "letrozole", "--date", "2026-01-10")
+    event_id = web.cli.json("event", "list")[0]["id"]
+    page = web.get(f"/events/{event_id}/edit")
+    assert page.status_code == 200 and 'value="letrozole"' in page.text
+    form = web.form(
+        kind="treatment", name="letrozole", drawn_on="2026-01-12", ended_on="2026-06-01", note=""
+    )
+    assert web.post(f"/events/{event_id}/edit", form).status_code == 303
+    [event] = web.cli.json("event", "list")
+    assert (event["started_on"], event["ended_on"]) == ("2026-01-12", "2026-06-01")
+    bad = web.form(kind="treatment", name="letrozole", drawn_on="2026-01-12", ended_on="2025-01-01")
+    response = web.post(f"/events/{event['id']}/edit", bad)
+    assert response.status_code == 400 and "is before the start date" in response.text
+    assert web.cli.json("event", "list") == [event]  # the failed edit changed nothing
+    assert web.post(f"/events/{event['id']}/edit", [("name", "x")]).status_code == 403
+
+
+def test_the_token_redirect_keeps_a_non_ascii_path(tracker) -> None:
+    for client, access, _ in client_for(tracker.db):
+        response = client.get(
+            f"/readings?patient=Zo%C3%AB&token={access.token}", follow_redirects=False
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == "/readings?patient=Zo%C3%AB"
+        response = client.get(f"/caf%C3%A9?token={access.token}", follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/caf%C3%A9"

@@ -11,7 +11,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -92,7 +92,7 @@ class AccessMiddleware:
             # so it stays out of the history and of any link copied from the page.
             query.pop("token")
             rest = urlencode(query)
-            location = scope["path"] + (f"?{rest}" if rest else "")
+            location = quote(scope["path"]) + (f"?{rest}" if rest else "")
             cookie = f"{COOKIE}={self.access.token}; HttpOnly; SameSite=Strict; Path=/"
             await _redirect(send, location, cookie)
             return

@@ -201,6 +201,31 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
         values = await run_in_threadpool(entries.reading_values, database, name, reading_id)
         return page(request, "edit.html", form=values, reading_id=reading_id)
 
+    async def event_edit(request: Request) -> Response:
+        name, event_id = chosen(request), int(request.path_params["id"])
+        if request.method == "POST":
+            posted = await form_of(request)
+            if posted is None:
+                return forbidden()
+            form = {key: values[0] for key, values in posted.items() if values}
+            try:
+                await run_in_threadpool(entries.replace_event, database, name, event_id, form)
+            except (DatabaseError, AmbiguousPatientError, NotFoundError):
+                raise
+            except TrackerError as error:
+                return page(
+                    request,
+                    "event_edit.html",
+                    400,
+                    form=form,
+                    event_id=event_id,
+                    kinds=EVENT_KINDS,
+                    error=error.message,
+                )
+            return back(request, "/events")
+        values = await run_in_threadpool(entries.event_values, database, name, event_id)
+        return page(request, "event_edit.html", form=values, event_id=event_id, kinds=EVENT_KINDS)
+
     def confirm_route(
         what: str,
         describe: Callable[[Database, str | None, int], str],
@@ -296,6 +321,7 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
             methods=["GET", "POST"],
         ),
         Route("/events", guarded(events), methods=["GET", "POST"]),
+        Route("/events/{id:int}/edit", guarded(event_edit), methods=["GET", "POST"]),
         Route(
             "/events/{id:int}/delete",
             guarded(confirm_route("event", entries.event_text, entries.remove_event, "/events")),

@@ -149,6 +149,43 @@ def store_event(
         )
 
 
+def event_values(database: Database, patient_name: str | None, event_id: int) -> dict[str, str]:
+    """A stored event as the edit form shows it."""
+    with database.reading() as session:
+        event = get_event(session, _existing(session, patient_name), event_id)
+        return {
+            "kind": event.kind,
+            "name": event.name,
+            "drawn_on": event.started_on.isoformat(),
+            "ended_on": event.ended_on.isoformat() if event.ended_on else "",
+            "note": event.note or "",
+        }
+
+
+def replace_event(
+    database: Database, patient_name: str | None, event_id: int, form: dict[str, str]
+) -> None:
+    """Apply the edit form: the event is replaced by the corrected one in one transaction.
+
+    There is no ``event edit`` service; deleting and adding through the services keeps
+    every check of ``event add`` (kind, name, dates, duplicates). The event gets a new id.
+    """
+    start = _date(form.get("drawn_on", ""), "start date")
+    end = _date(form.get("ended_on", ""), "end date")
+    with WRITER, database.writing() as session:
+        patient = _existing(session, patient_name)
+        old = delete_event(session, patient, event_id)
+        add_event(
+            session,
+            patient,
+            form.get("kind", ""),
+            form.get("name", ""),
+            start or old.started_on,
+            end,
+            _optional(form.get("note", "")),
+        )
+
+
 def event_text(database: Database, patient_name: str | None, event_id: int) -> str:
     from tracker.services.events import describe_event
 
