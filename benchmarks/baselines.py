@@ -66,9 +66,9 @@ def _patient_ids(cursor: Any, mark: str, names: set[str], known: dict[str, int])
     now = datetime.now(UTC).replace(tzinfo=None)
     for name in names - known.keys():
         cursor.execute(
-            f"INSERT INTO patient (name, created_at) VALUES ({mark}, {mark}) "  # noqa: S608
+            f"INSERT INTO patient (name, name_key, created_at) VALUES ({mark}, {mark}, {mark}) "  # noqa: S608
             "ON CONFLICT DO NOTHING",
-            (name, now),
+            (name, " ".join(name.split()).casefold(), now),
         )
         cursor.execute(f"SELECT id FROM patient WHERE name = {mark}", (name,))  # noqa: S608
         known[name] = cursor.fetchone()[0]

@@ -109,7 +109,8 @@ def baseline_import(database: Path, source: Path) -> None:
             patient_id = patients.get(patient)
             if patient_id is None:
                 cursor = connection.execute(
-                    "INSERT INTO patient (name, created_at) VALUES (?, ?)", (patient, created_at)
+                    "INSERT INTO patient (name, name_key, created_at) VALUES (?, ?, ?)",
+                    (patient, " ".join(patient.split()).casefold(), created_at),
                 )
                 patient_id = patients[patient] = int(cursor.lastrowid or 0)
             if record == "event":

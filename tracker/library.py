@@ -14,6 +14,7 @@ line's rules: it may be left out while at most one person is stored.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -22,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from tracker.catalogue.markers import find_marker
 from tracker.catalogue.units import parse_date
 from tracker.config import location_from
+from tracker.errors import ValidationError
 from tracker.services.events import add_event
 from tracker.services.export_file import ExportFormat, export_file
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_file import ImportOutcome, import_file
-from tracker.services.log_reading import LoggedReading, log_reading
+from tracker.services.log_reading import LoggedReading, log_draw
 from tracker.services.patient_report import write_report_for
 from tracker.services.patients import resolve_patient
 from tracker.services.readings import ReadingFields
@@ -89,16 +91,34 @@ class Tracker:
         note: str | None = None,
     ) -> LoggedReading:
         """Store one reading (validated exactly as ``tracker add``) and the flags it raised."""
-        fields = ReadingFields(
-            marker,
-            _text(value),
-            unit,
-            _date(drawn_on, "date"),
-            lab,
-            None if ref_high is None else _text(ref_high),
-            note,
+        return self.add_draw(
+            [(marker, value, unit)], drawn_on=drawn_on, lab=lab, ref_high=ref_high, note=note
         )
-        return log_reading(self.database, self.patient, fields, today=date.today())
+
+    def add_draw(
+        self,
+        entries: Sequence[tuple[str, Number, str | None]],
+        *,
+        drawn_on: date | str | None = None,
+        lab: str | None = None,
+        ref_high: Number | None = None,
+        note: str | None = None,
+    ) -> LoggedReading:
+        """Store the readings of one blood sample, ``(marker, value, unit)`` each, all or
+        none, and the flags they raised. ``ref_high`` needs a single entry; without it a
+        lab's stored upper limit for the marker is used (``.notices`` says so)."""
+        if ref_high is not None and len(entries) > 1:
+            raise ValidationError(
+                "ref_high applies to one marker; give it with a single entry (limits differ "
+                "per marker)"
+            )
+        day = _date(drawn_on, "date")
+        limit = None if ref_high is None else _text(ref_high)
+        fields = [
+            ReadingFields(marker, _text(value), unit, day, lab, limit, note)
+            for marker, value, unit in entries
+        ]
+        return log_draw(self.database, self.patient, fields, today=date.today())
 
     def add_event(
         self,

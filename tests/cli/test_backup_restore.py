@@ -28,7 +28,7 @@ def test_backup_writes_a_private_consistent_copy(sqlite_tracker: Tracker, tmp_pa
     result = sqlite_tracker.ok("backup", str(target))
     assert result.stdout == (
         f"Backed up {sqlite_tracker.db} to {target} (1 patient(s), 2 reading(s), 1 event(s); "
-        "schema revision 0002)\n"
+        "schema revision 0003)\n"
     )
     assert _mode(target) == 0o600
     with sqlite3.connect(target) as connection:
@@ -112,7 +112,7 @@ def test_restore_puts_a_backup_back_and_keeps_a_safety_copy(
     assert safety.name.startswith("tracker.db.before-restore-") and safety.suffix == ".bak"
     assert lines[1] == (
         f"Restored {sqlite_tracker.db} from {backup} (1 patient(s), 2 reading(s), 1 event(s); "
-        "schema revision 0002)"
+        "schema revision 0003)"
     )
     assert database_snapshot(sqlite_tracker.db) == monday
     assert database_snapshot(str(safety)) == tuesday

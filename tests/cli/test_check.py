@@ -156,7 +156,7 @@ def test_check_reports_an_old_schema_without_upgrading_it(tracker: Tracker) -> N
     result = checked(tracker, 1)
     assert result.stderr.splitlines() == [
         "Error: 1 problem found",
-        "  schema: at revision 0001, this version needs 0002 (run `tracker db upgrade`)",
+        "  schema: at revision 0001, this version needs 0003 (run `tracker db upgrade`)",
     ]
     assert "revision 0001;" in tracker.ok("db", "current").stdout
 

@@ -18,6 +18,7 @@ def fill(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "3.1", "--date", "2025-10-06", "--lab", "City Lab", "--ref-high",
                "5", "--note", 'fasting, "as usual"')  # fmt: skip
     tracker.ok("add", "ca153", "24", "kU/L", "--date", "2025-10-06", "--lab", "City Lab")
+    # No --ref-high: City Lab's CEA limit (5) is remembered from the first reading.
     tracker.ok("add", "CEA", "0", "--date", "2025-11-03", "--lab", "City Lab", "--note", "=SUM(A1)")
     tracker.ok("add", "CEA", "<0.5", "--date", "2025-12-01", "--note", "line one\nline two")
     tracker.ok("event", "add", "treatment", "letrozole", "--date", "2025-10-10", "--note", "+1")
@@ -30,7 +31,7 @@ def test_export_writes_the_documented_csv_to_stdout(tracker: Tracker) -> None:
         f"{HEADER}\r\n"
         'reading,me,CEA,3.1,ng/mL,2025-10-06,City Lab,5,"fasting, ""as usual""",,,\r\n'
         "reading,me,CA 15-3,24,U/mL,2025-10-06,City Lab,,,,,\r\n"
-        "reading,me,CEA,0,ng/mL,2025-11-03,City Lab,,'=SUM(A1),,,\r\n"
+        "reading,me,CEA,0,ng/mL,2025-11-03,City Lab,5,'=SUM(A1),,,\r\n"
         'reading,me,CEA,<0.5,ng/mL,2025-12-01,,,"line one\nline two",,,\r\n'
         "event,me,,,,2025-10-10,,,'+1,treatment,letrozole,\r\n"
     )

@@ -91,7 +91,7 @@ def test_older_sqlite_file_is_backed_up_then_upgraded(sqlite_tracker: Tracker) -
     path = Path(sqlite_tracker.db)
     # Take the file back to revision 0001 (as an older tracker would have left it).
     downgraded = sqlite_tracker.ok("db", "downgrade", "0001", "--yes")
-    [before_downgrade] = path.parent.glob("tracker.db.before-0002-downgrade-*.bak")
+    [before_downgrade] = path.parent.glob("tracker.db.before-0003-downgrade-*.bak")
     assert f"Backed up the database to {before_downgrade}" in downgraded.stdout
     before_downgrade.unlink()
     assert "revision 0001" in sqlite_tracker.ok("db", "current").stdout
@@ -113,7 +113,7 @@ def test_server_database_is_never_upgraded_implicitly(pg_schema_url: str) -> Non
     assert run_tracker(["--db", pg_schema_url, "db", "downgrade", "0001", "--yes"]).returncode == 0
     stale = run_tracker(["--db", pg_schema_url, "add", "CEA", "1"])
     assert stale.returncode == 1
-    assert "is at schema revision 0001, this version needs 0002" in stale.stderr
+    assert "is at schema revision 0001, this version needs 0003" in stale.stderr
     assert run_tracker(["--db", pg_schema_url, "db", "upgrade"]).returncode == 0
     assert run_tracker(["--db", pg_schema_url, "add", "CEA", "1"]).returncode == 0
 

@@ -70,10 +70,10 @@ def test_add_prompts_for_missing_marker_and_value(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
     transcript = run_on_terminal(
         ["--db", db, "add", "--date", "2026-01-05"],
-        [("Marker", "ca153"), ("Value", "28")],
+        [("Marker", "ca153"), ("Value", "28"), ("Lab", "City Lab")],
         tmp_path,
     )
-    assert "Added #1: CA 15-3 28 U/mL on 2026-01-05" in transcript
+    assert "Added #1: CA 15-3 28 U/mL on 2026-01-05 (City Lab)" in transcript
     listed = run_tracker(["--db", db, "list", "--json"])
     assert '"marker": "CA 15-3"' in listed.stdout
 

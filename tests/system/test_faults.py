@@ -118,7 +118,9 @@ def test_a_write_waits_for_a_lock_released_within_the_timeout(tmp_path: Path) ->
     filled_database(path)
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    holder.execute("INSERT INTO patient (name, created_at) VALUES ('Bo', '2026-01-01')")
+    holder.execute(
+        "INSERT INTO patient (name, name_key, created_at) VALUES ('Bo', 'bo', '2026-01-01')"
+    )
     release = threading.Timer(1.5, lambda: holder.execute("COMMIT"))
     release.start()
     try:

@@ -60,7 +60,7 @@ def test_downgrade_asks_on_a_terminal_and_names_the_dump_on_a_server(
     assert declined.exit_code == 1
     assert "Error: nothing was downgraded" in declined.stderr
     assert declined.stdout.startswith("Downgrade ")
-    assert "from revision 0002 to 0001?" in declined.stdout
+    assert "from revision 0003 to 0001?" in declined.stdout
     if tracker.db.endswith(".db"):
         assert "A copy of the file is kept beside it first." in declined.stdout
     else:
@@ -68,7 +68,7 @@ def test_downgrade_asks_on_a_terminal_and_names_the_dump_on_a_server(
     assert database_snapshot(tracker.db) == before
     accepted = tracker("db", "downgrade", "0001", input="y\n")
     assert accepted.exit_code == 0, accepted.output
-    assert accepted.stdout.strip().endswith("downgraded from 0002 to 0001")
+    assert accepted.stdout.strip().endswith("downgraded from 0003 to 0001")
     tracker.ok("db", "upgrade")
     assert len(tracker.json("list")) == 2
 

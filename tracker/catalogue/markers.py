@@ -269,7 +269,17 @@ MARKERS: dict[str, Marker] = {
         Marker(
             code="CA15-3",
             name="CA 15-3",
-            aliases=("ca15-3", "ca 15-3", "ca153", "ca 153", "ca15.3", "ca 15.3"),
+            aliases=(
+                "ca15-3",
+                "ca 15-3",
+                "ca153",
+                "ca 153",
+                "ca15.3",
+                "ca 15.3",
+                "ca-15-3",
+                "ca-15.3",
+                "ca-153",
+            ),
             loinc="6875-9",
             unit="U/mL",
             unit_factors=_KU_UNITS,
@@ -350,8 +360,27 @@ def find_marker(text: str) -> Marker:
     key = re.sub(r"\s+", " ", text.strip().lower())
     code = _ALIASES.get(key) or _ALIASES.get(key.replace(" ", ""))
     if code is None:
-        raise ValidationError(f"unknown marker {text!r}; known markers: {known_marker_names()}")
+        raise ValidationError(
+            f"unknown marker {text!r}{did_you_mean(key, _ALIASES)}; known markers: "
+            f"{known_marker_names()}"
+        )
     return MARKERS[code]
+
+
+def did_you_mean(key: str, spellings: dict[str, str], names: dict[str, str] | None = None) -> str:
+    """`` (did you mean CEA?)`` when ``key`` is close to a known spelling, else ``""``.
+
+    ``spellings`` maps lower-case spellings to what they stand for; ``names`` gives the
+    display name of that (the marker catalogue's names when left out).
+    """
+    import difflib
+
+    close = difflib.get_close_matches(key, list(spellings), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    target = spellings[close[0]]
+    shown = names[target] if names is not None else MARKERS[target].name
+    return f" (did you mean {shown}?)"
 
 
 def marker_by_code(code: str) -> Marker:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracker.catalogue.markers import VALUE_CEILING, Marker
+from tracker.catalogue.markers import MARKERS, VALUE_CEILING, Marker, did_you_mean
 from tracker.errors import ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -138,8 +138,26 @@ def unit_factor(marker: Marker, unit: str | None) -> float:
     factor = marker.unit_factors.get(_unit_key(unit))
     if factor is None:
         accepted = ", ".join(marker.unit_names)
-        raise ValidationError(f"{marker.name} is measured in {accepted}; got {unit!r}")
+        spellings = {key: key for key in marker.unit_factors}
+        names: dict[str, str] = {}
+        for name in marker.unit_names:  # the first spelling listed is the usual one
+            names.setdefault(_unit_key(name), name)
+        key = _unit_key(unit)
+        # A unit of another marker (ng/mL for CA 15-3) is no typo: suggesting U/mL would
+        # invite a wrong conversion.
+        other_marker_unit = any(key in other.unit_factors for other in MARKERS.values())
+        hint = (
+            ""
+            if other_marker_unit
+            else did_you_mean(key, spellings, {k: names.get(k, k) for k in spellings})
+        )
+        raise ValidationError(f"{marker.name} is measured in {accepted}; got {unit!r}{hint}")
     return factor
+
+
+def is_unit_of(marker: Marker, unit: str) -> bool:
+    """True when ``unit`` is one the marker is measured in (any accepted spelling)."""
+    return _unit_key(unit) in marker.unit_factors
 
 
 @dataclass(frozen=True)
@@ -213,3 +231,16 @@ def format_number(value: float) -> str:
 def format_value(qualifier: str | None, value: float) -> str:
     """A value with its qualifier: ``<0.5``, ``41``."""
     return f"{qualifier or ''}{format_number(value)}"
+
+
+_PLAIN_ENTERED = re.compile(r"\s*([<>]?)\s*(\d+(?:\.\d+)?)\s*[^\d.,]*")
+
+
+def shown_value(qualifier: str | None, value: float, entered_value: str | None) -> str:
+    """A value as the person entered it (``4.0`` stays ``4.0``), when the stored number is
+    that entry unconverted; otherwise as :func:`format_value` writes it."""
+    match = _PLAIN_ENTERED.fullmatch(entered_value or "")
+    if match is not None and (match.group(1) or None) == qualifier:
+        if float(match.group(2)) == value:
+            return f"{qualifier or ''}{match.group(2)}"
+    return format_value(qualifier, value)

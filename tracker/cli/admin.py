@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.support import AppContext, pass_app
+from tracker.cli.support import AppContext, SummaryGroup, pass_app
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
 
 
-@click.group("db")
+@click.group("db", cls=SummaryGroup)
 def db_group() -> None:
     """Schema management: show, upgrade or downgrade the database's revision."""
 
@@ -38,7 +38,7 @@ def db_current(app: AppContext) -> None:
         )
 
 
-@db_group.command("upgrade")
+@db_group.command("upgrade", short_help="Bring the schema to the newest revision.")
 @pass_app
 def db_upgrade(app: AppContext) -> None:
     """Bring the schema to the newest revision (SQLite files are backed up first)."""
@@ -58,7 +58,7 @@ def db_upgrade(app: AppContext) -> None:
     )
 
 
-@db_group.command("downgrade")
+@db_group.command("downgrade", short_help="Go back to an older schema REVISION (asks first).")
 @click.argument("revision")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app

@@ -89,16 +89,32 @@ def import_command(
     """
     from tracker.services.import_csv import ImportOptions, open_file
     from tracker.services.import_file import import_stream
-    from tracker.services.import_summary import summary_line
+    from tracker.services.import_summary import ImportSummary, summary_line
 
     options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run)
     database = app.database()
     opened = nullcontext((sys.stdin.buffer, 0)) if source == "-" else open_file(source)
     name = "standard input" if source == "-" else source
-    with opened as (stream, size), _progress(size) as progress:
-        outcome = import_stream(
-            database, stream, options, name=name, today=date.today(), progress=progress, warn=_warn
-        )
+    stored: list[ImportSummary] = []
+    try:
+        with opened as (stream, size), _progress(size) as progress:
+            outcome = import_stream(
+                database,
+                stream,
+                options,
+                name=name,
+                today=date.today(),
+                progress=progress,
+                warn=_warn,
+                committed=stored.append,
+            )
+    except KeyboardInterrupt:
+        if not stored:
+            raise  # nothing was committed: click's "Aborted!" and exit 1 are true
+        # Committed: an interrupt now must not read as "nothing changed" (docs/design.md).
+        click.echo(summary_line(stored[0]))
+        click.echo("Interrupted before the flags were checked; `tracker trend` shows them.")
+        raise click.exceptions.Exit(0) from None
     summary = outcome.summary
     if outcome.empty:
         empty = (

@@ -6,6 +6,7 @@ SQLAlchemy nor anything heavier.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import click
@@ -75,52 +76,143 @@ def cli(ctx: click.Context, db_option: str | None, patient_option: str | None) -
 # ("negative") instead of click's "no such option"; real typos are caught below.
 @cli.command(
     "add",
-    short_help="Log one reading, e.g. `add CEA 3.1`.",
+    short_help="Log one draw, e.g. `add CEA 3.1 CA15-3 28`.",
     context_settings={"ignore_unknown_options": True},
 )
-@click.argument("marker", required=False)
-@click.argument("value", required=False)
-@click.argument("unit", required=False)
+@click.argument("entries", metavar="MARKER VALUE [UNIT]...", nargs=-1)
 @click.option("--date", "drawn_on", metavar="DATE", help="Date of the blood draw (default today).")
 @click.option("--lab", metavar="NAME", help="Lab or assay; results are compared within one lab.")
-@click.option("--ref-high", metavar="X", help="The lab's upper reference limit, if printed.")
-@click.option("--note", metavar="TEXT", help="A note kept with the reading.")
+@click.option(
+    "--ref-high",
+    metavar="X",
+    help="The lab's upper reference limit, if printed (one marker only; otherwise the "
+    "lab's last one is used).",
+)
+@click.option("--note", metavar="TEXT", help="A note kept with the readings.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the full text of each flag.")
 @pass_app
 @click.pass_context
 def add_command(
     ctx: click.Context,
     app: AppContext,
-    marker: str | None,
-    value: str | None,
-    unit: str | None,
+    entries: tuple[str, ...],
     drawn_on: str | None,
     lab: str | None,
     ref_high: str | None,
     note: str | None,
     verbose: bool,
 ) -> None:
-    """Log one reading: MARKER VALUE [UNIT], e.g. `add CEA 3.1` or `add ca153 28 kU/L`.
+    """Log one draw: MARKER VALUE [UNIT], several markers of one blood sample at once.
 
-    VALUE may be `<0.5` or `>1000` when the lab reports a result outside its range. A
-    missing UNIT means the marker's usual unit. Prints the reading and, briefly, any flag
-    it raises (-v: the full texts).
+    E.g. `add CEA 3.1` or `add CEA 3.1 CA15-3 28 kU/L --date 2026-01-05 --lab "City Lab"`:
+    all readings are stored together, or none. VALUE may be `<0.5` or `>1000` when the
+    lab reports a result outside its range. A missing UNIT means the marker's usual unit.
+    Without --ref-high, a lab's upper limit stored earlier for the marker is used (and
+    said). Prints the readings and, briefly, any flag they raise (-v: the full texts).
     """
-    from tracker.services.log_reading import log_reading
+    from tracker.services.log_reading import flag_draw, store_draw
     from tracker.services.readings import ReadingFields, describe
     from tracker.trend.text_summary import brief_flag_lines
 
-    for argument in (marker, value, unit):
-        if argument is not None and argument.startswith("-") and not _is_number(argument):
+    for argument in entries:
+        if argument.startswith("-") and not _is_number(argument):
             raise click.NoSuchOption(argument, ctx=ctx)
-    marker = prompt_if_missing(ctx, marker, "MARKER", "Marker (CEA, CA 15-3, CA 27.29, CA 125)")
-    value = prompt_if_missing(ctx, value, "VALUE", "Value")
-    fields = ReadingFields(marker, value, unit, optional_date(drawn_on), lab, ref_high, note)
-    logged = log_reading(app.database(), app.patient_option, fields, today=date.today())
+    if len(entries) < 2:
+        marker = prompt_if_missing(
+            ctx,
+            entries[0] if entries else None,
+            "MARKER",
+            "Marker (CEA, CA 15-3, CA 27.29, CA 125)",
+        )
+        value = prompt_if_missing(ctx, None, "VALUE", "Value")
+        drawn_on, lab = prompt_date_and_lab(app, marker, drawn_on, lab)
+        pairs: list[tuple[str, str, str | None]] = [(marker, value, None)]
+    else:
+        pairs = split_draw(entries)
+    if ref_high is not None and len(pairs) > 1:
+        raise click.UsageError(
+            "--ref-high applies to one marker; with several markers, add them one by one "
+            "or let each lab's stored limit apply",
+            ctx,
+        )
+    day = optional_date(drawn_on)
+    fields = [ReadingFields(m, v, u, day, lab, ref_high, note) for m, v, u in pairs]
+    database = app.database()
+    stored = store_draw(database, app.patient_option, fields, today=date.today())
+    try:
+        from tracker.services.after_commit import pause_after_commit_for_tests
+
+        pause_after_commit_for_tests()
+        logged = flag_draw(database, stored)
+    except KeyboardInterrupt:
+        # Committed: an interrupt now must not read as "nothing changed" (docs/design.md).
+        for reading in stored.readings:
+            click.echo(f"Added #{reading.id}: {describe(reading)}")
+        click.echo("Interrupted before the flags were computed; see them with `tracker trend`.")
+        ctx.exit(0)
     for reading in logged.readings:
         click.echo(f"Added #{reading.id}: {describe(reading)}")
+    for notice in logged.notices:
+        click.echo(f"  ({notice})")
     for line in brief_flag_lines(logged.flags, verbose=verbose):
         print_wrapped(line)
+
+
+def split_draw(tokens: Sequence[str]) -> list[tuple[str, str, str | None]]:
+    """MARKER VALUE [UNIT] groups: after a value, a token that is a unit of that marker
+    is its unit; a token that names a marker starts the next group; anything else is
+    taken as a unit, so that validation says what is wrong with it."""
+    from tracker.catalogue.markers import find_marker
+    from tracker.catalogue.units import is_unit_of
+    from tracker.errors import TrackerError, ValidationError
+
+    def names_marker(token: str) -> bool:
+        try:
+            find_marker(token)
+        except TrackerError:
+            return False
+        return True
+
+    pairs: list[tuple[str, str, str | None]] = []
+    position = 0
+    while position < len(tokens):
+        marker = tokens[position]
+        if position + 1 >= len(tokens):
+            raise ValidationError(f"{marker!r} has no value: give MARKER VALUE [UNIT]")
+        value = tokens[position + 1]
+        position += 2
+        unit = None
+        if position < len(tokens):
+            following = tokens[position]
+            known = names_marker(marker)
+            if (known and is_unit_of(find_marker(marker), following)) or not names_marker(
+                following
+            ):
+                unit = following
+                position += 1
+        pairs.append((marker, value, unit))
+    return pairs
+
+
+def prompt_date_and_lab(
+    app: AppContext, marker: str, drawn_on: str | None, lab: str | None
+) -> tuple[str | None, str | None]:
+    """On a terminal, ask for the date (default today) and the lab (default the marker's
+    last lab) when they were not given, so a prompted reading joins its lab's series."""
+    from tracker.services.log_reading import last_lab
+
+    if drawn_on is None:
+        drawn_on = click.prompt("Date of the draw", default="today", type=str)
+    if lab is None:
+        usual = last_lab(app.database(), app.patient_option, marker)
+        answer: str = click.prompt(
+            "Lab (Enter for none)" if usual is None else "Lab",
+            default=usual or "",
+            show_default=usual is not None,
+            type=str,
+        )
+        lab = answer.strip() or None
+    return drawn_on, lab
 
 
 @cli.command("list")
@@ -132,7 +224,7 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
     """Show readings, oldest first."""
     from tracker.catalogue.markers import find_marker
     from tracker.cli.tables import readings_table
-    from tracker.services.readings import list_readings, reading_json
+    from tracker.services.readings import has_readings, list_readings, reading_json
 
     marker_code = find_marker(marker).code if marker else None
     since_date = optional_date(since, what="--since date")
@@ -147,6 +239,15 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
             print_json([reading_json(r, patient.name) for r in readings] if patient else [])
             return
         if not readings:
+            if (
+                patient is not None
+                and (marker_code or since_date)
+                and has_readings(session, patient)
+            ):
+                which = f"{find_marker(marker).name} readings" if marker else "readings"
+                when = f" since {since_date.isoformat()}" if since_date else ""
+                click.echo(f"No {which}{when} (other readings are stored).")
+                return
             click.echo("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD")
             return
         click.echo(readings_table(readings))
@@ -154,6 +255,7 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
 
 @cli.command("edit")
 @click.argument("reading_id", metavar="ID")
+@click.option("--marker", metavar="M", help="Corrected marker (value and unit must suit it).")
 @click.option("--value", metavar="V", help="Corrected value (e.g. 27.5, <0.5).")
 @click.option("--unit", metavar="U", help="Corrected unit (the value is re-read in it).")
 @click.option("--date", "drawn_on", metavar="DATE", help="Corrected date of the draw.")
@@ -164,6 +266,7 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
 def edit_command(
     app: AppContext,
     reading_id: str,
+    marker: str | None,
     value: str | None,
     unit: str | None,
     drawn_on: str | None,
@@ -176,9 +279,9 @@ def edit_command(
     from tracker.services.readings import describe, edit_reading
 
     rid = parse_id(reading_id)
-    if all(option is None for option in (value, unit, drawn_on, lab, ref_high, note)):
+    if all(option is None for option in (marker, value, unit, drawn_on, lab, ref_high, note)):
         raise ValidationError(
-            "nothing to change: give --value, --unit, --date, --lab, --ref-high or --note"
+            "nothing to change: give --marker, --value, --unit, --date, --lab, --ref-high or --note"
         )
     new_date = optional_date(drawn_on)
     with app.database().writing() as session:
@@ -189,6 +292,7 @@ def edit_command(
             session,
             patient,
             rid,
+            marker=marker,
             value=value,
             unit=unit,
             drawn_on=new_date,

@@ -9,6 +9,7 @@ import click
 from tracker.catalogue.event_kinds import EVENT_KINDS
 from tracker.cli.support import (
     AppContext,
+    SummaryGroup,
     confirm_or_refuse,
     optional_date,
     parse_id,
@@ -19,7 +20,7 @@ from tracker.cli.support import (
 )
 
 
-@click.group("patient")
+@click.group("patient", cls=SummaryGroup)
 def patient_group() -> None:
     """Manage the people whose results are stored."""
 
@@ -69,7 +70,7 @@ def patient_rename(app: AppContext, old: str, new: str) -> None:
         click.echo(f"Renamed {old!r} to {patient.name!r}")
 
 
-@patient_group.command("delete")
+@patient_group.command("delete", short_help="Delete a person and all their data (asks first).")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
@@ -89,7 +90,7 @@ def patient_delete(app: AppContext, name: str, yes: bool) -> None:
     click.echo(f"Deleted patient {name!r} ({readings} readings, {events} events)")
 
 
-@click.group("event")
+@click.group("event", cls=SummaryGroup)
 def event_group() -> None:
     """Log treatments, supportive care, surgery, conditions, symptoms and scans.
 
@@ -100,8 +101,9 @@ def event_group() -> None:
     """
 
 
-@event_group.command("add")
-@click.argument("kind", required=False, metavar=f"[{'|'.join(EVENT_KINDS)}]")
+@event_group.command("add", short_help="Log an event, e.g. `event add treatment letrozole`.")
+# KIND, not the list of kinds: a long metavar made the usage line break inside a word.
+@click.argument("kind", required=False, metavar="KIND")
 @click.argument("name", required=False)
 @click.option("--date", "started_on", metavar="DATE", help="Start date (default today).")
 @click.option("--end", "ended_on", metavar="DATE", help="End date, if it has ended.")
@@ -117,7 +119,10 @@ def event_add(
     ended_on: str | None,
     note: str | None,
 ) -> None:
-    """Log an event: KIND NAME, e.g. `event add treatment letrozole --date 2026-01-10`."""
+    """Log an event: KIND NAME, e.g. `event add treatment letrozole --date 2026-01-10`.
+
+    KIND is one of: treatment, supportive, surgery, condition, symptom, imaging, other.
+    """
     from tracker.services.events import add_event, describe_event, event_notes
 
     kind = prompt_if_missing(ctx, kind, "KIND", f"Kind ({', '.join(EVENT_KINDS)})")
@@ -132,6 +137,48 @@ def event_add(
         click.echo(f"Added event #{event.id}: {describe_event(event)}")
     for text in notes:
         print_wrapped(text)
+
+
+@event_group.command("edit", short_help="Correct an event, e.g. set a treatment's end date.")
+@click.argument("event_id", metavar="ID")
+@click.option("--name", metavar="NAME", help="Corrected name.")
+@click.option("--date", "started_on", metavar="DATE", help="Corrected start date.")
+@click.option("--end", "ended_on", metavar="DATE", help='End date ("" to clear).')
+@click.option("--note", metavar="TEXT", help='Corrected note ("" to clear).')
+@pass_app
+def event_edit(
+    app: AppContext,
+    event_id: str,
+    name: str | None,
+    started_on: str | None,
+    ended_on: str | None,
+    note: str | None,
+) -> None:
+    """Correct an event, e.g. set a treatment's end date (ids: `tracker event list`)."""
+    from tracker.errors import ValidationError
+    from tracker.services.events import describe_event, edit_event
+
+    eid = parse_id(event_id, "event")
+    if all(option is None for option in (name, started_on, ended_on, note)):
+        raise ValidationError("nothing to change: give --name, --date, --end or --note")
+    clear_end = ended_on is not None and not ended_on.strip()
+    start = optional_date(started_on, what="start date")
+    end = None if clear_end else optional_date(ended_on, what="end date")
+    with app.database().writing() as session:
+        patient = app.patient(session, create=False)
+        if patient is None:
+            raise ValidationError(f"no event #{eid}: the database is empty")
+        event = edit_event(
+            session,
+            patient,
+            eid,
+            name=name,
+            started_on=start,
+            ended_on=end,
+            clear_end=clear_end,
+            note=note,
+        )
+        click.echo(f"Updated event #{event.id}: {describe_event(event)}")
 
 
 @event_group.command("list")

@@ -6,6 +6,7 @@ Nothing here imports SQLAlchemy at module level, so ``tracker --help`` stays fas
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -86,8 +87,89 @@ class TrackerException(click.ClickException):
             click.echo(f"  {line}", err=True, file=stream)
 
 
-class TrackerGroup(click.Group):
+def _set_app_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    app = ctx.find_object(AppContext)
+    if app is not None and param.name is not None:
+        setattr(app, param.name, value)
+
+
+def accept_global_options(command: click.Command) -> None:
+    """Let ``--db`` and ``--patient`` follow the command name too (``tracker list
+    --patient Ann``), as people type them (docs/design.md, "Entering and correcting").
+
+    The top-level group has made the AppContext before a subcommand parses its options,
+    so these just overwrite its choice; subcommands of a group get them as well.
+    """
+    names = {param.name for param in command.params}
+    if "db_option" not in names:
+        command.params.append(
+            click.Option(
+                ["--db", "db_option"],
+                metavar="URL|PATH",
+                expose_value=False,
+                callback=_set_app_option,
+                help="Database (as before the command name).",
+            )
+        )
+    if "patient_option" not in names:
+        command.params.append(
+            click.Option(
+                ["--patient", "patient_option"],
+                metavar="NAME",
+                expose_value=False,
+                callback=_set_app_option,
+                help="Whose results (as before the command name).",
+            )
+        )
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            accept_global_options(subcommand)
+
+
+_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.(?:\s|$)")
+
+
+def command_summary(command: click.Command) -> str:
+    """The line a command gets in its group's listing: its short help, else the first
+    sentence of its help, whole (click cuts it with "..." to fit one line)."""
+    import inspect
+
+    if command.short_help:
+        return command.short_help
+    paragraph = inspect.cleandoc(command.help or "").split("\n\n")[0]
+    text = " ".join(paragraph.replace("\b", "").split())
+    end = _SENTENCE_END.search(text)
+    return text if end is None else text[: end.start() + 1]
+
+
+class SummaryGroup(click.Group):
+    """A group whose command listing shows each summary whole, wrapped when long."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command_summary(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class TrackerGroup(SummaryGroup):
     """A click group that turns every tracker error into one line and an exit code."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(cmd, name)
+        if self.parent_group_is_root:
+            accept_global_options(cmd)
+
+    @property
+    def parent_group_is_root(self) -> bool:
+        """Only the top-level ``tracker`` group adds the options (it owns --db/--patient)."""
+        return any(param.name == "db_option" for param in self.params)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tracker.catalogue.markers import marker_by_code
-from tracker.catalogue.units import format_number, format_value
+from tracker.catalogue.units import format_number, shown_value
 from tracker.store.models import Event, Reading
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def readings_table(readings: Sequence[ListedReading | Reading]) -> str:
             str(r.id),
             r.drawn_on.isoformat(),
             marker_by_code(r.marker).name,
-            format_value(r.qualifier, r.value),
+            shown_value(r.qualifier, r.value, r.entered_value),
             r.unit,
             r.lab or "-",
             format_number(r.ref_high) if r.ref_high is not None else "",

@@ -149,11 +149,16 @@ def schema_differences(database: Database, revision: str) -> list[str]:
             raw = connection.connection.driver_connection
             assert raw is not None  # a connection in use is never detached
             return differences(read_shape(raw), expected_shape(revision))
-        return _server_schema_differences(connection)
+        return _server_schema_differences(connection, at_head=revision == HEAD_REVISION)
 
 
-def _server_schema_differences(connection: Any) -> list[str]:
-    """On PostgreSQL: tables, columns and indexes against the models; triggers and views."""
+def _server_schema_differences(connection: Any, *, at_head: bool) -> list[str]:
+    """On PostgreSQL: tables, columns and indexes against the models; triggers and views.
+
+    Below the head revision, what the newer migrations add (a column, an index) is
+    missing by design: the revision line already says to upgrade, so only what is extra
+    is reported then.
+    """
     from sqlalchemy import inspect, text
 
     from tracker.store.models import Base
@@ -183,6 +188,7 @@ def _server_schema_differences(connection: Any) -> list[str]:
         lines += [
             f"table {name!r} lacks the column {column!r}"
             for column in sorted(set(table.columns.keys()) - columns)
+            if at_head
         ]
         # Unique constraints are backed by indexes of the same name on PostgreSQL.
         known = {index.name for index in table.indexes} | {c.name for c in table.constraints}
@@ -194,7 +200,7 @@ def _server_schema_differences(connection: Any) -> list[str]:
         lines += [
             f"index {index.name!r} is missing"
             for index in sorted(table.indexes, key=lambda index: str(index.name))
-            if index.name not in found
+            if index.name not in found and at_head
         ]
     return lines
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tracker.services.events import add_event
 from tracker.services.patients import add_patient
 from tracker.services.readings import ReadingFields, add_reading
-from tracker.store.models import Event, Patient, Reading
+from tracker.store.models import Event, Patient, Reading, name_key_of
 
 DEMO_PATIENT = "Demo patient"
 DEMO_BORN = date(1966, 4, 12)
@@ -88,7 +88,7 @@ def fill_demo_patient(session: Session, today: date) -> tuple[Patient, int, int]
 
     Only the demo patient's rows change: other people in the same database are untouched.
     """
-    patient = session.scalar(select(Patient).where(Patient.name == DEMO_PATIENT))
+    patient = session.scalar(select(Patient).where(Patient.name_key == name_key_of(DEMO_PATIENT)))
     if patient is None:
         patient = add_patient(session, DEMO_PATIENT, DEMO_BORN)
     else:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tracker.catalogue.event_kinds import EVENT_KINDS
 from tracker.catalogue.units import normalise_spaces, refuse_control_characters
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
-from tracker.services.readings import clean_note
+from tracker.services.readings import clean_note, refuse_before_birth
 from tracker.store.models import Event, Patient, utcnow
 from tracker.trend.types import EventPoint
 
@@ -47,23 +47,8 @@ def add_event(
     """Validate and store an event; the same kind, name and start date is refused."""
     kind = clean_kind(kind)
     name = clean_event_name(name)
-    if ended_on is not None and ended_on < started_on:
-        raise ValidationError(
-            f"end date {ended_on.isoformat()} is before the start date {started_on.isoformat()}"
-        )
-    existing = session.scalar(
-        select(Event).where(
-            Event.patient_id == patient.id,
-            Event.kind == kind,
-            Event.name == name,
-            Event.started_on == started_on,
-        )
-    )
-    if existing is not None:
-        raise DuplicateError(
-            f"this event is already stored as #{existing.id} ({kind} {name} from "
-            f"{started_on.isoformat()})"
-        )
+    _check_dates(patient, started_on, ended_on)
+    _refuse_duplicate(session, patient, kind, name, started_on, None)
     event = Event(
         patient_id=patient.id,
         kind=kind,
@@ -74,6 +59,61 @@ def add_event(
         created_at=utcnow(),
     )
     session.add(event)
+    session.flush()
+    return event
+
+
+def _check_dates(patient: Patient, started_on: date, ended_on: date | None) -> None:
+    refuse_before_birth(patient, started_on, "start date")
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError(
+            f"end date {ended_on.isoformat()} is before the start date {started_on.isoformat()}"
+        )
+
+
+def _refuse_duplicate(
+    session: Session, patient: Patient, kind: str, name: str, started_on: date, own_id: int | None
+) -> None:
+    with session.no_autoflush:
+        existing = session.scalar(
+            select(Event).where(
+                Event.patient_id == patient.id,
+                Event.kind == kind,
+                Event.name == name,
+                Event.started_on == started_on,
+            )
+        )
+    if existing is not None and existing.id != own_id:
+        raise DuplicateError(
+            f"this event is already stored as #{existing.id} ({kind} {name} from "
+            f"{started_on.isoformat()})"
+        )
+
+
+def edit_event(
+    session: Session,
+    patient: Patient,
+    event_id: int,
+    *,
+    name: str | None = None,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    clear_end: bool = False,
+    note: str | None = None,
+) -> Event:
+    """Correct an event; what is not given stays. ``clear_end`` removes the end date and
+    an empty ``note`` removes the note (``--end ""`` / ``--note ""``)."""
+    event = get_event(session, patient, event_id)
+    new_name = event.name if name is None else clean_event_name(name)
+    start = started_on or event.started_on
+    end = None if clear_end else (ended_on or event.ended_on)
+    _check_dates(patient, start, end)
+    _refuse_duplicate(session, patient, event.kind, new_name, start, event.id)
+    event.name = new_name
+    event.started_on = start
+    event.ended_on = end
+    if note is not None:
+        event.note = clean_note(note)
     session.flush()
     return event
 

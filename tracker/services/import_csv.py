@@ -30,6 +30,7 @@ from tracker.interchange.csv_dialect import (
     detect_dialect,
     read_columns,
 )
+from tracker.services.import_birth_dates import refuse_rows_before_birth
 from tracker.services.import_patients import PatientIds
 from tracker.services.import_rows import NOT_UTF8, UTF8_HINT, RowBuilder
 from tracker.services.import_summary import ImportSummary, count_readings
@@ -218,6 +219,7 @@ def _import_rows(
     readings_added += reading_insert.insert(readings)
     events_added += event_insert.insert(events)
     feed.chunk_done()
+    refuse_rows_before_birth(session, stamp)
     if readings_added:
         count_readings(session, stamp, summary)
     summary.events = events_added

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationError
 from tracker.interchange.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
+from tracker.services.import_birth_dates import refuse_rows_before_birth
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_patients import NAMED_LIMIT, PatientIds
 from tracker.services.import_summary import ImportSummary, count_readings
@@ -145,6 +146,7 @@ def _insert(
     ]
     readings_added = reading_insert.insert(readings)
     summary.events = event_insert.insert(events)
+    refuse_rows_before_birth(session, stamp)
     if readings_added:
         count_readings(session, stamp, summary)
     summary.already_present = len(readings) + len(events) - readings_added - summary.events

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
+from tracker.services.after_commit import pause_after_commit_for_tests
 from tracker.services.import_csv import ImportOptions, import_csv, open_file
 from tracker.services.import_fhir import import_fhir, looks_like_fhir
 from tracker.services.import_summary import ImportFlags, ImportSummary, imported_flags
@@ -48,17 +49,32 @@ def import_stream(
     today: date,
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    committed: Callable[[ImportSummary], None] | None = None,
 ) -> ImportOutcome:
-    """Import ``stream`` (called ``name`` in messages), all or nothing."""
+    """Import ``stream`` (called ``name`` in messages), all or nothing.
+
+    ``committed`` is called with the summary once the rows are committed, before the
+    flags are checked: the command line then knows what an interrupt would not undo.
+    """
     if looks_like_fhir(name, stream):
         fhir_summary = import_fhir(database, stream, options, name=name, today=today)
+        _after_commit(fhir_summary, committed)
         return ImportOutcome(
             fhir_summary, "fhir", imported_flags(database, fhir_summary), fhir_summary.notes
         )
     summary = import_csv(
         database, stream, options, name=name, today=today, progress=progress, warn=warn
     )
+    _after_commit(summary, committed)
     return ImportOutcome(summary, "csv", imported_flags(database, summary))
+
+
+def _after_commit(
+    summary: ImportSummary, committed: Callable[[ImportSummary], None] | None
+) -> None:
+    if committed is not None:
+        committed(summary)
+    pause_after_commit_for_tests()
 
 
 def import_file(

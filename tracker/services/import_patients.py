@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import AmbiguousPatientError, NotFoundError
 from tracker.services.patients import DEFAULT_PATIENT_NAME, clean_name, resolve_patient
-from tracker.store.models import Patient, utcnow
+from tracker.store.models import Patient, name_key_of, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
 # The summary names this many created patients, then counts the rest.
@@ -49,7 +49,7 @@ class PatientIds:
         return self._id_for(clean_name(cell))
 
     def _id_for(self, name: str) -> int:
-        query = select(Patient.id).where(Patient.name == name)
+        query = select(Patient.id).where(Patient.name_key == name_key_of(name))
         patient_id = self._session.scalar(query)
         if patient_id is not None:
             return patient_id

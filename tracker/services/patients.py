@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.units import normalise_spaces, refuse_control_characters
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError, ValidationError
-from tracker.store.models import Event, Patient, Reading, utcnow
+from tracker.store.models import Event, Patient, Reading, name_key_of, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
 DEFAULT_PATIENT_NAME = "me"
@@ -41,7 +41,8 @@ def _unknown_patient(session: Session, name: str) -> NotFoundError:
 
 def find_patient(session: Session, name: str) -> Patient:
     """The patient with this name, or a NotFoundError listing the known ones."""
-    patient = session.scalar(select(Patient).where(Patient.name == normalise_spaces(name)))
+    # Matched ignoring case (docs/design.md, "Entering and correcting"): `--patient ann` finds Ann.
+    patient = session.scalar(select(Patient).where(Patient.name_key == name_key_of(name)))
     if patient is None:
         raise _unknown_patient(session, name)
     return patient
@@ -72,14 +73,16 @@ def resolve_patient(session: Session, name: str | None, *, create_default: bool)
             name=DEFAULT_PATIENT_NAME, created_at=utcnow()
         )
     )
-    return session.scalars(select(Patient).where(Patient.name == DEFAULT_PATIENT_NAME)).one()
+    query = select(Patient).where(Patient.name_key == name_key_of(DEFAULT_PATIENT_NAME))
+    return session.scalars(query).one()
 
 
 def add_patient(session: Session, name: str, born: date | None = None) -> Patient:
     """Create a patient; names are unique."""
     cleaned = clean_name(name)
-    if session.scalar(select(Patient.id).where(Patient.name == cleaned)) is not None:
-        raise DuplicateError(f"a patient named {cleaned!r} already exists")
+    existing = session.scalar(select(Patient.name).where(Patient.name_key == name_key_of(cleaned)))
+    if existing is not None:
+        raise DuplicateError(_name_taken(cleaned, existing))
     patient = Patient(name=cleaned, born=born, created_at=utcnow())
     session.add(patient)
     session.flush()
@@ -90,16 +93,19 @@ def rename_patient(session: Session, old: str, new: str) -> Patient:
     """Give a patient a new (unused) name."""
     patient = find_patient(session, old)
     cleaned = clean_name(new)
-    if cleaned != patient.name and session.scalar(
-        select(Patient.id).where(Patient.name == cleaned)
-    ):
-        raise DuplicateError(f"a patient named {cleaned!r} already exists")
+    clash = session.scalar(
+        select(Patient.name).where(
+            Patient.name_key == name_key_of(cleaned), Patient.id != patient.id
+        )
+    )
+    if clash is not None:
+        raise DuplicateError(_name_taken(cleaned, clash))
     # Only while the name is still the one read: of two renames at once on a server, the
     # one that waits for the other's row lock finds the name gone instead of overwriting.
     renamed = session.execute(
         update(Patient)
         .where(Patient.id == patient.id, Patient.name == patient.name)
-        .values(name=cleaned)
+        .values(name=cleaned, name_key=name_key_of(cleaned))
         .execution_options(synchronize_session=False)
     )
     if renamed.rowcount != 1:  # type: ignore[attr-defined]
@@ -109,6 +115,15 @@ def rename_patient(session: Session, old: str, new: str) -> Patient:
         )
     session.refresh(patient)
     return patient
+
+
+def _name_taken(wanted: str, existing: str) -> str:
+    if wanted == existing:
+        return f"a patient named {wanted!r} already exists"
+    return (
+        f"a patient named {existing!r} already exists; names are matched ignoring case, so "
+        f"{wanted!r} would be the same person"
+    )
 
 
 def patient_counts(session: Session, patient: Patient) -> tuple[int, int]:

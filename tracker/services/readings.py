@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import VALUE_CEILING, Marker, find_marker, marker_by_code
 from tracker.catalogue.units import (
-    format_value,
+    format_number,
     measurement,
     normalise_spaces,
     parse_value,
     refuse_control_characters,
+    shown_value,
     unit_factor,
 )
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
@@ -83,11 +84,21 @@ def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float 
     return value
 
 
+def refuse_before_birth(patient: Patient, day: date | None, what: str = "date") -> None:
+    """Nothing is dated before the patient's stored birth date (docs/design.md, "Entering
+    and correcting")."""
+    if day is not None and patient.born is not None and day < patient.born:
+        raise ValidationError(
+            f"{what} {day.isoformat()} is before {patient.name}'s birth date "
+            f"({patient.born.isoformat()})"
+        )
+
+
 def describe(reading: Reading) -> str:
     """``CA 15-3 41 U/mL on 2026-05-04 (City Lab)``."""
     marker = marker_by_code(reading.marker)
     lab = f" ({reading.lab})" if reading.lab else ""
-    value = format_value(reading.qualifier, reading.value)
+    value = shown_value(reading.qualifier, reading.value, reading.entered_value)
     return f"{marker.name} {value} {reading.unit} on {reading.drawn_on.isoformat()}{lab}"
 
 
@@ -116,6 +127,7 @@ def add_reading(
     """Validate and store one reading; an exact duplicate is refused."""
     marker = find_marker(fields.marker)
     measured = measurement(marker, fields.value, fields.unit)
+    refuse_before_birth(patient, fields.drawn_on or today)
     values: dict[str, Any] = {
         "marker": marker.code,
         "value": measured.value,
@@ -158,6 +170,7 @@ def edit_reading(
     patient: Patient,
     reading_id: int,
     *,
+    marker: str | None = None,
     value: str | None = None,
     unit: str | None = None,
     drawn_on: date | None = None,
@@ -167,11 +180,21 @@ def edit_reading(
 ) -> Reading:
     """Correct fields of a reading; what is not given stays as it was."""
     reading = get_reading(session, patient, reading_id)
-    marker = marker_by_code(reading.marker)
-    if value is not None or unit is not None:
-        # A new unit alone re-reads the value as typed in that unit.
+    old_marker = marker_by_code(reading.marker)
+    new_marker = old_marker if marker is None else find_marker(marker)
+    if new_marker is not old_marker:
+        if reading.ref_high is not None and ref_high is None and new_marker.unit != old_marker.unit:
+            raise ValidationError(
+                f"#{reading.id} keeps an upper limit of {format_number(reading.ref_high)} "
+                f"{old_marker.unit}, which is {old_marker.name}'s; give --ref-high for "
+                f'{new_marker.name} (or --ref-high "" to clear it)'
+            )
+        reading.marker = new_marker.code
+    if value is not None or unit is not None or new_marker is not old_marker:
+        # A new unit alone re-reads the value as typed in that unit; a new marker re-reads
+        # value and unit as typed, so they must suit that marker.
         measured = measurement(
-            marker,
+            new_marker,
             value if value is not None else reading.entered_value,
             unit if unit is not None else (reading.entered_unit if value is None else None),
         )
@@ -181,11 +204,12 @@ def edit_reading(
         reading.entered_value = measured.entered_value
         reading.entered_unit = measured.entered_unit
     if drawn_on is not None:
+        refuse_before_birth(patient, drawn_on)
         reading.drawn_on = drawn_on
     if lab is not None:
         reading.lab = clean_lab(lab)
     if ref_high is not None:
-        reading.ref_high = parse_ref_high(marker, ref_high, reading.entered_unit)
+        reading.ref_high = parse_ref_high(new_marker, ref_high, reading.entered_unit)
     if note is not None:
         reading.note = clean_note(note)
     values = {
@@ -227,6 +251,7 @@ class ListedReading(NamedTuple):
     lab: str | None
     ref_high: float | None
     note: str | None
+    entered_value: str | None
 
 
 def list_readings(
@@ -251,6 +276,12 @@ def list_readings(
         query = query.where(Reading.drawn_on >= since)
     rows = session.execute(query.order_by(Reading.drawn_on, Reading.id))
     return [ListedReading._make(row) for row in rows]
+
+
+def has_readings(session: Session, patient: Patient) -> bool:
+    """Whether the patient has any reading at all (to word an empty filtered list)."""
+    query = select(Reading.id).where(Reading.patient_id == patient.id).limit(1)
+    return session.scalar(query) is not None
 
 
 def reading_points(readings: Sequence[ListedReading | Reading]) -> list[ReadingPoint]:

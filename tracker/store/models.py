@@ -7,6 +7,7 @@ PostgreSQL, and migrations can refer to them.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -39,6 +41,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def name_key_of(name: str) -> str:
+    """The key under which patient names are unique: case-folded (docs/design.md)."""
+    return " ".join(name.split()).casefold()
+
+
+def _name_key_default(context: Any) -> str:
+    # Every insert gives the name; the key follows it, so no caller can forget it.
+    return name_key_of(context.get_current_parameters()["name"])
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -48,10 +60,17 @@ class Patient(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The name case-folded (str.casefold): names are unique ignoring case (docs/design.md).
+    name_key: Mapped[str] = mapped_column(
+        String(200), default=_name_key_default, server_default=text("''")
+    )
     born: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        Index("ix_patient_name_key", "name_key", unique=True),
+    )
 
 
 class Reading(Base):

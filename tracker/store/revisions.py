@@ -5,6 +5,6 @@ database's version table with these.
 """
 
 # The newest migration in migrations/versions; a test checks it against alembic's head.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 # Every revision this version knows, oldest first: an older one is upgraded.
-KNOWN_REVISIONS = ("0001", "0002")
+KNOWN_REVISIONS = ("0001", "0002", "0003")

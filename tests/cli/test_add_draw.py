@@ -1,0 +1,161 @@
+"""One draw in one command, remembered lab limits and values shown as entered (issue 15),
+through the CLI and the library, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_prompts import run_on_terminal
+from tests.conftest import Tracker, database_snapshot, run_tracker
+from tracker import Tracker as Library
+from tracker.errors import ValidationError
+
+
+def test_one_draw_stores_every_marker_in_one_command(tracker: Tracker) -> None:
+    added = tracker.ok(
+        "add", "CEA", "3.1", "CA15-3", "28", "kU/L", "--date", "2026-01-05", "--lab", "City Lab"
+    )
+    assert added.stdout.splitlines()[:2] == [
+        "Added #1: CEA 3.1 ng/mL on 2026-01-05 (City Lab)",
+        "Added #2: CA 15-3 28 U/mL on 2026-01-05 (City Lab)",
+    ]
+    rows = tracker.json("list")
+    assert [(r["marker"], r["value"], r["drawn_on"], r["lab"]) for r in rows] == [
+        ("CEA", 3.1, "2026-01-05", "City Lab"),
+        ("CA 15-3", 28.0, "2026-01-05", "City Lab"),
+    ]
+
+
+def test_units_are_recognised_per_marker(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "3.1", "ug/L", "ca125", "20", "CA 27.29", "<5", "--date", "2026-01-05")
+    rows = tracker.json("list")
+    assert [(r["marker"], r["value"], r["qualifier"]) for r in rows] == [
+        ("CEA", 3.1, None),
+        ("CA 125", 20.0, None),
+        ("CA 27.29", 5.0, "<"),
+    ]
+
+
+def test_one_bad_pair_stores_nothing_and_names_it(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "2", "--date", "2026-01-01")
+    before = database_snapshot(tracker.db)
+    failed = tracker.fails("add", "CEA", "3.1", "CA15-3", "-4", "--date", "2026-01-05")
+    assert failed.stderr.startswith("Error: CA15-3 -4 (entry 2): value '-4' is negative")
+    assert "nothing was stored" in failed.stderr
+    assert len(failed.stderr.strip().splitlines()) == 1
+    failed = tracker.fails("add", "CEA", "3.1", "CA15-3", "28", "ng/dl", "--date", "2026-01-05")
+    assert "CA 15-3 is measured in" in failed.stderr
+    failed = tracker.fails("add", "CEA", "3.1", "CA15-3")
+    assert "'CA15-3' has no value" in failed.stderr
+    # A duplicate inside the draw is refused too, and nothing of the draw is kept.
+    failed = tracker.fails("add", "CEA", "4", "CEA", "4", "--date", "2026-01-05")
+    assert "entry 2" in failed.stderr and "already stored" in failed.stderr
+    assert database_snapshot(tracker.db) == before
+
+
+def test_ref_high_with_several_markers_is_a_usage_error(tracker: Tracker) -> None:
+    failed = tracker.fails("add", "CEA", "3.1", "CA15-3", "28", "--ref-high", "5", code=2)
+    assert "--ref-high applies to one marker" in failed.stderr
+    assert tracker.json("list") == []
+
+
+def test_a_labs_upper_limit_is_remembered_and_said(tracker: Tracker) -> None:
+    tracker.ok(
+        "add", "CA15-3", "20", "--date", "2026-01-05", "--lab", "City Lab", "--ref-high", "25"
+    )
+    second = tracker.ok("add", "CA15-3", "21", "--date", "2026-02-05", "--lab", "City Lab")
+    assert "(using City Lab's upper limit, 25 U/mL)" in second.stdout
+    # Another lab, another marker, or no lab: nothing is borrowed.
+    other = tracker.ok("add", "CA15-3", "22", "CEA", "2", "--date", "2026-03-05", "--lab", "Other")
+    assert "upper limit" not in other.stdout
+    tracker.ok("add", "CEA", "2.5", "--date", "2026-03-06", "--lab", "City Lab")
+    # A new limit replaces the remembered one from then on.
+    tracker.ok(
+        "add", "CA15-3", "23", "--date", "2026-04-05", "--lab", "City Lab", "--ref-high", "30"
+    )
+    later = tracker.ok(
+        "add", "CA15-3", "24", "CEA", "3", "--date", "2026-05-05", "--lab", "City Lab"
+    )
+    assert "(using City Lab's upper limit, 30 U/mL)" in later.stdout
+    rows = tracker.json("list")
+    assert [(r["marker"], r["lab"], r["ref_high"]) for r in rows] == [
+        ("CA 15-3", "City Lab", 25.0),
+        ("CA 15-3", "City Lab", 25.0),
+        ("CA 15-3", "Other", None),
+        ("CEA", "Other", None),
+        ("CEA", "City Lab", None),
+        ("CA 15-3", "City Lab", 30.0),
+        ("CA 15-3", "City Lab", 30.0),
+        ("CEA", "City Lab", None),
+    ]
+
+
+def test_values_are_shown_as_entered(tracker: Tracker) -> None:
+    added = tracker.ok("add", "CEA", "4.0", "--date", "2026-01-05")
+    assert "Added #1: CEA 4.0 ng/mL on 2026-01-05" in added.stdout
+    assert " 4.0 " in tracker.ok("list").stdout
+    assert tracker.json("list")[0]["value"] == 4.0
+
+
+def test_the_library_adds_a_draw(db_url: str) -> None:
+    with Library.open(db_url) as t:
+        logged = t.add_draw(
+            [("CEA", "3.1", None), ("CA 15.3", 28, "kU/L")], drawn_on="2026-01-05", lab="City Lab"
+        )
+        assert [r.marker for r in logged.readings] == ["CEA", "CA15-3"]
+        t.add_reading("CEA", 2.9, drawn_on="2026-02-05", lab="City Lab", ref_high=5)
+        again = t.add_draw([("CEA", "3.0", None)], drawn_on="2026-03-05", lab="City Lab")
+        assert again.notices == ("using City Lab's upper limit, 5 ng/mL",)
+        assert again.readings[0].ref_high == 5.0
+        try:
+            t.add_draw([("CEA", "1", None), ("CA125", "2", None)], ref_high=5)
+        except ValidationError as error:
+            assert "one marker" in error.message
+        else:
+            raise AssertionError("ref_high with two entries was accepted")
+
+
+def test_prompts_ask_for_date_and_the_markers_last_lab(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    run_tracker(["--db", db, "add", "CEA", "3", "--date", "2026-01-05", "--lab", "City Lab"])
+    transcript = run_on_terminal(
+        ["--db", db, "add"],
+        [("Marker", "CEA"), ("Value", "3.2"), ("Date of the draw", "2026-02-01"), ("Lab", "")],
+        tmp_path,
+    )
+    assert "[City Lab]" in transcript
+    assert "Added #2: CEA 3.2 ng/mL on 2026-02-01 (City Lab)" in transcript
+
+
+def test_an_empty_filtered_list_says_what_it_filtered(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "3", "--date", "2025-01-05")
+    since = tracker.ok("list", "--since", "yesterday").stdout
+    assert since.startswith("No readings since ")
+    assert "No readings yet" not in since
+    other = tracker.ok("list", "--marker", "ca125").stdout
+    assert other.strip() == "No CA 125 readings (other readings are stored)."
+    assert tracker.json("list", "--since", "yesterday") == []
+
+
+def test_prompts_on_both_backends(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tracker.cli.support.interactive", lambda: True)
+    tracker.ok("add", "CA15-3", "20", "--date", "2026-01-05", "--lab", "City Lab")
+    # Marker and value asked; then the date (Enter: today) and the lab (Enter: its last).
+    result = tracker("add", input="ca153\n21\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Lab [City Lab]: " in result.stdout
+    assert "Date of the draw [today]: " in result.stdout
+    [_, added] = tracker.json("list")
+    assert (added["value"], added["lab"], added["drawn_on"]) == (
+        21.0, "City Lab", date.today().isoformat(),
+    )  # fmt: skip
+    # A lab typed at the prompt is used; a date typed is checked like --date.
+    result = tracker("add", "CEA", input="3\n2026-02-01\nOther Lab\n")
+    assert result.exit_code == 0, result.output
+    [cea] = [r for r in tracker.json("list") if r["marker"] == "CEA"]
+    assert (cea["drawn_on"], cea["lab"]) == ("2026-02-01", "Other Lab")
+    refused = tracker("add", input="CEA\n3\n2099-01-01\n\n")
+    assert refused.exit_code == 1 and "is in the future" in refused.stderr

@@ -1,0 +1,58 @@
+"""Help (issue 15): every command's summary fits its group's listing without "...", the
+`event add` usage line breaks no word, and shell completion works as the README says."""
+
+from __future__ import annotations
+
+import click
+from click.testing import CliRunner
+
+from tests.conftest import run_tracker
+from tracker.cli.main import cli
+from tracker.cli.support import command_summary
+
+
+def _groups(group: click.Group, path: list[str]) -> list[tuple[list[str], click.Group]]:
+    found = [(path, group)]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _groups(command, [*path, name])
+    return found
+
+
+def test_every_summary_is_shown_whole_in_the_listing() -> None:
+    groups = _groups(cli, [])
+    assert len(groups) == 4  # tracker, db, patient, event
+    checked = 0
+    for path, group in groups:
+        result = CliRunner().invoke(cli, [*path, "--help"], terminal_width=80)
+        assert result.exit_code == 0, result.output
+        listing = " ".join(result.stdout.split("Commands:")[1].split())
+        assert "..." not in listing, (path, listing)
+        for name, command in group.commands.items():
+            summary = command_summary(command)
+            assert summary and not summary.endswith("...")
+            assert f"{name} {summary}" in listing, (path, name, summary)
+            checked += 1
+    assert checked >= 25
+
+
+def test_the_event_add_usage_line_breaks_no_word() -> None:
+    result = CliRunner().invoke(
+        cli, ["event", "add", "--help"], terminal_width=60, prog_name="tracker"
+    )
+    usage = result.stdout.split("\n\n")[0]
+    assert usage.split() == ["Usage:", "tracker", "event", "add", "[OPTIONS]", "KIND", "[NAME]"]
+    assert "treatment, supportive, surgery, condition, symptom, imaging, other" in " ".join(
+        result.stdout.split()
+    )
+
+
+def test_bash_completion_as_the_readme_says() -> None:
+    script = run_tracker([], env={"_TRACKER_COMPLETE": "bash_source"})
+    assert script.returncode == 0
+    assert "_tracker_completion" in script.stdout
+    words = run_tracker(
+        [],
+        env={"_TRACKER_COMPLETE": "bash_complete", "COMP_WORDS": "tracker ev", "COMP_CWORD": "1"},
+    )
+    assert "plain,event" in words.stdout
