@@ -34,6 +34,7 @@ if os.environ.get("CI"):
 
 PG_ENV = "TRACKER_TEST_PG_URL"
 BACKENDS = ["sqlite", "postgresql"]
+PG_SKIP_REASON = f"{PG_ENV} is not set; PostgreSQL tests run in CI"
 
 
 def pg_base_url() -> str | None:
@@ -50,7 +51,7 @@ def pg_schema_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL schema for one test, dropped afterwards."""
     base = pg_base_url()
     if base is None:
-        pytest.skip(f"{PG_ENV} is not set; PostgreSQL tests run in CI")
+        pytest.skip(PG_SKIP_REASON)
     import sqlalchemy as sa
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -165,3 +166,31 @@ def database_snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
             }
     finally:
         engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line for the PostgreSQL skips (README, "Set up"), each other skip on its own.
+
+    ``addopts`` leaves ``s`` out of ``-r``, so pytest itself lists no skip; this hook does.
+    """
+    skipped = terminalreporter.stats.get("skipped", [])
+    postgres = 0
+    others: list[str] = []
+    for report in skipped:
+        longrepr = getattr(report, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
+        if PG_ENV in str(reason):
+            postgres += 1
+        else:
+            where = f"{longrepr[0]}:{longrepr[1]}" if isinstance(longrepr, tuple) else report.nodeid
+            others.append(f"SKIPPED {where}: {str(reason).removeprefix('Skipped: ')}")
+    if not postgres and not others:
+        return
+    terminalreporter.section("skips", sep="-")
+    for line in others:
+        terminalreporter.write_line(line)
+    if postgres:
+        tests = "test" if postgres == 1 else "tests"
+        terminalreporter.write_line(
+            f"{postgres} PostgreSQL {tests} skipped: set {PG_ENV} to run them (see README, Set up)"
+        )

@@ -1,7 +1,7 @@
 """What "today" is for the watch commands (``due``, ``check``).
 
 ``TRACKER_TODAY=YYYY-MM-DD`` pins the date so tests and demonstrations give the same
-answer on any day; it is meant for testing and is read by ``due`` and ``check`` only.
+answer on any day; it is meant for testing and is read by ``due``, ``review`` and ``check`` only.
 """
 
 from __future__ import annotations

@@ -147,6 +147,20 @@ class Tracker:
             result = patient_trend(session, patient, marker_code=marker_code)
         return trend_document(patient.name, result)
 
+    def review(self) -> dict[str, Any]:
+        """The ``tracker review --json`` document: every patient's open flags and overdue tests.
+
+        Never asks which patient: it covers them all (or only the one named when opening).
+        """
+        from tracker import clock
+        from tracker.services.patients import find_patient
+        from tracker.services.review import review_document, review_patients
+
+        with self.database.reading() as session:
+            only = find_patient(session, self.patient) if self.patient else None
+            review = review_patients(session, today=clock.today(), only=only)
+        return review_document(review)
+
     def import_file(
         self,
         path: PathLike,
@@ -154,12 +168,15 @@ class Tracker:
         dry_run: bool = False,
         delimiter: str | None = None,
         decimal_comma: bool = False,
+        date_format: str | None = None,
     ) -> ImportOutcome:
         """Import a CSV file or a FHIR Bundle, all or nothing; ``.summary`` says what it did.
 
         Warnings (columns the tracker does not use) are in ``.summary.ignored_columns``.
+        ``date_format`` is one of ``YYYY-MM-DD``, ``DD/MM/YYYY``, ``MM/DD/YYYY``,
+        ``DD.MM.YYYY`` (as ``--date-format``).
         """
-        options = ImportOptions(self.patient, delimiter, decimal_comma, dry_run)
+        options = ImportOptions(self.patient, delimiter, decimal_comma, dry_run, date_format)
         return import_file(self.database, Path(path), options, today=date.today())
 
     def export(

@@ -113,7 +113,8 @@ def test_missing_marker_column_message_names_the_expected_columns(stored: Tracke
     result = feed_fails(stored, "value,date\n3,2026-01-01\n", patient="me")
     assert result.stderr == (
         "Error: the header has no marker column (found: value, date); the tracker reads the "
-        f"columns {HEADER} (date may stand for drawn_on)\n"
+        f"columns {HEADER} (also Test, Result, Units, Reference range, Collected, Laboratory "
+        "as lab portals name them)\n"
     )
 
 

@@ -44,17 +44,16 @@ def test_semicolon_file_with_bom_and_decimal_commas(tracker: Tracker) -> None:
 def test_lab_portal_file_with_extra_columns_and_a_date_column(tracker: Tracker) -> None:
     result = tracker.ok("import", str(FIXTURES / "lab_portal.csv"))
     assert result.stderr == (
-        "Warning: ignored columns the tracker does not use: Order No, Specimen, "
-        "Reference Range, Status\n"
+        "Warning: ignored columns the tracker does not use: Order No, Specimen, Status\n"
     )
     assert result.stdout.splitlines()[0] == (
         "Imported 4 readings (CEA 2, CA 15-3 2) and 0 events; created patient 'me'."
     )
     assert brief(tracker.json("list")) == [
-        ("CEA", None, 3.4, "ng/mL", "2025-12-01", "City Lab", None, None),
-        ("CA 15-3", None, 28.0, "U/mL", "2025-12-01", "City Lab", None, None),
-        ("CEA", None, 4.1, "ng/mL", "2026-02-09", "City Lab", None, None),
-        ("CA 15-3", ">", 300.0, "U/mL", "2026-02-09", "City Lab", None, None),
+        ("CEA", None, 3.4, "ng/mL", "2025-12-01", "City Lab", 5.0, None),
+        ("CA 15-3", None, 28.0, "U/mL", "2025-12-01", "City Lab", 30.0, None),
+        ("CEA", None, 4.1, "ng/mL", "2026-02-09", "City Lab", 5.0, None),
+        ("CA 15-3", ">", 300.0, "U/mL", "2026-02-09", "City Lab", 30.0, None),
     ]  # fmt: skip
 
 

@@ -128,15 +128,17 @@ def test_due_json_document(tracker: Tracker) -> None:
     env = {**tracker.env, "TRACKER_TODAY": "2026-06-01"}
     result = Tracker(tracker.db, env)("due", "--every", "CEA=90d", "--json")
     assert result.exit_code == 0, result.output
+    markers = [
+        {"marker": "CEA", "last_drawn_on": "2026-01-05", "interval": "90d",
+         "next_due": "2026-04-05", "days_until_due": -57, "status": "overdue"}
+    ]  # fmt: skip
     assert json.loads(result.stdout) == {
         "patient": "me",
         "today": "2026-06-01",
         "overdue": True,
-        "markers": [
-            {"marker": "CEA", "last_drawn_on": "2026-01-05", "interval": "90d",
-             "next_due": "2026-04-05", "days_until_due": -57, "status": "overdue"}
-        ],
-    }  # fmt: skip
+        "markers": markers,
+        "patients": [{"patient": "me", "overdue": True, "markers": markers}],
+    }
 
 
 def test_due_on_an_empty_database(tracker: Tracker) -> None:
@@ -146,6 +148,7 @@ def test_due_on_an_empty_database(tracker: Tracker) -> None:
         "today": date.today().isoformat(),
         "overdue": False,
         "markers": [],
+        "patients": [],
     }
 
 
@@ -175,3 +178,65 @@ def test_due_with_real_today_and_a_bad_pinned_date(tracker: Tracker) -> None:
     assert result.stdout.splitlines()[-1].endswith("overdue by 10 days")
     bad = Tracker(tracker.db, {**tracker.env, "TRACKER_TODAY": "June"}).fails("due")
     assert bad.stderr == "Error: TRACKER_TODAY='June' is not a date like 2026-05-04\n"
+
+
+def test_due_covers_every_patient_and_a_patient_can_have_their_own(tracker: Tracker) -> None:
+    """Intervals apply to everyone unless --patient sets that person's own (docs/design.md)."""
+    tracker.ok("patient", "add", "Ann")
+    tracker.ok("patient", "add", "Bea")
+    tracker.ok("add", "CEA", "3", "--date", "2026-01-05", patient="Ann")
+    tracker.ok("add", "CEA", "3", "--date", "2026-04-20", patient="Bea")
+    pinned = Tracker(tracker.db, {**tracker.env, "TRACKER_TODAY": "2026-06-01"})
+    # Without --patient: stored for everyone, and every patient is shown.
+    out = pinned.ok("due", "--every", "CEA=3m").stdout.splitlines()
+    assert out == [
+        "CEA: a test every 3 months.",
+        "Ann:",
+        "  Marker  Last reading  Every     Next due    Status",
+        "  CEA     2026-01-05    3 months  2026-04-05  overdue by 57 days",
+        "Bea:",
+        "  Marker  Last reading  Every     Next due    Status",
+        "  CEA     2026-04-20    3 months  2026-07-20  due in 49 days",
+    ]
+    assert pinned("due", "--exit-code").exit_code == 3
+    # Bea's own interval: only hers changes.
+    own = pinned.ok("due", "--every", "CEA=1m", patient="Bea").stdout.splitlines()
+    assert own[0] == "CEA: a test every 1 month for Bea."
+    assert own[-1] == "CEA     2026-04-20    1 month  2026-05-20  overdue by 12 days"
+    document = pinned.json("due")
+    assert document["patient"] is None and document["markers"] == []
+    shown = [
+        (p["patient"], p["overdue"], p["markers"][0]["interval"]) for p in document["patients"]
+    ]
+    assert shown == [("Ann", True, "3m"), ("Bea", True, "1m")]
+    # Off for Ann only; everyone's interval still applies to Bea's neighbours.
+    pinned.ok("due", "--every", "CEA=off", patient="Ann")
+    assert pinned("due", "--exit-code", patient="Ann").exit_code == 0
+    assert pinned.json("due", patient="Ann")["markers"][0]["interval"] is None
+    # --clear with --patient removes only that person's own: everyone's applies again.
+    cleared = pinned.ok("due", "--clear", patient="Bea").stdout.splitlines()
+    assert cleared[0] == "Removed Bea's own test intervals; everyone's apply."
+    assert cleared[-1] == "CEA     2026-04-20    3 months  2026-07-20  due in 49 days"
+    assert pinned.json("due", patient="Bea")["markers"][0]["interval"] == "3m"
+    # The review worklist uses the same intervals.
+    review = pinned.json("review")
+    assert [(p["patient"], [o["marker"] for o in p["overdue"]]) for p in review["patients"]] == [
+        ("Ann", []), ("Bea", [])
+    ]  # fmt: skip
+
+
+def test_due_for_a_named_patient_who_does_not_exist_changes_nothing(tracker: Tracker) -> None:
+    tracker.ok("patient", "add", "Ann")
+    before = database_snapshot(tracker.db)
+    result = tracker.fails("due", "--every", "CEA=3m", patient="Zed")
+    assert result.stderr.startswith("Error: no patient named 'Zed'")
+    assert database_snapshot(tracker.db) == before
+
+
+def test_deleting_a_patient_forgets_their_own_intervals(tracker: Tracker) -> None:
+    tracker.ok("patient", "add", "Ann")
+    tracker.ok("patient", "add", "Bea")
+    tracker.ok("due", "--every", "CEA=1m", patient="Bea")
+    tracker.ok("patient", "delete", "Bea", "--yes")
+    settings = database_snapshot(tracker.db)["setting"]
+    assert [row for row in settings if str(row[0]).startswith("due.")] == []

@@ -13,6 +13,7 @@ from typing import TextIO
 import click
 
 from tracker.cli.support import AppContext, pass_app, print_wrapped
+from tracker.interchange.csv_dates import DATE_FORMATS as DATE_FORMAT_CHOICES
 
 # Formats `export --format` writes (services.export_file.EXPORT_FORMATS, which --help
 # must not import).
@@ -72,14 +73,26 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
 @click.option("--dry-run", is_flag=True, help="Check the file and count what would be added.")
 @click.option("--delimiter", metavar="C", help="Cell separator (default: from the header line).")
 @click.option("--decimal-comma", is_flag=True, help="Numbers are written 4,2 (automatic with ;).")
+@click.option(
+    "--date-format",
+    type=click.Choice(DATE_FORMAT_CHOICES, case_sensitive=False),
+    help="How the file writes dates (default: ISO; DD.MM.YYYY is recognised, and slashed "
+    "dates when a day above 12 settles the order).",
+)
 @pass_app
 def import_command(
-    app: AppContext, source: str, dry_run: bool, delimiter: str | None, decimal_comma: bool
+    app: AppContext,
+    source: str,
+    dry_run: bool,
+    delimiter: str | None,
+    decimal_comma: bool,
+    date_format: str | None,
 ) -> None:
     """Add the readings and events of a CSV file or a FHIR Bundle (- reads standard input).
 
     Reads what `export` writes, and also files from spreadsheets and lab portals: any
-    column order, a `date` column for drawn_on, `;` or tab separators, decimal commas.
+    column order, portal headers (Test, Result, Units, Reference range, Collected,
+    Laboratory), `;` or tab separators, decimal commas, DD.MM.YYYY and slashed dates.
     All or nothing: a file with bad rows adds nothing and names each bad row. Rows that
     are already stored are skipped, so importing a file twice adds it once.
 
@@ -91,7 +104,7 @@ def import_command(
     from tracker.services.import_file import import_stream
     from tracker.services.import_summary import ImportSummary, summary_line
 
-    options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run)
+    options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run, date_format)
     database = app.database()
     opened = nullcontext((sys.stdin.buffer, 0)) if source == "-" else open_file(source)
     name = "standard input" if source == "-" else source

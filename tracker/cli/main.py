@@ -19,6 +19,7 @@ from tracker.cli.due import due_command
 from tracker.cli.import_export import export_command, import_command
 from tracker.cli.people import event_group, patient_group
 from tracker.cli.report import demo_command, report_command
+from tracker.cli.review import review_command
 from tracker.cli.serve import serve_command
 from tracker.cli.startup import pause_collector
 from tracker.cli.support import (
@@ -335,6 +336,7 @@ cli.add_command(settings_command)
 cli.add_command(report_command)
 cli.add_command(demo_command)
 cli.add_command(due_command)
+cli.add_command(review_command)
 cli.add_command(check_command)
 cli.add_command(backup_command)
 cli.add_command(restore_command)

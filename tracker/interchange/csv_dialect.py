@@ -17,7 +17,25 @@ EXPORT_HEADER = (
     "record", "patient", "marker", "value", "unit", "drawn_on", "lab", "ref_high", "note",
     "kind", "name", "ended_on",
 )  # fmt: skip
-HEADER_ALIASES = {"date": "drawn_on"}
+# A lab portal's range column, read for its upper bound (docs/design.md, "CSV").
+REFERENCE_RANGE = "reference_range"
+KNOWN_COLUMNS = (*EXPORT_HEADER, REFERENCE_RANGE)
+# Spreadsheet and lab-portal names (compared lower case, spaces and hyphens as "_").
+HEADER_ALIASES = {
+    "date": "drawn_on",
+    "collected": "drawn_on",
+    "collection_date": "drawn_on",
+    "test": "marker",
+    "analyte": "marker",
+    "parameter": "marker",
+    "result": "value",
+    "units": "unit",
+    "laboratory": "lab",
+    "performing_lab": "lab",
+    "reference_range": REFERENCE_RANGE,
+    "normal_range": REFERENCE_RANGE,
+    "ref_range": REFERENCE_RANGE,
+}
 RECORD_READING = "reading"
 RECORD_EVENT = "event"
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
@@ -27,6 +45,12 @@ _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 _DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _GROUPED_WITH_COMMA = re.compile(r"\d{1,3}(?:\.\d{3})+,\d*")
 _NUMBER_PART = re.compile(r"\d[\d.,]*")
+# Reference ranges: "0-30", "0.0 - 5.0", "< 30", "<= 30", "≤ 30", "0 to 30 U/mL".
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_UNIT_TAIL = r"(?:\s*[^\d\s<>=≤-][^\d<>=≤]*)?"
+_RANGE_BETWEEN = re.compile(rf"{_NUMBER}\s*(?:-|–|—|to)\s*({_NUMBER}{_UNIT_TAIL})", re.IGNORECASE)
+_RANGE_UP_TO = re.compile(rf"(?:<=?|≤|＜|up to)\s*({_NUMBER}{_UNIT_TAIL})", re.IGNORECASE)
+_LIKELY_DELIMITERS = (";", ",", "\t", "|")
 
 
 def protect_formula(text: str) -> str:
@@ -85,6 +109,40 @@ def detect_dialect(
     return CsvDialect(chosen, decimal_comma or chosen == ";")
 
 
+def delimiter_hint(header_line: str, chosen: str, given: bool) -> str | None:
+    """When the header does not split at ``chosen``: which delimiter the file seems to use."""
+    line = header_line.rstrip("\r\n")
+    if chosen in line:
+        return None
+    counts = {mark: line.count(mark) for mark in _LIKELY_DELIMITERS if mark != chosen}
+    likely = max(counts, key=lambda mark: counts[mark])
+    if counts[likely] == 0:
+        return None
+    option = "--delimiter" if given else "the detected delimiter"
+    return (
+        f"the header does not split at {option} {_shown(chosen)}: it is one column "
+        f"({line[:60]!r}); the file seems to use {_shown(likely)} "
+        f"(try --delimiter {_shown(likely)})"
+    )
+
+
+def _shown(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else repr(delimiter)
+
+
+def range_upper_bound(cell: str) -> str | None:
+    """The upper bound of a reference range as text (``"0-30 U/mL"`` -> ``"30 U/mL"``)."""
+    text = " ".join(cell.split())
+    if not text:
+        return None
+    match = _RANGE_BETWEEN.fullmatch(text) or _RANGE_UP_TO.fullmatch(text)
+    if match is None:
+        raise ValidationError(
+            f"reference range {cell.strip()!r} has no upper limit like 0-30, < 30 or 0.0 - 5.0"
+        )
+    return match.group(1).strip()
+
+
 def _column_name(cell: str) -> str:
     name = re.sub(r"[\s\-]+", "_", cell.strip().lower())
     return HEADER_ALIASES.get(name, name)
@@ -110,7 +168,7 @@ def read_columns(header: list[str]) -> Columns:
         name = _column_name(cell)
         if not name:
             continue  # spreadsheets often add empty trailing columns
-        if name not in EXPORT_HEADER:
+        if name not in KNOWN_COLUMNS:
             ignored.append(cell.strip())
             continue
         if name in index:
@@ -125,7 +183,8 @@ def read_columns(header: list[str]) -> Columns:
         found = ", ".join(cell.strip() for cell in header if cell.strip()) or "nothing"
         raise ValidationError(
             f"the header has no {', '.join(missing)} column (found: {found}); the tracker "
-            f"reads the columns {','.join(EXPORT_HEADER)} (date may stand for drawn_on)"
+            f"reads the columns {','.join(EXPORT_HEADER)} (also Test, Result, Units, "
+            "Reference range, Collected, Laboratory as lab portals name them)"
         )
     return Columns(index, len(header), tuple(ignored))
 

@@ -1,8 +1,11 @@
 """Overdue tests: per marker, the last reading and when the next one is due.
 
 The user sets an interval per marker (``due --every CEA=3m``); it is stored as the setting
-``due.every.<marker code>``. With no interval nothing is ever called overdue: when to test
-is the care team's decision, and the tracker only reminds of the rhythm the user chose.
+``due.every.<marker code>`` and applies to every patient, unless ``--patient`` sets that
+person's own (``due.patient.<patient id>.every.<marker code>``, where ``off`` switches an
+interval off for that person only; docs/design.md). With no interval nothing is ever
+called overdue: when to test is the care team's decision, and the tracker only reminds of
+the rhythm the user chose.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tracker.services.settings import get_settings, set_setting
 from tracker.store.models import Patient, Reading
 
 SETTING_PREFIX = "due.every."
+PATIENT_PREFIX = "due.patient."
 # A design choice: shorter than a day means nothing for blood tests, and beyond five
 # years a reminder is no longer a rhythm.
 MAX_INTERVAL_DAYS = 5 * 366
@@ -87,43 +91,98 @@ def parse_every(text: str) -> tuple[Marker, Interval | None]:
     return marker, parse_interval(value)
 
 
-def setting_key(marker: Marker) -> str:
-    """The setting that holds a marker's interval: ``due.every.CEA``."""
-    return f"{SETTING_PREFIX}{marker.code}"
+def setting_key(marker: Marker, patient_id: int | None = None) -> str:
+    """The setting that holds a marker's interval: ``due.every.CEA`` (everyone's) or
+    ``due.patient.7.every.CEA`` (one person's own)."""
+    if patient_id is None:
+        return f"{SETTING_PREFIX}{marker.code}"
+    return f"{PATIENT_PREFIX}{patient_id}.every.{marker.code}"
 
 
-def stored_intervals(session: Session) -> dict[str, Interval]:
-    """Marker code -> interval, as persisted."""
-    intervals: dict[str, Interval] = {}
-    for key, value in get_settings(session, SETTING_PREFIX).items():
-        code = key.removeprefix(SETTING_PREFIX)
-        if code not in MARKERS:
-            continue  # a marker this version no longer knows: nothing to remind of
-        try:
-            intervals[code] = parse_interval(value)
-        except ValidationError:
-            raise ValidationError(
-                f"the stored interval {key}={value!r} is not valid; reset it with "
-                f"`tracker due --every {MARKERS[code].name.replace(' ', '')}=off`"
-            ) from None
-    return intervals
+def _parse_stored(key: str, value: str, code: str) -> Interval | None:
+    if value == OFF:
+        return None
+    try:
+        return parse_interval(value)
+    except ValidationError:
+        raise ValidationError(
+            f"the stored interval {key}={value!r} is not valid; reset it with "
+            f"`tracker due --every {MARKERS[code].name.replace(' ', '')}=off`"
+        ) from None
 
 
-def update_intervals(session: Session, every: tuple[str, ...], *, clear: bool) -> list[str]:
-    """Persist ``--every`` settings (after ``--clear`` removes all); returns what changed."""
+@dataclass(frozen=True)
+class Intervals:
+    """Everyone's intervals and the persons' own (``None``: switched off for that person)."""
+
+    everyone: dict[str, Interval]
+    own: dict[int, dict[str, Interval | None]]
+
+    def for_patient(self, patient_id: int | None) -> dict[str, Interval]:
+        """Marker code -> the interval in force for one patient."""
+        merged: dict[str, Interval | None] = dict(self.everyone)
+        if patient_id is not None:
+            merged.update(self.own.get(patient_id, {}))
+        return {code: interval for code, interval in merged.items() if interval is not None}
+
+
+def all_intervals(session: Session) -> Intervals:
+    """Every stored interval, read in one query (``review`` covers all patients at once)."""
+    everyone: dict[str, Interval] = {}
+    own: dict[int, dict[str, Interval | None]] = {}
+    for key, value in get_settings(session, "due.").items():
+        if key.startswith(SETTING_PREFIX):
+            code = key.removeprefix(SETTING_PREFIX)
+            if code in MARKERS:  # a marker this version no longer knows: nothing to remind of
+                interval = _parse_stored(key, value, code)
+                if interval is not None:
+                    everyone[code] = interval
+        elif key.startswith(PATIENT_PREFIX):
+            patient_part, _, code = key.removeprefix(PATIENT_PREFIX).partition(".every.")
+            if patient_part.isdigit() and code in MARKERS:
+                own.setdefault(int(patient_part), {})[code] = _parse_stored(key, value, code)
+    return Intervals(everyone, own)
+
+
+def stored_intervals(session: Session, patient_id: int | None = None) -> dict[str, Interval]:
+    """Marker code -> interval in force (everyone's, or one patient's with their own)."""
+    return all_intervals(session).for_patient(patient_id)
+
+
+def update_intervals(
+    session: Session, every: tuple[str, ...], *, clear: bool, patient: Patient | None = None
+) -> list[str]:
+    """Persist ``--every`` settings (after ``--clear`` removes them); returns what changed.
+
+    Without ``patient`` the intervals are everyone's; with one they are that person's own
+    (``--clear`` then removes only theirs, so everyone's apply again).
+    """
     parsed = [parse_every(text) for text in every]  # all validated before anything is stored
     changes: list[str] = []
+    whose = "" if patient is None else f" for {patient.name}"
+    prefix = SETTING_PREFIX if patient is None else f"{PATIENT_PREFIX}{patient.id}.every."
     if clear:
-        for key in get_settings(session, SETTING_PREFIX):
+        for key in get_settings(session, prefix):
             set_setting(session, key, None)
-        changes.append("Removed all test intervals.")
-    for marker, interval in parsed:
-        set_setting(session, setting_key(marker), interval.text if interval else None)
-        if interval is None:
-            changes.append(f"{marker.name}: no interval (never called overdue).")
+        if patient is None:
+            changes.append("Removed all test intervals.")
         else:
-            changes.append(f"{marker.name}: a test every {interval.words}.")
+            changes.append(f"Removed {patient.name}'s own test intervals; everyone's apply.")
+    for marker, interval in parsed:
+        key = setting_key(marker, None if patient is None else patient.id)
+        if interval is None:
+            set_setting(session, key, None if patient is None else OFF)
+            changes.append(f"{marker.name}: no interval{whose} (never called overdue).")
+        else:
+            set_setting(session, key, interval.text)
+            changes.append(f"{marker.name}: a test every {interval.words}{whose}.")
     return changes
+
+
+def forget_patient_intervals(session: Session, patient_id: int) -> None:
+    """Remove one person's own intervals (when the person is deleted)."""
+    for key in get_settings(session, f"{PATIENT_PREFIX}{patient_id}.every."):
+        set_setting(session, key, None)
 
 
 @dataclass(frozen=True)
@@ -166,7 +225,6 @@ def _days(count: int) -> str:
 
 def due_items(session: Session, patient: Patient | None, *, today: date) -> list[DueItem]:
     """Each marker with a reading or an interval, in catalogue order."""
-    intervals = stored_intervals(session)
     last: dict[str, date] = {}
     if patient is not None:
         rows = session.execute(
@@ -175,6 +233,14 @@ def due_items(session: Session, patient: Patient | None, *, today: date) -> list
             .group_by(Reading.marker)
         )
         last = {code: drawn_on for code, drawn_on in rows}
+    intervals = stored_intervals(session, None if patient is None else patient.id)
+    return due_items_from(last, intervals, today)
+
+
+def due_items_from(
+    last: dict[str, date], intervals: dict[str, Interval], today: date
+) -> list[DueItem]:
+    """Each marker with a reading or an interval, from the last draw dates (pure)."""
     items = []
     for code, marker in MARKERS.items():
         if code not in last and code not in intervals:
@@ -187,31 +253,63 @@ def due_items(session: Session, patient: Patient | None, *, today: date) -> list
     return items
 
 
+def due_by_patient(session: Session, *, today: date) -> list[tuple[str, list[DueItem]]]:
+    """Every patient's items (by name), from one grouped query: ``due`` without --patient."""
+    rows = session.execute(
+        select(Reading.patient_id, Reading.marker, func.max(Reading.drawn_on)).group_by(
+            Reading.patient_id, Reading.marker
+        )
+    )
+    last: dict[int, dict[str, date]] = {}
+    for patient_id, code, drawn_on in rows:
+        last.setdefault(patient_id, {})[code] = drawn_on
+    intervals = all_intervals(session)
+    patients = session.execute(select(Patient.id, Patient.name).order_by(Patient.name))
+    return [
+        (name, due_items_from(last.get(patient_id, {}), intervals.for_patient(patient_id), today))
+        for patient_id, name in patients
+    ]
+
+
 def any_overdue(items: list[DueItem]) -> bool:
     """True when at least one marker's next test is past its due date."""
     return any(item.status == "overdue" for item in items)
 
 
-def due_document(patient_name: str | None, items: list[DueItem], today: date) -> dict[str, Any]:
-    """``due --json`` (documented in the README)."""
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day else None
 
+def _markers_json(items: list[DueItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "marker": item.marker.name,
+            "last_drawn_on": _iso(item.last_drawn_on),
+            "interval": item.interval.text if item.interval else None,
+            "next_due": _iso(item.next_due),
+            "days_until_due": item.days_until_due,
+            "status": item.status,
+        }
+        for item in items
+    ]
+
+
+def due_document(covered: list[tuple[str | None, list[DueItem]]], today: date) -> dict[str, Any]:
+    """``due --json`` (documented in the README).
+
+    ``patients`` holds every patient covered; ``patient`` and ``markers`` are the one
+    patient's when exactly one is covered (as before several patients were covered).
+    """
+    one = covered[0] if len(covered) == 1 else (None, [])
     return {
-        "patient": patient_name,
+        "patient": one[0],
         "today": today.isoformat(),
-        "overdue": any_overdue(items),
-        "markers": [
-            {
-                "marker": item.marker.name,
-                "last_drawn_on": iso(item.last_drawn_on),
-                "interval": item.interval.text if item.interval else None,
-                "next_due": iso(item.next_due),
-                "days_until_due": item.days_until_due,
-                "status": item.status,
-            }
-            for item in items
+        "overdue": any(any_overdue(items) for _, items in covered),
+        "markers": _markers_json(one[1]),
+        "patients": [
+            {"patient": name, "overdue": any_overdue(items), "markers": _markers_json(items)}
+            for name, items in covered
+            if name is not None
         ],
     }
 

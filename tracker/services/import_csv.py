@@ -23,10 +23,12 @@ from typing import IO, TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError, ValidationError
+from tracker.interchange.csv_dates import PendingDate, ambiguous_dates_error, parse_date_format
 from tracker.interchange.csv_dialect import (
     RECORD_READING,
     Columns,
     CsvDialect,
+    delimiter_hint,
     detect_dialect,
     read_columns,
 )
@@ -54,6 +56,7 @@ class ImportOptions:
     delimiter: str | None = None
     decimal_comma: bool = False
     dry_run: bool = False
+    date_format: str | None = None  # one of csv_dates.DATE_FORMATS; None: detect
 
 
 class _RollBack(Exception):
@@ -111,8 +114,16 @@ def import_csv(
     text = io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
     try:
         header_line = _header_line(text, name)
+        parse_date_format(options.date_format)  # a bad format is refused before any row
         dialect = detect_dialect(header_line, options.delimiter, options.decimal_comma)
-        columns = read_columns(next(csv.reader([header_line], delimiter=dialect.delimiter)))
+        header = next(csv.reader([header_line], delimiter=dialect.delimiter))
+        hint = delimiter_hint(header_line, dialect.delimiter, options.delimiter is not None)
+        try:
+            columns = read_columns(header)
+        except ValidationError:
+            if hint is not None:
+                raise ValidationError(hint) from None
+            raise
         if columns.ignored and warn is not None:
             warn(f"ignored columns the tracker does not use: {', '.join(columns.ignored)}")
         summary = ImportSummary(name, options.dry_run, ignored_columns=columns.ignored)
@@ -184,7 +195,11 @@ def _import_rows(
         today=today,
         created_at=targets.created_at,
         to_db_date=targets.to_db_date,
+        date_format=parse_date_format(options.date_format),
     )
+    # Rows whose slashed dates wait for the file to settle day/month order (csv_dates).
+    pending: list[tuple[int, list[str]]] = []
+    pending_example = ""
     readings: list[tuple[object, ...]] = []
     events: list[tuple[object, ...]] = []
     bad = _BadRows()
@@ -198,11 +213,30 @@ def _import_rows(
                 continue  # a blank line: still a spreadsheet row, but nothing to import
             summary.rows += 1
             try:
+                # A row whose slashed date waits is kept as it is: build() only pads it
+                # with empty cells, which the second build() reads the same way.
                 record, params = builder.build(cells)
+            except PendingDate as waiting_date:
+                pending.append((row_number, cells))
+                pending_example = pending_example or str(waiting_date)
+                continue
             except ValidationError as error:
                 bad.add(row_number, error.message)
                 continue
             valid += 1
+            if pending and builder.dates.slash_order is not None:
+                # This row settled the order: the rows that waited are read now.
+                for pending_number, pending_cells in pending:
+                    try:
+                        pending_record, pending_params = builder.build(pending_cells)
+                    except ValidationError as error:
+                        bad.add(pending_number, error.message)
+                        continue
+                    valid += 1
+                    if not bad.count:
+                        target = readings if pending_record == RECORD_READING else events
+                        target.append(pending_params)
+                pending.clear()
             if bad.count:
                 continue  # nothing will be written; only look for more problems
             (readings if record == RECORD_READING else events).append(params)
@@ -216,6 +250,8 @@ def _import_rows(
         bad.add(row_number + 1, f"the row cannot be read as CSV ({error})")
     if bad.count:
         raise bad.error(summary.source)
+    if pending:
+        raise ambiguous_dates_error(pending_example, len(pending), summary.source)
     readings_added += reading_insert.insert(readings)
     events_added += event_insert.insert(events)
     feed.chunk_done()

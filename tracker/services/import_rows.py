@@ -14,16 +14,20 @@ from datetime import date
 from typing import Any, TypeVar
 
 from tracker.catalogue.markers import Marker, find_marker
-from tracker.catalogue.units import Measurement, measurement, parse_date
+from tracker.catalogue.units import Measurement, measurement
 from tracker.errors import ValidationError
+from tracker.interchange.csv_dates import DateReader
 from tracker.interchange.csv_dialect import (
     EXPORT_HEADER,
+    KNOWN_COLUMNS,
     RECORD_EVENT,
     RECORD_READING,
+    REFERENCE_RANGE,
     Columns,
     CsvDialect,
     decimal_comma_number,
     dot_decimal,
+    range_upper_bound,
     unprotect_formula,
 )
 from tracker.services.events import clean_event_name, clean_kind
@@ -81,17 +85,19 @@ class RowBuilder:
         today: date,
         created_at: Any,
         to_db_date: Callable[[date], Any],
+        date_format: str | None = None,
     ) -> None:
         self._width = columns.width
         self._has_record = columns.has("record")
         # An absent column reads as an empty cell: its index points past the padded row.
         absent = columns.width
-        self._at = {name: columns.index.get(name, absent) for name in EXPORT_HEADER}
+        self._at = {name: columns.index.get(name, absent) for name in KNOWN_COLUMNS}
         # The same positions in EXPORT_HEADER's order, unpacked at once on the hot path.
         self._positions = tuple(self._at[name] for name in EXPORT_HEADER)
         self._decimal_comma = dialect.decimal_comma
         self._patients = patients
         self._today = today
+        self.dates = DateReader(date_format, today=today)
         self._created_at = created_at
         self._to_db_date = to_db_date
         self._markers: dict[str, Marker] = {}
@@ -185,7 +191,7 @@ class RowBuilder:
             measured.entered_unit,
             self._date(cells[i_drawn], "date"),
             self._lab(cells[i_lab]),
-            self._ref_high(marker, cells[i_ref_high], measured.entered_unit),
+            self._ref_high(marker, self._limit_cell(cells, i_ref_high), measured.entered_unit),
             self._note(note) if note else None,
             CSV_SOURCE,
             self._created_at,
@@ -226,9 +232,18 @@ class RowBuilder:
         if value is None:
             if not cell.strip():
                 raise ValidationError(f"the {what} is empty")
-            parsed = parse_date(cell, today=self._today, what=what)
+            # A pending slashed date raises PendingDate and is not remembered.
+            parsed = self.dates.read(cell, what)
             value = _remember(self._dates, cell, self._to_db_date(parsed))
         return value
+
+    def _limit_cell(self, cells: list[str], i_ref_high: int) -> str:
+        """``ref_high``, else the upper bound of a reference-range column."""
+        cell = cells[i_ref_high]
+        if cell.strip():
+            return cell
+        range_cell = cells[self._at[REFERENCE_RANGE]]
+        return (range_upper_bound(range_cell) or "") if range_cell.strip() else ""
 
     def _lab(self, cell: str) -> str | None:
         if not cell:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.units import normalise_spaces, refuse_control_characters
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError, ValidationError
+from tracker.services.due import forget_patient_intervals
 from tracker.store.models import Event, Patient, Reading, name_key_of, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
@@ -139,6 +140,8 @@ def delete_patient(session: Session, patient: Patient) -> None:
     # keys were off when written can never keep orphans.
     session.query(Reading).filter(Reading.patient_id == patient.id).delete()
     session.query(Event).filter(Event.patient_id == patient.id).delete()
+    # Their own test intervals go too: SQLite may give the id to the next patient added.
+    forget_patient_intervals(session, patient.id)
     session.delete(patient)
     session.flush()
 
