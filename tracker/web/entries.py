@@ -1,8 +1,9 @@
 """What the forms change: a draw of one or several markers, an edit, a delete, an event.
 
 Every value is checked by the same services as ``tracker add`` / ``edit`` / ``event add``,
-so a bad value gets the command line's message. A draw of several markers is stored in
-one write transaction: all of its readings or none. One writer at a time, as in the CLI.
+so a bad value gets the command line's message. A draw of several markers is stored by
+``log_draw`` in one write transaction: all of its readings or none. One writer at a
+time, as in the CLI.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import TYPE_CHECKING
 from tracker.catalogue.units import parse_date
 from tracker.errors import ValidationError
 from tracker.services.events import add_event, delete_event, get_event
+from tracker.services.log_reading import log_draw
 from tracker.services.patients import resolve_patient
 from tracker.services.readings import (
     ReadingFields,
-    add_reading,
     delete_readings,
     describe,
     edit_reading,
@@ -55,20 +56,20 @@ def _date(text: str, what: str = "date") -> date | None:
 
 
 def add_draw(database: Database, patient_name: str | None, form: DrawForm, today: date) -> int:
-    """Store every filled row of the draw (all or nothing); returns how many were stored."""
+    """Store every filled row of the draw, all or nothing (``log_draw``, as ``tracker add``
+    with several markers); returns how many readings were stored."""
     rows = [row for row in form.rows if row[0].strip() or row[1].strip() or row[2].strip()]
     if not rows:
         raise ValidationError("give a marker and a value, e.g. CEA and 3.1")
     drawn_on = _date(form.drawn_on)
-    with WRITER, database.writing() as session:
-        patient = resolve_patient(session, patient_name, create_default=True)
-        assert patient is not None  # create_default=True always yields one
-        for marker, value, unit in rows:
-            if not marker.strip():
-                raise ValidationError("each value needs its marker (e.g. CEA)")
-            if not value.strip():
-                raise ValidationError(f"give a value for {marker.strip()}")
-            fields = ReadingFields(
+    entries = []
+    for marker, value, unit in rows:
+        if not marker.strip():
+            raise ValidationError("each value needs its marker (e.g. CEA)")
+        if not value.strip():
+            raise ValidationError(f"give a value for {marker.strip()}")
+        entries.append(
+            ReadingFields(
                 marker,
                 value,
                 _optional(unit),
@@ -77,8 +78,10 @@ def add_draw(database: Database, patient_name: str | None, form: DrawForm, today
                 _optional(form.ref_high),
                 _optional(form.note),
             )
-            add_reading(session, patient, fields, today=today, source="web")
-    return len(rows)
+        )
+    with WRITER:
+        logged = log_draw(database, patient_name, entries, today=today)
+    return len(logged.readings)
 
 
 def reading_text(database: Database, patient_name: str | None, reading_id: int) -> str:

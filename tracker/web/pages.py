@@ -14,14 +14,14 @@ from tracker.catalogue.markers import ASSAY_CAVEATS, MARKERS, MIN_RISE_PCT, Mark
 from tracker.catalogue.source_context import SOURCE, context_lines
 from tracker.catalogue.units import format_number, format_value
 from tracker.reports import ReportInput
-from tracker.services.due import due_items
 from tracker.services.events import describe_event, event_points, list_events
 from tracker.services.patients import patient_names, resolve_patient
 from tracker.services.readings import ListedReading, list_readings, reading_points
 from tracker.services.report_input import report_date
+from tracker.services.review import review_patients
 from tracker.services.trend import load_trend_settings
 from tracker.trend.engine import analyse
-from tracker.trend.headlines import closing_lines, day_text, flag_headline
+from tracker.trend.headlines import closing_lines, day_text
 from tracker.trend.json_document import trend_document
 from tracker.trend.text_summary import series_lines
 from tracker.trend.types import Flag, SeriesSummary, TrendResult
@@ -174,41 +174,29 @@ def names(database: Database) -> list[str]:
 
 @dataclass(frozen=True)
 class WorklistRow:
-    """One patient on the clinic's worklist."""
+    """One patient on the clinic's worklist, as `tracker review` lists them."""
 
     name: str
-    readings: int
-    last_draw: str
     open_flags: list[str]
     overdue: list[str]
 
 
 def worklist(database: Database, today: date) -> list[WorklistRow]:
-    """Every patient: flags on each series' latest result and the tests that are overdue."""
-    rows = []
+    """Every patient's open flags and overdue tests, most urgent first (``review``)."""
     with database.reading() as session:
-        settings = load_trend_settings(session)
-        for name in patient_names(session):
-            patient = resolve_patient(session, name, create_default=False)
-            assert patient is not None
-            readings = list_readings(session, patient)
-            points = reading_points(readings)
-            result = analyse(points, event_points(list_events(session, patient)), settings)
-            latest_ids = {summary.latest.id for summary in result.series}
-            flags = [flag_headline(f) for f in result.flags if f.reading_id in latest_ids]
-            overdue = [
-                f"{item.marker.name}: {item.status_text}"
-                for item in due_items(session, patient, today=today)
-                if item.status == "overdue"
-            ]
-            last = max((r.drawn_on for r in readings), default=None)
-            rows.append(
-                WorklistRow(
-                    name, len(readings), day_text(last) if last else "none yet", flags, overdue
-                )
-            )
-    rows.sort(key=lambda row: (not row.open_flags and not row.overdue, row.name.lower()))
-    return rows
+        review = review_patients(session, today=today)
+    return [
+        WorklistRow(
+            patient.name,
+            [flag.headline for flag in patient.flags],
+            [
+                f"{test.marker}: overdue by {test.days_overdue} day"
+                f"{'s' if test.days_overdue != 1 else ''} (due {day_text(test.next_due)})"
+                for test in patient.overdue
+            ],
+        )
+        for patient in review.patients
+    ]
 
 
 @dataclass(frozen=True)
