@@ -91,16 +91,21 @@ def serve(
     # every collection during requests (tracker/cli/startup.py explains the cost).
     gc.collect()
     gc.freeze()
+
+    # A signal from now on stops the server: before uvicorn installs its own handlers (a
+    # SIGTERM right after the address is printed) it is never started; during the run
+    # uvicorn stops and re-raises the signal here, where it ends quietly (exit code 0).
+    def stop(*_: object) -> None:
+        server.should_exit = True
+
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, stop)
     url = access.start_url()
     say(f"Serving on {url}")
     if open_browser and browser_wanted():
         import webbrowser
 
         webbrowser.open(url)
-    # uvicorn stops on SIGINT/SIGTERM, then re-raises the signal to the handler it found;
-    # these make that re-raise a quiet return, so the command ends with exit code 0.
-    for stop in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop, lambda *_: None)
     try:
         server.run(sockets=[sock])
     finally:
