@@ -21,6 +21,7 @@ from benchmarks.cases_files import (
     report_case,
 )
 from benchmarks.cases_scaling import trend_case
+from benchmarks.cases_web import web_api_case, web_page_case, web_scaling_case
 from benchmarks.timing import BenchmarkError
 
 
@@ -44,6 +45,9 @@ CASES = (
     Case("trend", "trend, time per reading", trend_case, per_backend=False),
     Case("memory", "`tracker import` peak memory", import_memory_case, per_backend=True),
     Case("ndjson", "`tracker import` NDJSON peak memory", ndjson_memory_case, per_backend=True),
+    Case("web-page", "web `GET /` vs `GET /api/trend`", web_page_case, per_backend=False),
+    Case("web-api", "web `GET /api/trend` vs `Tracker.trend()`", web_api_case, per_backend=False),
+    Case("web-scaling", "web `GET /`, time per reading", web_scaling_case, per_backend=False),
 )
 CASE_KEYS = tuple(case.key for case in CASES)
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-HEAVY_FOR_ALL = ("matplotlib", "numpy", "alembic")
+# The web app (`tracker serve`) loads its server and templates only inside that command.
+HEAVY_FOR_ALL = ("matplotlib", "numpy", "alembic", "starlette", "jinja2", "uvicorn", "multipart")
 
 
 def imported_modules(args: list[str], home: Path) -> set[str]:

@@ -20,6 +20,7 @@ from tracker.cli.import_export import export_command, import_command
 from tracker.cli.people import event_group, patient_group
 from tracker.cli.report import demo_command, report_command
 from tracker.cli.review import review_command
+from tracker.cli.serve import serve_command
 from tracker.cli.startup import pause_collector
 from tracker.cli.support import (
     AppContext,
@@ -359,6 +360,7 @@ cli.add_command(backup_command)
 cli.add_command(restore_command)
 cli.add_command(export_command)
 cli.add_command(import_command)
+cli.add_command(serve_command)
 
 
 def _is_number(text: str) -> bool:
