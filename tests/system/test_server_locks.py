@@ -67,3 +67,29 @@ def test_a_write_behind_a_server_lock_ends_in_one_busy_line(
     assert len(result.stderr.splitlines()) == 1
     assert waited < 30
     assert database_snapshot(pg_schema_url) == before
+
+
+def test_a_zero_busy_timeout_does_not_wait_for_ever_on_a_server(pg_schema_url: str) -> None:
+    # PostgreSQL reads lock_timeout = 0 as "no limit": 0 ms used to wait as long as the lock.
+    import sqlalchemy as sa
+
+    _run(pg_schema_url, "db", "upgrade")
+    _run(pg_schema_url, "add", "CEA", "3")
+    before = database_snapshot(pg_schema_url)
+    engine = sa.create_engine(pg_schema_url)
+    try:
+        with engine.connect() as holder:
+            holder.execute(sa.text("LOCK TABLE reading IN ACCESS EXCLUSIVE MODE"))
+            result = run_tracker(
+                ["--db", pg_schema_url, "add", "CEA", "4"],
+                env={"TRACKER_SQLITE_BUSY_TIMEOUT_MS": "0"},
+                timeout=60,
+            )
+            holder.rollback()
+    finally:
+        engine.dispose()
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.stderr.endswith(
+        " is busy: another session held a lock for over 0 s; nothing was changed; try again\n"
+    ), result.stderr
+    assert database_snapshot(pg_schema_url) == before

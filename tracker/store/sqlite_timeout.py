@@ -28,3 +28,12 @@ def sqlite_busy_timeout_ms() -> int:
             f"{BUSY_TIMEOUT_ENV} must be at most {MAX_BUSY_TIMEOUT_MS} milliseconds (about 24 days)"
         )
     return int(digits)
+
+
+def server_lock_timeout_ms() -> int:
+    """The PostgreSQL ``lock_timeout`` matching the busy timeout, never 0.
+
+    SQLite's 0 means "do not wait", PostgreSQL's means "wait for ever" (README "When
+    something goes wrong"): the shortest wait the server knows, 1 ms, stands for 0.
+    """
+    return max(1, sqlite_busy_timeout_ms())
