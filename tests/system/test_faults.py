@@ -93,6 +93,21 @@ def test_a_bad_busy_timeout_setting_is_a_clear_error(tmp_path: Path) -> None:
     assert not (tmp_path / "t.db").exists() or (tmp_path / "t.db").stat().st_size == 0
 
 
+@pytest.mark.parametrize("digits", [5_000, 11])
+def test_a_busy_timeout_too_long_to_mean_anything_names_the_setting(
+    tmp_path: Path, digits: int
+) -> None:
+    # 5,000 digits used to reach int() and come back as "the URL is malformed".
+    result = run_tracker(
+        ["--db", str(tmp_path / "t.db"), "add", "CEA", "3.1"],
+        env={BUSY_TIMEOUT_ENV: "9" * digits},
+    )
+    assert_one_error_line(
+        result, f"{BUSY_TIMEOUT_ENV} must be at most 2147483647 milliseconds (about 24 days)"
+    )
+    assert not (tmp_path / "t.db").exists() or (tmp_path / "t.db").stat().st_size == 0
+
+
 def test_a_lock_held_beyond_the_busy_timeout_fails_every_write_cleanly(
     held_write_lock: Path,
 ) -> None:

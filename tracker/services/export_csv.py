@@ -4,8 +4,11 @@ Rows are written as the query yields them (``yield_per``: a server-side cursor o
 PostgreSQL), so memory stays flat. The format is docs/design.md's "CSV": exactly
 ``EXPORT_HEADER``; zero is ``0``; a value keeps its qualifier; numbers are written so
 they read back as the same float; a text cell a spreadsheet would run as a formula gets
-one extra leading ``'``. Readings come in the order ``list`` shows them and events in
-the order ``event list`` does, so an import recreates both lists exactly (ids aside).
+one extra leading ``'``. A stored row another program wrote malformed (a date
+2025-02-30, a value 1.5x) is left out and named in the notice ``trend`` prints
+(tracker/store/stored_rows.py; README "Rows another program wrote malformed"). Readings
+come in the order ``list`` shows them and events in the order ``event list`` does, so an
+import recreates both lists exactly (ids aside).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import not_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
@@ -28,6 +31,12 @@ from tracker.interchange.csv_dialect import (
 )
 from tracker.services.patients import resolve_patient
 from tracker.store.models import Event, Patient, Reading
+from tracker.store.stored_rows import (
+    UNREADABLE_EVENTS_KEY,
+    readable,
+    readable_event,
+    record_unreadable,
+)
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
@@ -70,14 +79,16 @@ def export_csv(
                 return ExportCounts(0, 0)  # an empty database: the header alone
             patient_id = selected.id
         check_marker_codes(session, patient_id)
+        record_skipped(session, patient_id)
         writer.writerow(EXPORT_HEADER)
         # Core rows, not ORM loading: plain tuples are all the writer needs.
+        dialect = session.get_bind().dialect.name
         connection = session.connection().execution_options(stream_results=True)
         counter = _Counter()
-        readings = connection.execute(_readings_query(patient_id)).yield_per(FETCH_ROWS)
+        readings = connection.execute(_readings_query(patient_id, dialect)).yield_per(FETCH_ROWS)
         writer.writerows(counter.count(_reading_rows(readings)))
         reading_count = counter.rows
-        events = connection.execute(_events_query(patient_id)).yield_per(FETCH_ROWS)
+        events = connection.execute(_events_query(patient_id, dialect)).yield_per(FETCH_ROWS)
         writer.writerows(counter.count(_event_rows(events)))
     return ExportCounts(reading_count, counter.rows - reading_count)
 
@@ -91,6 +102,22 @@ def check_marker_codes(session: Session, patient_id: int | None) -> None:
         marker_by_code(code)
 
 
+def record_skipped(session: Session, patient_id: int | None) -> None:
+    """Remember the stored rows an export leaves out because they cannot be read.
+
+    The command line names them after the export, on stderr (the document on stdout
+    stays whole); only ids are fetched, so memory does not grow with the readings.
+    """
+    dialect = session.get_bind().dialect.name
+    readings = select(Reading.id).where(not_(readable(dialect)))
+    events = select(Event.id).where(not_(readable_event(dialect)))
+    if patient_id is not None:
+        readings = readings.where(Reading.patient_id == patient_id)
+        events = events.where(Event.patient_id == patient_id)
+    record_unreadable(session, session.scalars(readings))
+    record_unreadable(session, session.scalars(events), key=UNREADABLE_EVENTS_KEY)
+
+
 class _Counter:
     def __init__(self) -> None:
         self.rows = 0
@@ -101,7 +128,7 @@ class _Counter:
             yield row
 
 
-def _readings_query(patient_id: int | None) -> Executable:
+def _readings_query(patient_id: int | None, dialect: str) -> Executable:
     query = select(
         Patient.name,
         Reading.marker,
@@ -113,15 +140,18 @@ def _readings_query(patient_id: int | None) -> Executable:
         Reading.ref_high,
         Reading.note,
     ).join(Patient, Patient.id == Reading.patient_id)
+    query = query.where(readable(dialect))
     if patient_id is not None:
         query = query.where(Reading.patient_id == patient_id)
     return query.order_by(Patient.name, Reading.drawn_on, Reading.id)
 
 
-def _events_query(patient_id: int | None) -> Executable:
-    query = select(
-        Patient.name, Event.kind, Event.name, Event.started_on, Event.ended_on, Event.note
-    ).join(Patient, Patient.id == Event.patient_id)
+def _events_query(patient_id: int | None, dialect: str) -> Executable:
+    query = (
+        select(Patient.name, Event.kind, Event.name, Event.started_on, Event.ended_on, Event.note)
+        .join(Patient, Patient.id == Event.patient_id)
+        .where(readable_event(dialect))
+    )
     if patient_id is not None:
         query = query.where(Event.patient_id == patient_id)
     return query.order_by(Patient.name, Event.started_on, Event.id)

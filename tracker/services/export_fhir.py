@@ -4,7 +4,8 @@ Entries are written one per line as the queries yield them, so memory stays flat
 the output diffs well; the resources themselves are built in
 ``tracker.interchange.fhir_resources``. The order is by patient name, then each
 patient's readings as ``list`` shows them and events as ``event list`` does, so an
-import recreates both lists exactly (ids aside).
+import recreates both lists exactly (ids aside). Stored rows that cannot be read are
+left out and named, as in the CSV export (``record_skipped``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from tracker.interchange.fhir_resources import (
     observation_resource,
     patient_resource,
 )
-from tracker.services.export_csv import FETCH_ROWS, ExportCounts
+from tracker.services.export_csv import FETCH_ROWS, ExportCounts, record_skipped
 from tracker.services.patients import resolve_patient
 from tracker.store.models import Event, Patient, Reading
+from tracker.store.stored_rows import readable, readable_event
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
@@ -44,6 +46,8 @@ def export_fhir(
         else:
             selected = resolve_patient(session, patient, create_default=False)
             patients = [] if selected is None else [selected]
+        if patients:
+            record_skipped(session, None if all_patients else patients[0].id)
         out.write('{"resourceType": "Bundle", "type": "collection"')
         if not patients:
             # FHIR JSON has no empty arrays: a Bundle with nothing in it has no "entry".
@@ -78,7 +82,7 @@ class _EntryWriter:
 def _write_readings(session: Session, writer: _EntryWriter, patient: Patient) -> int:
     query = (
         select(Reading)
-        .where(Reading.patient_id == patient.id)
+        .where(Reading.patient_id == patient.id, readable(session.get_bind().dialect.name))
         .order_by(Reading.drawn_on, Reading.id)
         .execution_options(yield_per=FETCH_ROWS)
     )
@@ -92,7 +96,7 @@ def _write_readings(session: Session, writer: _EntryWriter, patient: Patient) ->
 def _write_events(session: Session, writer: _EntryWriter, patient: Patient) -> int:
     query = (
         select(Event)
-        .where(Event.patient_id == patient.id)
+        .where(Event.patient_id == patient.id, readable_event(session.get_bind().dialect.name))
         .order_by(Event.started_on, Event.id)
         .execution_options(yield_per=FETCH_ROWS)
     )

@@ -100,8 +100,10 @@ def imported_flags(database: Database, summary: ImportSummary) -> ImportFlags:
         return report
     from tracker.services.trend import flags_for_reading
 
-    with database.reading() as session:
-        for patient_id, code in summary.series:
+    for patient_id, code in summary.series:
+        # One session per series: nothing read for one series outlives it, so the pass
+        # holds one series at a time however many the file filled.
+        with database.reading() as session:
             newest = session.scalar(
                 select(Reading.id)
                 .where(
@@ -115,14 +117,13 @@ def imported_flags(database: Database, summary: ImportSummary) -> ImportFlags:
             patient = session.get(Patient, patient_id)
             if newest is None or patient is None:
                 continue
+            name = patient.name
             try:
                 flags = flags_for_reading(session, patient, newest)
             except Exception as error:  # reported: the data is already stored
-                report.unchecked.append(
-                    f"{MARKERS[code].name} of {patient.name} ({type(error).__name__})"
-                )
+                report.unchecked.append(f"{MARKERS[code].name} of {name} ({type(error).__name__})")
                 continue
-            report.flags += [(patient.name, flag) for flag in flags]
+        report.flags += [(name, flag) for flag in flags]
     return report
 
 

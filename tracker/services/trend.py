@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import MARKERS, find_marker, marker_by_code
 from tracker.errors import ValidationError
 from tracker.services.events import event_points, list_events
-from tracker.services.readings import list_readings, reading_points
+from tracker.services.readings import unreadable_in
 from tracker.services.settings import get_settings, set_setting
 from tracker.store.models import Patient, Reading
+from tracker.store.stored_rows import readable
 from tracker.trend.engine import analyse
 from tracker.trend.engine import flags_for_reading as _flags_for_reading
 from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT
-from tracker.trend.types import MAX_FLARE_WINDOW_DAYS, Flag, TrendResult, TrendSettings
+from tracker.trend.types import (
+    MAX_FLARE_WINDOW_DAYS,
+    Flag,
+    ReadingPoint,
+    TrendResult,
+    TrendSettings,
+)
 
 SETTING_PREFIX = "trend."
+# Rows fetched per round trip while a series is read (a server-side cursor on PostgreSQL).
+FETCH_ROWS = 2_000
+# Distinct lab and note texts shared between readings before the cache starts afresh.
+SHARED_TEXTS = 4_096
 FLARE_KEY = "trend.flare_window_days"
 
 
@@ -127,17 +139,67 @@ def patient_trend(
     marker_code: str | None = None,
 ) -> TrendResult:
     """Flags and series summaries for a patient (optionally one marker)."""
-    readings = list_readings(session, patient, marker_code=marker_code)
+    points = series_points(session, patient, marker_code=marker_code)
     # Stored rows with a code the catalogue lacks get the database's message, which
     # points to `tracker check`, rather than the pure engine's.
-    for code in {reading.marker for reading in readings}:
+    for code in {point.marker for point in points}:
         marker_by_code(code)
     events = list_events(session, patient)
-    return analyse(
-        reading_points(readings),
-        event_points(events),
-        settings or load_trend_settings(session),
-    )
+    return analyse(points, event_points(events), settings or load_trend_settings(session))
+
+
+def series_points(
+    session: Session, patient: Patient, *, marker_code: str | None = None
+) -> list[ReadingPoint]:
+    """The patient's readable readings as the trend engine takes them, oldest first.
+
+    Streamed from the database straight into ``ReadingPoint``s, with no list of rows
+    beside them, and with one shared string per marker code and lab (a long series
+    repeats them on every row), so a series costs the engine's input and little else.
+    Unreadable rows are left out and recorded for the notice (tracker/store/stored_rows.py).
+    """
+    query = select(
+        Reading.id,
+        Reading.marker,
+        Reading.value,
+        Reading.qualifier,
+        Reading.drawn_on,
+        Reading.lab,
+        Reading.ref_high,
+        Reading.note,
+    ).where(Reading.patient_id == patient.id, readable(session.get_bind().dialect.name))
+    if marker_code is not None:
+        query = query.where(Reading.marker == marker_code)
+    rows = session.execute(
+        query.order_by(Reading.drawn_on, Reading.id).execution_options(stream_results=True)
+    ).yield_per(FETCH_ROWS)
+    shared: dict[str, str] = {}
+
+    def share(text: str | None) -> str | None:
+        if text is None:
+            return None
+        found = shared.get(text)
+        if found is None:
+            if len(shared) >= SHARED_TEXTS:
+                shared.clear()
+            found = shared[text] = text
+        return found
+
+    points = [
+        ReadingPoint(
+            id=row_id,
+            marker=share(code) or code,
+            value=value,
+            qualifier=share(qualifier),
+            drawn_on=drawn_on,
+            lab=share(lab),
+            ref_high=ref_high,
+            note=share(note),
+        )
+        for row_id, code, value, qualifier, drawn_on, lab, ref_high, note in rows
+    ]
+    unreadable_in(session, patient, marker_code=marker_code)
+    return points
 
 
 def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> list[Flag]:
@@ -146,7 +208,9 @@ def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> li
     if reading is None:
         return []
     result = patient_trend(session, patient, marker_code=reading.marker)
-    return _flags_for_reading(result, reading_id)
+    flags = _flags_for_reading(result, reading_id)
+    del result  # the series' other flags go before the caller reads these texts
+    return flags
 
 
 def describe_trend_settings(settings: TrendSettings) -> list[str]:

@@ -37,7 +37,7 @@ from tracker.store.driver_errors import (
 from tracker.store.revisions import HEAD_REVISION as HEAD_REVISION
 from tracker.store.revisions import KNOWN_REVISIONS as KNOWN_REVISIONS
 from tracker.store.sqlite_timeout import BUSY_TIMEOUT_ENV as BUSY_TIMEOUT_ENV
-from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
+from tracker.store.sqlite_timeout import server_lock_timeout_ms, sqlite_busy_timeout_ms
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -127,7 +127,7 @@ def _pg_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # then fails with one clear line (db_errors) instead of waiting for ever.
     with dbapi_connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('lock_timeout', %s, false)", (f"{sqlite_busy_timeout_ms()}ms",)
+            "SELECT set_config('lock_timeout', %s, false)", (f"{server_lock_timeout_ms()}ms",)
         )
     dbapi_connection.commit()
 
