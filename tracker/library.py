@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from tracker import clock
 from tracker.catalogue.markers import find_marker
 from tracker.catalogue.units import parse_date
 from tracker.config import location_from
@@ -98,7 +99,7 @@ class Tracker:
             None if ref_high is None else _text(ref_high),
             note,
         )
-        return log_reading(self.database, self.patient, fields, today=date.today())
+        return log_reading(self.database, self.patient, fields, today=clock.today())
 
     def add_event(
         self,
@@ -110,7 +111,7 @@ class Tracker:
         note: str | None = None,
     ) -> Event:
         """Store one event (a treatment, supportive care, surgery, condition, symptom…)."""
-        start = _date(started_on, "start date") or date.today()
+        start = _date(started_on, "start date") or clock.today()
         end = _date(ended_on, "end date")
         with self.database.writing() as session:
             patient = resolve_patient(session, self.patient, create_default=True)
@@ -140,7 +141,7 @@ class Tracker:
         Warnings (columns the tracker does not use) are in ``.summary.ignored_columns``.
         """
         options = ImportOptions(self.patient, delimiter, decimal_comma, dry_run)
-        return import_file(self.database, Path(path), options, today=date.today())
+        return import_file(self.database, Path(path), options, today=clock.today())
 
     def export(
         self, path: PathLike, format: ExportFormat = "csv", *, all_patients: bool = False

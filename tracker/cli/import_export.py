@@ -7,12 +7,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 import click
 
+from tracker import clock
 from tracker.cli.support import AppContext, pass_app, print_wrapped
 
 # Formats `export --format` writes (services.export_file.EXPORT_FORMATS, which --help
@@ -99,7 +99,7 @@ def import_command(
     name = "standard input" if source == "-" else source
     with opened as (stream, size), _progress(size) as progress:
         outcome = import_stream(
-            database, stream, options, name=name, today=date.today(), progress=progress, warn=_warn
+            database, stream, options, name=name, today=clock.today(), progress=progress, warn=_warn
         )
     summary = outcome.summary
     if outcome.empty:

@@ -6,11 +6,9 @@ SQLAlchemy nor anything heavier.
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
-from tracker import __version__
+from tracker import __version__, clock
 from tracker.cli.admin import db_group, markers_command
 from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
@@ -115,7 +113,7 @@ def add_command(
     marker = prompt_if_missing(ctx, marker, "MARKER", "Marker (CEA, CA 15-3, CA 27.29, CA 125)")
     value = prompt_if_missing(ctx, value, "VALUE", "Value")
     fields = ReadingFields(marker, value, unit, optional_date(drawn_on), lab, ref_high, note)
-    logged = log_reading(app.database(), app.patient_option, fields, today=date.today())
+    logged = log_reading(app.database(), app.patient_option, fields, today=clock.today())
     for reading in logged.readings:
         click.echo(f"Added #{reading.id}: {describe(reading)}")
     for line in brief_flag_lines(logged.flags, verbose=verbose):

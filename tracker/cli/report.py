@@ -5,12 +5,12 @@ matplotlib is imported only once a report is being drawn, never by ``--help``.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from tracker import clock
 from tracker.cli.startup import collector_paused, spare_the_collector
 from tracker.cli.support import AppContext, optional_date, pass_app
 
@@ -92,7 +92,7 @@ def demo_command(app: AppContext, out: str) -> None:
         app.use_location(location_from(None, default_name=DEMO_DB_NAME, use_env=False))
     database = app.database()
     with database.writing() as session:
-        patient, readings, events = fill_demo_patient(session, date.today())
+        patient, readings, events = fill_demo_patient(session, clock.today())
     click.echo(
         f"Demo patient {patient.name!r}: {readings} readings and {events} events in "
         f"{database.location.display}"
