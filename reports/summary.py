@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.headlines import closing_lines, flag_headline
 from tracker.trend.types import (
@@ -18,7 +19,7 @@ from tracker.trend.types import (
     Flag,
 )
 
-from .data import ReportInput, lab_key, lab_label
+from .data import ReportInput, lab_label
 from .wording import DISCUSS, day_text, value_text
 
 # Page 1 lists the flags of the last year of results, at most this many: it is meant to
@@ -99,7 +100,7 @@ def summary_flag_blocks(data: ReportInput) -> tuple[list[FlagBlock], int]:
     marker drawn that day; it is said once for all, in a block of its own.
     """
     flags, older = summary_flags(data)
-    lab_switches: dict[tuple[date, str], list[Flag]] = {}
+    lab_switches: dict[tuple[date, str | None], list[Flag]] = {}
     by_marker: dict[str, list[Flag]] = {}
     for flag in flags:
         if flag.kind == LAB_CHANGED:
