@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from tracker.catalogue.event_kinds import CONDITION, SUPPORTIVE, TREATMENT
 from tracker.catalogue.lab_names import lab_display, lab_key
 from tracker.catalogue.markers import MARKERS, Marker
 from tracker.trend.types import (
@@ -152,7 +153,7 @@ class ReportInput:
 
     def logged_conditions(self) -> list[str]:
         """Names of the conditions logged for this person, as logged."""
-        names = [event.name for event in self.events if event.kind == "condition"]
+        names = [event.name for event in self.events if event.kind == CONDITION]
         return list(dict.fromkeys(names))
 
     def texts(self) -> list[str]:
@@ -169,4 +170,4 @@ class ReportInput:
 
 # Kinds whose open-ended events last until today (a treatment still being taken); an
 # open-ended symptom or scan is a single day.
-ONGOING_KINDS = ("treatment", "supportive", "condition")
+ONGOING_KINDS = (TREATMENT, SUPPORTIVE, CONDITION)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.catalogue.event_kinds import CONDITION, EVENT_KINDS, TREATMENT
 from tracker.catalogue.units import clean_label, normalise_spaces
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
 from tracker.services.readings import clean_note
@@ -173,12 +173,12 @@ def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
     from tracker.trend.conditions import names_a_benign_cause
 
     started = event.started_on.isoformat()
-    if event.kind == "condition" and not names_a_benign_cause(event.name):
+    if event.kind == CONDITION and not names_a_benign_cause(event.name):
         return [
             f"Note: {event.name!r} matches none of the conditions known to raise a marker; "
             "it is kept and shown on the time line, but no flag will name it."
         ]
-    if event.kind != "treatment":
+    if event.kind != TREATMENT:
         return []
     generic = supportive_medicine_in(event.name)
     if generic is not None:
@@ -193,7 +193,7 @@ def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
         select(Event)
         .where(
             Event.patient_id == patient.id,
-            Event.kind == "treatment",
+            Event.kind == TREATMENT,
             Event.started_on <= event.started_on,
             Event.id != event.id,
         )

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
+from tracker.catalogue.event_kinds import TREATMENT
 from tracker.catalogue.markers import MARKERS, Marker
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.types import (
@@ -30,7 +31,6 @@ from tracker.trend.types import (
 )
 
 DISCUSS = "Discuss with your oncologist."
-TREATMENT_KIND = "treatment"
 
 # Kinds that compare two readings and can open an episode.
 RISE_TYPE_KINDS = frozenset(RISE_KINDS)
@@ -155,7 +155,7 @@ def lowest_label(nadir_on: date, latest_on: date, events: Sequence[EventPoint]) 
     starts = [
         event.started_on
         for event in events
-        if event.kind == TREATMENT_KIND and event.started_on <= latest_on
+        if event.kind == TREATMENT and event.started_on <= latest_on
     ]
     if not starts:
         return "lowest recorded"
