@@ -29,7 +29,12 @@ from tracker.interchange.fhir_read import (
 from tracker.interchange.json_bounds import read_document
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_patients import NAMED_LIMIT, PatientIds
-from tracker.services.import_summary import ImportSummary, count_readings
+from tracker.services.import_summary import (
+    ImportSummary,
+    count_readings,
+    import_transaction,
+    problem_details,
+)
 from tracker.store.bulk_insert import import_targets
 from tracker.store.models import Patient, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
@@ -38,7 +43,6 @@ if TYPE_CHECKING:
     from tracker.store.database import Database
 
 FHIR_SOURCE = "fhir"
-ERROR_LIMIT = 20
 # How much of a file is looked at to tell JSON from CSV.
 SNIFF_BYTES = 512
 _LEADING = b"\xef\xbb\xbf \t\r\n"
@@ -72,10 +76,6 @@ def looks_like_fhir(name: str, stream: IO[bytes]) -> bool:
     return head.lstrip(_LEADING).startswith(b"{")
 
 
-class _DryRun(Exception):
-    """Leaves the transaction of a dry run without committing it."""
-
-
 def import_fhir(
     database: Database, stream: IO[bytes], options: ImportOptions, *, name: str, today: date
 ) -> FhirImportSummary:
@@ -88,22 +88,15 @@ def import_fhir(
     contents = read_bundle(document, today=today)
     if contents.problems:
         count = len(contents.problems)
-        details = contents.problems[:ERROR_LIMIT]
-        if count > ERROR_LIMIT:
-            details.append(f"… and {count - ERROR_LIMIT} more")
+        details = problem_details(contents.problems, count)
         entries = "1 entry has a problem" if count == 1 else f"{count} entries have problems"
         raise ValidationError(f"nothing was imported: {entries} in {name}", details=details)
     summary = FhirImportSummary(
         name, options.dry_run, row_source=FHIR_SOURCE, skipped=contents.skipped
     )
     summary.rows = len(document.get("entry") or [])
-    try:
-        with database.writing() as session:
-            _insert(session, contents, options, summary)
-            if options.dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with import_transaction(database, dry_run=options.dry_run) as session:
+        _insert(session, contents, options, summary)
     return summary
 
 
