@@ -35,7 +35,7 @@ from tracker.services.import_summary import (
     import_transaction,
     problem_details,
 )
-from tracker.store.bulk_insert import import_targets
+from tracker.store.bulk_insert import EventRow, ReadingRow, import_targets
 from tracker.store.models import Patient, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
@@ -121,32 +121,32 @@ def _insert(
         return patients.default() if name is None else patients.named(name)
 
     readings: list[tuple[Any, ...]] = [
-        (
-            patient_id(r.patient),
-            r.marker.code,
-            r.measured.value,
-            r.measured.qualifier,
-            r.measured.unit,
-            r.measured.entered_value,
-            r.measured.entered_unit,
-            to_db_date(r.drawn_on),
-            r.lab,
-            r.ref_high,
-            r.note,
-            FHIR_SOURCE,
-            created_at,
+        ReadingRow(
+            patient_id=patient_id(r.patient),
+            marker=r.marker.code,
+            value=r.measured.value,
+            qualifier=r.measured.qualifier,
+            unit=r.measured.unit,
+            entered_value=r.measured.entered_value,
+            entered_unit=r.measured.entered_unit,
+            drawn_on=to_db_date(r.drawn_on),
+            lab=r.lab,
+            ref_high=r.ref_high,
+            note=r.note,
+            source=FHIR_SOURCE,
+            created_at=created_at,
         )
         for r in contents.readings
     ]
     events: list[tuple[Any, ...]] = [
-        (
-            patient_id(e.patient),
-            e.kind,
-            e.name,
-            to_db_date(e.started_on),
-            to_db_date(e.ended_on) if e.ended_on else None,
-            e.note,
-            created_at,
+        EventRow(
+            patient_id=patient_id(e.patient),
+            kind=e.kind,
+            name=e.name,
+            started_on=to_db_date(e.started_on),
+            ended_on=to_db_date(e.ended_on) if e.ended_on else None,
+            note=e.note,
+            created_at=created_at,
         )
         for e in contents.events
     ]
