@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.event_kinds import CONDITION, EVENT_KINDS, TREATMENT
-from tracker.catalogue.units import clean_label, normalise_spaces
+from tracker.catalogue.event_kinds import CONDITION, TREATMENT
+from tracker.catalogue.fields import clean_event_name as clean_event_name
+from tracker.catalogue.fields import clean_kind as clean_kind
+from tracker.catalogue.fields import clean_note
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
-from tracker.services.readings import clean_note
 from tracker.store.models import Event, Patient, utcnow
 from tracker.store.stored_rows import (
     UNREADABLE_EVENTS_KEY,
@@ -21,24 +22,6 @@ from tracker.store.stored_rows import (
     unreadable_events,
 )
 from tracker.trend.types import EventPoint
-
-
-def clean_kind(kind: str) -> str:
-    """An event kind from the fixed list (case-insensitive)."""
-    cleaned = normalise_spaces(kind or "").lower()
-    if cleaned not in EVENT_KINDS:
-        raise ValidationError(f"unknown event kind {kind!r}; use one of: {', '.join(EVENT_KINDS)}")
-    return cleaned
-
-
-def clean_event_name(name: str) -> str:
-    """The event's name, trimmed; it cannot be empty."""
-    cleaned = clean_label(name or "", "an event name")
-    if not cleaned:
-        raise ValidationError("an event needs a name (e.g. letrozole, smoking, bone pain)")
-    if len(cleaned) > 200:
-        raise ValidationError("an event name can be at most 200 characters")
-    return cleaned
 
 
 def add_event(

@@ -13,6 +13,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from tracker.catalogue.fields import (
+    clean_event_name,
+    clean_kind,
+    clean_lab,
+    clean_note,
+    parse_ref_high,
+)
 from tracker.catalogue.markers import Marker, find_marker
 from tracker.catalogue.units import Measurement, measurement, parse_date
 from tracker.errors import ValidationError
@@ -26,9 +33,7 @@ from tracker.interchange.csv_dialect import (
     dot_decimal,
     unprotect_formula,
 )
-from tracker.services.events import clean_event_name, clean_kind
 from tracker.services.import_patients import PatientIds
-from tracker.services.readings import clean_lab, clean_note, parse_ref_high
 from tracker.store.bulk_insert import EventRow, ReadingRow
 
 CSV_SOURCE = "csv"
