@@ -5,6 +5,6 @@ that happens only when a report is drawn, so the tracker's other commands stay f
 """
 
 from .data import ReportInput
-from .output import check_destination, render_report, report_format, write_report
+from .output import check_destination, render_report, report_format
 
-__all__ = ["ReportInput", "check_destination", "render_report", "report_format", "write_report"]
+__all__ = ["ReportInput", "check_destination", "render_report", "report_format"]

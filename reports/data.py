@@ -7,10 +7,11 @@ a database.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from tracker.catalogue.event_kinds import CONDITION, SUPPORTIVE, TREATMENT
+from tracker.catalogue.lab_names import lab_display, lab_key
 from tracker.catalogue.markers import MARKERS, Marker
 from tracker.trend.types import (
     DEFAULT_FLARE_WINDOW_DAYS,
@@ -25,23 +26,16 @@ from tracker.trend.types import (
 NO_LAB = "lab not recorded"
 
 
-def lab_key(lab: str | None) -> str:
-    """The group a lab name belongs to: trimmed, spaces collapsed, any case."""
-    if lab is None or not lab.strip():
-        return ""
-    return re.sub(r"\s+", " ", lab.strip()).casefold()
-
-
 def lab_label(lab: str | None) -> str:
     """A lab name for display, or a note that none was recorded."""
-    return re.sub(r"\s+", " ", lab.strip()) if lab and lab.strip() else NO_LAB
+    return lab_display(lab) or NO_LAB
 
 
 @dataclass(frozen=True)
 class LabGroup:
     """The readings of one marker from one lab, oldest first."""
 
-    key: str
+    key: str | None  # tracker.catalogue.lab_names.lab_key: None when no lab was recorded
     label: str
     readings: list[ReadingPoint]
 
@@ -93,7 +87,7 @@ class ReportInput:
 
     def lab_groups(self, marker_code: str) -> list[LabGroup]:
         """The marker's readings split by lab, in the order the labs first appear."""
-        groups: dict[str, list[ReadingPoint]] = {}
+        groups: dict[str | None, list[ReadingPoint]] = {}
         for reading in self.readings_for(marker_code):
             groups.setdefault(lab_key(reading.lab), []).append(reading)
         return [LabGroup(key, lab_label(rows[0].lab), rows) for key, rows in groups.items()]
@@ -159,7 +153,7 @@ class ReportInput:
 
     def logged_conditions(self) -> list[str]:
         """Names of the conditions logged for this person, as logged."""
-        names = [event.name for event in self.events if event.kind == "condition"]
+        names = [event.name for event in self.events if event.kind == CONDITION]
         return list(dict.fromkeys(names))
 
     def texts(self) -> list[str]:
@@ -176,4 +170,4 @@ class ReportInput:
 
 # Kinds whose open-ended events last until today (a treatment still being taken); an
 # open-ended symptom or scan is a single day.
-ONGOING_KINDS = ("treatment", "supportive", "condition")
+ONGOING_KINDS = (TREATMENT, SUPPORTIVE, CONDITION)

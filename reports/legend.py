@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from tracker.catalogue.event_kinds import SYMPTOM, TREATMENT
 from tracker.catalogue.markers import Marker
 from tracker.catalogue.units import format_number
 from tracker.trend.types import NOT_CONFIRMED
@@ -75,10 +76,10 @@ def _entries(data: ReportInput, marker: Marker) -> list[tuple[str, str]]:
     if any(flag.status == NOT_CONFIRMED for flag in flags):
         entries.append(("hollow", "hollow: not confirmed by the next test"))
     events = data.events_shown()
-    if any(event.kind == "treatment" for event in events):
-        entries.append(("treatment", "treatment period (named above)"))
-    if any(event.kind == "symptom" for event in events):
-        entries.append(("symptom", "symptom logged"))
+    if any(event.kind == TREATMENT for event in events):
+        entries.append((TREATMENT, "treatment period (named above)"))
+    if any(event.kind == SYMPTOM for event in events):
+        entries.append((SYMPTOM, "symptom logged"))
     return entries
 
 
@@ -144,7 +145,7 @@ def _symbol(kind: str) -> Artist:
             markeredgecolor=TEXT_GREY,
             markeredgewidth=1.3,
         )
-    if kind == "treatment":
+    if kind == TREATMENT:
         return Patch(facecolor=TREATMENT_BARS[0], edgecolor=TEXT_GREY, linewidth=0.6)
     return Line2D([], [], linestyle="none", marker="|", markersize=9, mew=1.6, color="black")
 

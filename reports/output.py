@@ -1,15 +1,12 @@
-"""Writing a report file: PNG or PDF by the name's ending, atomically.
+"""A report's bytes: PNG or PDF by the name's ending, and the checks before drawing.
 
-The file appears complete or not at all (temp file in the same folder, fsync, rename),
-so an interrupted run never leaves half a PDF where the last good one was.
+Writing the bytes is the caller's (``tracker.store.private_files``, the one way the tracker
+writes a user's file: private, complete or not at all, the folder synced), so this
+package stays free of file writes and of the store.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
 from pathlib import Path
 
 from tracker.errors import TrackerError, ValidationError
@@ -52,57 +49,3 @@ def render_report(data: ReportInput, kind: str) -> bytes:
     from .pdf import render_pdf
 
     return render_pdf(data)
-
-
-def write_report(data: ReportInput, out: Path) -> None:
-    """Draw the report and write it to ``out`` (``.pdf`` or ``.png``)."""
-    kind = report_format(out)
-    check_destination(out)
-    write_atomically(out, render_report(data, kind))
-
-
-def write_atomically(out: Path, payload: bytes) -> None:
-    """Replace ``out`` with ``payload`` in one step.
-
-    A new file is private (0600: it holds health data); a replaced file keeps its mode.
-    """
-    try:
-        mode = stat.S_IMODE(out.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    except OSError as error:
-        raise TrackerError(f"cannot write the report to {out}: {error.strerror}") from None
-    temp_name = None
-    try:
-        # mkstemp creates the file 0600, in the same folder so the rename is atomic.
-        handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
-        os.replace(temp_name, out)
-        temp_name = None
-        _sync_folder(out.parent)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise TrackerError(f"cannot write the report to {out}: {reason}") from None
-    finally:
-        if temp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (a no-op where folders cannot be opened)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tracker.catalogue.event_kinds import SYMPTOM, TREATMENT
 from tracker.catalogue.markers import Marker
 from tracker.catalogue.units import format_number
 from tracker.trend.types import NOT_CONFIRMED, Flag, ReadingPoint
@@ -121,7 +122,7 @@ def _draw_events(ax: Axes, rows: list[TimelineRow]) -> None:
     """Treatment periods as light grey columns (alternating), symptoms as ticks."""
     for row in rows:
         for item in row.items:
-            if row.kind == "treatment" and item.end is not None:
+            if row.kind == TREATMENT and item.end is not None:
                 ax.axvspan(
                     item.start,
                     item.end,
@@ -134,7 +135,7 @@ def _draw_events(ax: Axes, rows: list[TimelineRow]) -> None:
                     ax.axvline(
                         item.start, color=TEXT_GREY, linestyle=":", linewidth=0.9, zorder=0.6
                     )
-            if row.kind == "symptom":
+            if row.kind == SYMPTOM:
                 ax.plot(
                     [item.start, item.start],
                     [0.0, 0.07],

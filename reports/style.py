@@ -6,7 +6,6 @@ colour is paired with a distinct line style or symbol shape so a grey print stil
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -163,18 +162,15 @@ def fits_core_fonts(texts: Iterator[str] | list[str]) -> bool:
 def rendering(*, core_fonts: bool) -> Iterator[None]:
     """Matplotlib's defaults plus our settings, whatever the user's matplotlibrc says.
 
-    The garbage collector pauses while drawing (see below) and resumes afterwards.
+    Everything it changes (rcParams, the font manager's log level) is put back on the way
+    out. It never touches the garbage collector: that belongs to the process, and only
+    the console entry point pauses it while drawing (tracker/cli/startup.py).
     """
     import matplotlib
     import matplotlib.style
 
     font_log = logging.getLogger("matplotlib.font_manager")
     old_level = font_log.level
-    # Drawing creates tens of thousands of short-lived objects; each automatic garbage
-    # collection would also walk every long-lived one (matplotlib, SQLAlchemy): a third
-    # of the drawing time. The figures' cycles are collected once drawing is over.
-    collecting = gc.isenabled()
-    gc.disable()
     # The core Helvetica is registered as weight "Medium"; matplotlib warns about
     # that mismatch on every lookup, which would reach the user's terminal.
     font_log.setLevel(logging.ERROR)
@@ -186,5 +182,3 @@ def rendering(*, core_fonts: bool) -> Iterator[None]:
             yield
     finally:
         font_log.setLevel(old_level)
-        if collecting:
-            gc.enable()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.catalogue.event_kinds import TREATMENT
+from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.headlines import (
-    TREATMENT_KIND,
     closing_lines,
     flag_headline,
     supportive_treatment_lines,
@@ -21,7 +22,7 @@ from tracker.trend.types import (
     Flag,
 )
 
-from .data import ReportInput, lab_key, lab_label
+from .data import ReportInput, lab_label
 from .wording import DISCUSS, day_text, value_text
 
 # Page 1 lists the flags of the last year of results, at most this many: it is meant to
@@ -48,7 +49,7 @@ def summary_flags(data: ReportInput) -> tuple[list[Flag], int]:
 
 def latest_rise_flags(data: ReportInput) -> list[Flag]:
     """The latest rise-type flag of each series (marker and lab): what is still open."""
-    latest: dict[tuple[str, str], Flag] = {}
+    latest: dict[tuple[str, str | None], Flag] = {}
     for flag in data.flags_shown():
         if flag.kind not in RISE_KINDS:
             continue
@@ -68,7 +69,7 @@ def _flare_window_open(data: ReportInput, flag: Flag) -> bool:
     starts = [
         event.started_on
         for event in data.events
-        if event.kind == TREATMENT_KIND and event.started_on <= flag.drawn_on
+        if event.kind == TREATMENT and event.started_on <= flag.drawn_on
     ]
     if not starts:
         return False

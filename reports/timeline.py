@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from tracker.catalogue.event_kinds import (
+    CONDITION,
+    IMAGING,
+    OTHER,
+    SUPPORTIVE,
+    SURGERY,
+    SYMPTOM,
+    TREATMENT,
+)
+
 from .data import ONGOING_KINDS, ReportInput
 from .layout import DEJAVU
 from .style import RULE_GREY, TEXT_GREY, TREATMENT_BARS
@@ -22,13 +32,13 @@ if TYPE_CHECKING:
 
 # Event kinds by row, top to bottom, with the row's name.
 ROWS = (
-    ("treatment", "Treatment"),
-    ("supportive", "Supportive care"),
-    ("condition", "Conditions"),
-    ("surgery", "Surgery"),
-    ("imaging", "Imaging"),
-    ("symptom", "Symptoms"),
-    ("other", "Other"),
+    (TREATMENT, "Treatment"),
+    (SUPPORTIVE, "Supportive care"),
+    (CONDITION, "Conditions"),
+    (SURGERY, "Surgery"),
+    (IMAGING, "Imaging"),
+    (SYMPTOM, "Symptoms"),
+    (OTHER, "Other"),
 )
 LANE_HEIGHT_IN = 0.22
 LABEL_SIZE_PT = 7.5
@@ -165,7 +175,7 @@ def timeline_rows(
             items.append(
                 TimelineItem(kind, label, start, end, lane, label_x, align, treatments_seen, shown)
             )
-            if kind == "treatment":
+            if kind == TREATMENT:
                 treatments_seen += 1
         if items:
             rows.append(TimelineRow(kind, title, len(lane_ends), items))
@@ -222,10 +232,10 @@ def draw_timeline(ax: Axes, rows: list[TimelineRow], x0: float, x1: float) -> No
 
 def _bar(ax: Axes, kind: str, item: TimelineItem, centre: float) -> None:
     """A period: treatments filled grey (alternating), supportive care dashed, others plain."""
-    if kind == "treatment":
+    if kind == TREATMENT:
         face, style = TREATMENT_BARS[item.tint_index % 2], "solid"
     else:
-        face, style = "white", "dashed" if kind == "supportive" else "solid"
+        face, style = "white", "dashed" if kind == SUPPORTIVE else "solid"
     ax.fill_between(
         [item.start, max(item.end or item.start, item.start + 1)],
         centre - 0.36,

@@ -1,7 +1,9 @@
-"""What "today" is for the watch commands (``due``, ``check``).
+"""What "today" is, for every command and library call (one source of truth).
 
 ``TRACKER_TODAY=YYYY-MM-DD`` pins the date so tests and demonstrations give the same
-answer on any day; it is meant for testing and is read by ``due``, ``review`` and ``check`` only.
+answer on any day; it is meant for testing. ``add`` (``today``, ``yesterday``, "not in
+the future"), ``import``, ``event add``, ``due``, ``review``, ``check``, the report's date and the
+library (``tracker.Tracker``) all ask here, never ``date.today()`` themselves.
 """
 
 from __future__ import annotations

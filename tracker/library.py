@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from tracker import clock
 from tracker.catalogue.markers import find_marker
 from tracker.catalogue.units import parse_date
 from tracker.config import location_from
@@ -126,7 +127,7 @@ class Tracker:
             ReadingFields(marker, _text(value), unit, day, lab, limit, note)
             for marker, value, unit in entries
         ]
-        return log_draw(self.database, self.patient, fields, today=date.today())
+        return log_draw(self.database, self.patient, fields, today=clock.today())
 
     def add_event(
         self,
@@ -138,7 +139,7 @@ class Tracker:
         note: str | None = None,
     ) -> Event:
         """Store one event (a treatment, supportive care, surgery, condition, symptom…)."""
-        start = _date(started_on, "start date") or date.today()
+        start = _date(started_on, "start date") or clock.today()
         end = _date(ended_on, "end date")
         with self.database.writing() as session:
             patient = resolve_patient(session, self.patient, create_default=True)
@@ -185,7 +186,7 @@ class Tracker:
         ``DD.MM.YYYY`` (as ``--date-format``).
         """
         options = ImportOptions(self.patient, delimiter, decimal_comma, dry_run, date_format)
-        return import_file(self.database, Path(path), options, today=date.today())
+        return import_file(self.database, Path(path), options, today=clock.today())
 
     def export(
         self, path: PathLike, format: ExportFormat = "csv", *, all_patients: bool = False

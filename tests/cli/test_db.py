@@ -150,6 +150,16 @@ def test_head_constant_matches_the_migrations() -> None:
     assert schema.head_revision() == HEAD_REVISION
 
 
+def test_known_revisions_are_the_migrations_chain_oldest_first() -> None:
+    from alembic.script import ScriptDirectory
+
+    from tracker.store.revisions import KNOWN_REVISIONS
+
+    scripts = ScriptDirectory.from_config(schema.alembic_config())
+    chain = [script.revision for script in scripts.walk_revisions()]
+    assert KNOWN_REVISIONS == tuple(reversed(chain))
+
+
 def _migrated_connection_url(tracker: Tracker) -> str:
     return location_from(tracker.db).url
 

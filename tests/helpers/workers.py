@@ -8,11 +8,20 @@ what failed, so a test can start several of them at once against one database.
     python -m tests.helpers.workers reads DB COUNT            list --json COUNT times
     python -m tests.helpers.workers counts DB UNTIL           patient list until UNTIL readings
     python -m tests.helpers.workers edits DB READING_ID       edit one reading's value in a loop
+    python -m tests.helpers.workers paused POINTS ARGS…       one command, paused at POINTS
+
+``paused`` is how a test kills a process at a chosen point instead of after a guessed
+delay: POINTS names functions (``module:name``, comma-separated) of the real code; after
+each one returns, the worker writes ``after name`` to its standard output and waits for a
+line on its standard input. The test reads the line, then kills it or lets it go on.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
+import os
 import sys
 from typing import Any
 
@@ -83,6 +92,31 @@ def edits(db: str, reading_id: str) -> dict[str, Any]:
         index += 1
 
 
+def _pause_after(point: str) -> None:
+    """Wrap ``module:name`` so that it announces its return and waits to be let go."""
+    module_name, name = point.split(":")
+    module = importlib.import_module(module_name)
+    original = getattr(module, name)
+
+    @functools.wraps(original)
+    def announced(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        # The real descriptors: CliRunner swaps sys.stdin and sys.stdout for its own.
+        os.write(1, f"after {name}\n".encode())
+        while os.read(0, 1) not in (b"\n", b""):
+            pass
+        return result
+
+    setattr(module, name, announced)
+
+
+def paused(points: str, args: list[str]) -> dict[str, Any]:
+    for point in points.split(","):
+        _pause_after(point)
+    code, output = _run(args)
+    return {"code": code, "output": output}
+
+
 def main(argv: list[str]) -> None:
     job, *args = argv
     print("started", flush=True)  # a test can wait for this before starting other work
@@ -94,6 +128,8 @@ def main(argv: list[str]) -> None:
         outcome = counts(args[0], int(args[1]))
     elif job == "edits":
         outcome = edits(args[0], args[1])
+    elif job == "paused":
+        outcome = paused(args[0], args[1:])
     else:
         raise SystemExit(f"unknown job {job!r}")
     print(json.dumps(outcome))

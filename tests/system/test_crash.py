@@ -1,5 +1,10 @@
 """A process killed (SIGKILL) in the middle of a command: the database stays intact and
-holds all or none of that command's work; a report file is never half-written."""
+holds all or none of that command's work; a report file is never half-written.
+
+Each kill is driven by a readiness signal from the worker (a line it writes when it has
+reached the point to kill, ``tests.helpers.workers``), never by a fixed delay, so the
+tests say the same under any load.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -52,10 +57,42 @@ def bulk_fill(db: str, count: int, note_chars: int = 0, *, value: float = 1.0) -
     engine.dispose()
 
 
-def kill_after(process: subprocess.Popen[str], delay_s: float) -> None:
-    time.sleep(delay_s)
+def kill(process: subprocess.Popen[str]) -> None:
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
+def read_signal(process: subprocess.Popen[str], expected: str) -> None:
+    """Wait for the worker's line saying it reached the point to kill (or fail with why not)."""
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if line.rstrip("\n") != expected:
+        _out, err = process.communicate(timeout=30)
+        pytest.fail(f"expected {expected!r} from the worker, got {line!r}; stderr: {err}")
+
+
+def start_paused(points: list[str], *args: str, env: dict[str, str] | None = None) -> Any:
+    """A tracker command in a worker process that stops after each of ``points``."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    full_env.update(env or {})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.workers", "paused", ",".join(points), *args],
+        cwd=ROOT,
+        env=full_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    read_signal(process, "started")
+    return process
+
+
+def go_on(process: subprocess.Popen[str]) -> None:
+    assert process.stdin is not None
+    process.stdin.write("\n")
+    process.stdin.flush()
 
 
 @pytest.mark.slow
@@ -66,9 +103,14 @@ def test_edits_killed_mid_transaction_leave_whole_edits(tmp_path: Path) -> None:
         == 0
     )
     seen = set()
-    for delay_s in (1.0, 1.35, 1.7):
+    # Killed after its 1st, 4th and 9th committed edit, somewhere inside the next one.
+    for committed in (1, 4, 9):
         editor = start_worker("edits", str(path), "1")
-        kill_after(editor, delay_s)
+        read_signal(editor, "started")
+        assert editor.stdout is not None
+        for _ in range(committed):
+            assert editor.stdout.readline().strip() in ("10", "20")
+        kill(editor)
         assert integrity(path) == [("ok",)]
         with sqlite3.connect(path) as connection:
             rows = connection.execute("SELECT value, note, entered_value FROM reading").fetchall()
@@ -92,28 +134,31 @@ def test_a_report_killed_while_writing_never_leaves_half_a_file(tmp_path: Path) 
     bulk_fill(db, 1500)
     out = tmp_path / "report.pdf"
     out.write_bytes(b"the previous report")
-    outcomes = set()
-    for delay_s in (0.5, 1.1, 1.5):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", "--db", db, "report", "--out", str(out)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        kill_after(process, delay_s)
-        content = out.read_bytes()
-        if content == b"the previous report":
-            outcomes.add("old")
-        else:
-            assert content.startswith(b"%PDF-") and content.rstrip().endswith(b"%%EOF")
-            outcomes.add("new")
-            out.write_bytes(b"the previous report")
+    points = [
+        "tracker.services.report_input:check_request",  # checked, nothing loaded or drawn
+        "tracker.services.report_input:render_report",  # drawn, nothing written yet
+    ]
+    for killed_after in range(len(points)):
+        process = start_paused(points, "--db", db, "report", "--out", str(out))
+        for reached in points[: killed_after + 1]:
+            read_signal(process, f"after {reached.split(':')[1]}")
+            if reached != points[killed_after]:
+                go_on(process)
+        kill(process)
+        assert out.read_bytes() == b"the previous report"
         # A temporary file left by the killed process is private like the report.
         for leftover in tmp_path.glob(".report.pdf.*"):
             assert leftover.stat().st_mode & 0o077 == 0
             leftover.unlink()
-    assert "old" in outcomes  # at least one kill landed before the rename
+    # Let through every point: the whole new report replaces the old one.
+    process = start_paused(points, "--db", db, "report", "--out", str(out))
+    for reached in points:
+        read_signal(process, f"after {reached.split(':')[1]}")
+        go_on(process)
+    process.communicate(timeout=120)
+    assert process.returncode == 0
+    content = out.read_bytes()
+    assert content.startswith(b"%PDF-") and content.rstrip().endswith(b"%%EOF")
     finished = run_tracker(["--db", db, "report", "--out", str(out)])
     assert finished.returncode == 0, finished.stderr
     assert out.read_bytes().startswith(b"%PDF-")
@@ -152,17 +197,34 @@ def test_a_restore_killed_midway_leaves_the_old_or_the_new_database(tmp_path: Pa
     holder.execute("BEGIN IMMEDIATE")
     process = restore()
     _wait_until_waiting_for_a_lock(process)
-    kill_after(process, 0)
+    kill(process)
     holder.execute("ROLLBACK")
     holder.close()
     assert reading_count() == before
     assert list(tmp_path.glob("t.db.before-restore-*.bak")) == []
-    # Killed at moments spread over the whole command: always one whole state or the other.
-    for delay_s in (0.25, 0.35, 0.45, 0.55):
-        kill_after(restore(), delay_s)
-        if reading_count() == restored:  # put the changed state back for the next round
-            assert run_tracker(["--db", str(db), "delete", "1", "2", "3", "--yes"]).returncode == 0
+    # Killed inside the locked transaction: after the safety copy, after the rows were
+    # replaced but before the commit. Both times the database is as it was.
+    points = [
+        "tracker.store.restore:copy_to_new_file",
+        "tracker.store.restore:_replace_contents",
+    ]
+    args = ["--db", str(db), "restore", str(backup), "--yes"]
+    busy = {BUSY_TIMEOUT_ENV: "30000"}
+    for killed_after in range(len(points)):
+        process = start_paused(points, *args, env=busy)
+        for reached in points[: killed_after + 1]:
+            read_signal(process, f"after {reached.split(':')[1]}")
+            if reached != points[killed_after]:
+                go_on(process)
+        kill(process)
         assert reading_count() == before
-    finished = restore().communicate(timeout=60)
-    assert "Restored" in finished[0]
+        for safety in tmp_path.glob("t.db.before-restore-*.bak"):
+            safety.unlink()  # the copy of the unchanged database a killed restore left
+    process = start_paused(points, *args, env=busy)
+    for reached in points:
+        read_signal(process, f"after {reached.split(':')[1]}")
+        go_on(process)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "Restored" in stdout
     assert reading_count() == restored

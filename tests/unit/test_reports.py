@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from tracker.reports import ReportInput, render_report, write_report
+from tracker.reports import ReportInput, render_report
 from tracker.reports.panel import value_range
 from tracker.reports.summary import summary_flag_blocks
 
 from tests.helpers.paths import ROOT
 from tracker.errors import TrackerError, ValidationError
+from tracker.services.report_input import write_patient_report as write_report
 from tracker.trend.engine import analyse
 from tracker.trend.types import EventPoint, ReadingPoint
 
@@ -401,7 +402,7 @@ def test_a_folder_without_write_permission_is_a_clear_error(
 ) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
-    with pytest.raises(TrackerError, match=r"cannot write the report to .*Permission denied"):
+    with pytest.raises(TrackerError, match=r"cannot write .*Permission denied"):
         write_report(small, locked / "r.pdf")
 
 
@@ -428,10 +429,10 @@ def test_importing_reports_loads_no_matplotlib_and_drawing_never_loads_pyplot(
         "import tracker.reports\n"
         "assert 'matplotlib' not in sys.modules\n"
         "from tests.unit.test_reports import SMALL_EVENTS, SMALL_READINGS, make_input\n"
-        "from tracker.reports import write_report\n"
+        "from tracker.services.report_input import write_patient_report\n"
         "from pathlib import Path\n"
         f"out = Path({str(tmp_path / 'r.pdf')!r})\n"
-        "write_report(make_input(SMALL_READINGS, SMALL_EVENTS), out)\n"
+        "write_patient_report(make_input(SMALL_READINGS, SMALL_EVENTS), out)\n"
         "assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules\n"
     )
     root = ROOT

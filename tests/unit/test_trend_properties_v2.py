@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.test_trend_properties import DIAGNOSTIC_WORDS, LABS, MARKER_CODES, STEPS
+from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse, trend_document
 from tracker.trend.lines import STALE_BASELINE_DAYS, TreatmentTimeline
-from tracker.trend.rules import MarkerRules, lab_key
+from tracker.trend.rules import MarkerRules
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     RISE_KINDS,

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker import clock
 from tracker.catalogue.markers import MARKERS, VALUE_CEILING, Marker, did_you_mean
 from tracker.errors import ValidationError
 
@@ -296,7 +297,7 @@ def measurement(
 
 def parse_date(text: str, *, today: date | None = None, what: str = "date") -> date:
     """ISO ``YYYY-MM-DD`` (or ``today``/``yesterday``), not in the future, not before 1900."""
-    today = today or date.today()
+    today = today or clock.today()
     cleaned = normalise_spaces(str(text)).lower()
     if cleaned == "today":
         return today

@@ -7,12 +7,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 import click
 
+from tracker import clock
 from tracker.cli.support import AppContext, pass_app, print_wrapped
 from tracker.interchange.csv_dates import DATE_FORMATS as DATE_FORMAT_CHOICES
 
@@ -120,7 +120,7 @@ def import_command(
                 stream,
                 options,
                 name=name,
-                today=date.today(),
+                today=clock.today(),
                 progress=progress,
                 warn=_warn,
                 committed=stored.append,

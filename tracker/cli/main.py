@@ -7,11 +7,10 @@ SQLAlchemy nor anything heavier.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 import click
 
-from tracker import __version__
+from tracker import __version__, clock
 from tracker.cli.admin import db_group, markers_command
 from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
@@ -139,7 +138,7 @@ def add_command(
     day = optional_date(drawn_on)
     fields = [ReadingFields(m, v, u, day, lab, ref_high, note) for m, v, u in pairs]
     database = app.database()
-    stored = store_draw(database, app.patient_option, fields, today=date.today())
+    stored = store_draw(database, app.patient_option, fields, today=clock.today())
     try:
         from tracker.services.after_commit import pause_after_commit_for_tests
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
+from tracker import clock
 from tracker.catalogue.event_kinds import EVENT_KINDS
 from tracker.cli.support import (
     AppContext,
@@ -127,7 +126,7 @@ def event_add(
 
     kind = prompt_if_missing(ctx, kind, "KIND", f"Kind ({', '.join(EVENT_KINDS)})")
     name = prompt_if_missing(ctx, name, "NAME", "Name")
-    start = optional_date(started_on, what="start date") or date.today()
+    start = optional_date(started_on, what="start date") or clock.today()
     end = optional_date(ended_on, what="end date")
     with app.database().writing() as session:
         patient = app.patient(session, create=True)

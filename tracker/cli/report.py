@@ -5,12 +5,17 @@ matplotlib is imported only once a report is being drawn, never by ``--help``.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from tracker import clock
+from tracker.cli.startup import collector_paused, spare_the_collector
 from tracker.cli.support import AppContext, optional_date, pass_app
+
+if TYPE_CHECKING:
+    from tracker.reports import ReportInput
 
 DEMO_REPORT = "demo-report.pdf"
 
@@ -35,7 +40,7 @@ def report_command(app: AppContext, out: str, marker: str | None, since: str | N
     """
     from tracker.catalogue.markers import find_marker
     from tracker.services.patient_report import load_report
-    from tracker.services.report_input import ReportRequest, check_request, write_patient_report
+    from tracker.services.report_input import ReportRequest, check_request
 
     request = ReportRequest(
         Path(out),
@@ -44,21 +49,16 @@ def report_command(app: AppContext, out: str, marker: str | None, since: str | N
     )
     check_request(request)  # before the database is opened (or created)
     data = load_report(app.database(), app.patient_option, request)
-    _spare_the_collector()
-    click.echo(write_patient_report(data, request.out))
+    click.echo(_draw(data, request.out))
 
 
-def _spare_the_collector() -> None:
-    """Move every object alive now out of the garbage collector's sight.
+def _draw(data: ReportInput, out: Path) -> str:
+    """Write the report with the collector spared (tracker/cli/startup.py says why)."""
+    from tracker.services.report_input import write_patient_report
 
-    The process ends right after the report is written, and by now it holds the
-    long-lived objects of SQLAlchemy and matplotlib: otherwise each automatic collection
-    while drawing, and the interpreter's final one, would walk all of them again (about
-    a sixth of the command's time). Only objects made from here on are ever collected.
-    """
-    import gc
-
-    gc.freeze()
+    spare_the_collector()
+    with collector_paused():
+        return write_patient_report(data, out)
 
 
 @click.command("demo")
@@ -83,7 +83,6 @@ def demo_command(app: AppContext, out: str) -> None:
         ReportRequest,
         check_request,
         report_input,
-        write_patient_report,
     )
 
     request = ReportRequest(Path(out))
@@ -93,12 +92,11 @@ def demo_command(app: AppContext, out: str) -> None:
         app.use_location(location_from(None, default_name=DEMO_DB_NAME, use_env=False))
     database = app.database()
     with database.writing() as session:
-        patient, readings, events = fill_demo_patient(session, date.today())
+        patient, readings, events = fill_demo_patient(session, clock.today())
     click.echo(
         f"Demo patient {patient.name!r}: {readings} readings and {events} events in "
         f"{database.location.display}"
     )
     with database.reading() as session:
         data = report_input(session, patient, request)
-    _spare_the_collector()
-    click.echo(write_patient_report(data, request.out))
+    click.echo(_draw(data, request.out))

@@ -18,6 +18,13 @@ from datetime import date
 from typing import Any
 
 from tracker.catalogue.event_kinds import EVENT_KINDS
+from tracker.catalogue.fields import (
+    clean_event_name,
+    clean_lab,
+    clean_name,
+    clean_note,
+    parse_ref_high,
+)
 from tracker.catalogue.markers import Marker, marker_by_loinc
 from tracker.catalogue.units import Measurement, measurement, parse_date
 from tracker.errors import ValidationError
@@ -29,9 +36,6 @@ from tracker.interchange.fhir_resources import (
 )
 from tracker.interchange.json_bounds import parse_bounded_json
 from tracker.interchange.reference_range import upper_bound
-from tracker.services.events import clean_event_name
-from tracker.services.patients import clean_name
-from tracker.services.readings import clean_lab, clean_note, parse_ref_high
 
 # Results a lab has released; "preliminary", "cancelled", "entered-in-error"… are skipped.
 RELEASED_STATUSES = ("final", "amended", "corrected")

@@ -15,6 +15,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from tracker.catalogue.event_kinds import (
+    CONDITION,
+    IMAGING,
+    OTHER,
+    SUPPORTIVE,
+    SURGERY,
+    SYMPTOM,
+    TREATMENT,
+)
 from tracker.catalogue.markers import marker_by_code
 from tracker.store.models import Event, Patient, Reading
 
@@ -29,9 +38,9 @@ EVENT_KIND_SYSTEM = "urn:tumor-marker-tracker:event-kind"
 # A fixed namespace, so ids depend on the data alone.
 _NAMESPACE = uuid.UUID("6f1c1a7e-3b0e-5d8a-9c55-2a4f0d7e1b21")
 
-MEDICATION_KINDS = ("treatment", "supportive")
-PROCEDURE_KINDS = ("surgery", "imaging")
-CONDITION_KINDS = ("condition", "symptom", "other")
+MEDICATION_KINDS = (TREATMENT, SUPPORTIVE)
+PROCEDURE_KINDS = (SURGERY, IMAGING)
+CONDITION_KINDS = (CONDITION, SYMPTOM, OTHER)
 EVENT_RESOURCE_TYPES = {
     **{kind: "MedicationStatement" for kind in MEDICATION_KINDS},
     **{kind: "Procedure" for kind in PROCEDURE_KINDS},

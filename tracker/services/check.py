@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, type_coerce
 from sqlalchemy.types import NullType
 
+from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
 from tracker.catalogue.units import format_value
 from tracker.config import DatabaseLocation
@@ -31,7 +32,6 @@ from tracker.services.check_rows import (
 from tracker.store.database import Database
 from tracker.store.models import Event, Patient, Reading
 from tracker.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
-from tracker.trend.rules import lab_key
 
 # A named default (a design choice, not a published figure): a marker whose last
 # LAB_SWITCH_WINDOW readings switch lab more than LAB_SWITCH_LIMIT times is reported,

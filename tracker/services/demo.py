@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tracker.catalogue.event_kinds import CONDITION, SUPPORTIVE, SYMPTOM, TREATMENT
 from tracker.services.events import add_event
 from tracker.services.patients import add_patient
 from tracker.services.readings import ReadingFields, add_reading
@@ -75,11 +76,11 @@ DRAWS = (
 SECOND_LAB_LIMITS = {"CEA": "5.0", "CA15-3": "32"}
 
 EVENTS = (
-    DemoEvent("condition", "smoking", 3650, note="about 10 cigarettes a day"),
-    DemoEvent("treatment", "letrozole", 730, 396),
-    DemoEvent("symptom", "bone pain", 420, note="lower back, for two weeks"),
-    DemoEvent("supportive", "zoledronate", 415, note="every 4 weeks"),
-    DemoEvent("treatment", "capecitabine", 395),
+    DemoEvent(CONDITION, "smoking", 3650, note="about 10 cigarettes a day"),
+    DemoEvent(TREATMENT, "letrozole", 730, 396),
+    DemoEvent(SYMPTOM, "bone pain", 420, note="lower back, for two weeks"),
+    DemoEvent(SUPPORTIVE, "zoledronate", 415, note="every 4 weeks"),
+    DemoEvent(TREATMENT, "capecitabine", 395),
 )
 
 

@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.event_kinds import EVENT_KINDS
-from tracker.catalogue.units import clean_label, normalise_spaces
+from tracker.catalogue.event_kinds import CONDITION, TREATMENT
+from tracker.catalogue.fields import clean_event_name as clean_event_name
+from tracker.catalogue.fields import clean_kind as clean_kind
+from tracker.catalogue.fields import clean_note
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
-from tracker.services.readings import clean_note, refuse_before_birth
+from tracker.services.readings import refuse_before_birth
 from tracker.store.models import Event, Patient, utcnow
 from tracker.store.stored_rows import (
     UNREADABLE_EVENTS_KEY,
@@ -21,24 +23,6 @@ from tracker.store.stored_rows import (
     unreadable_events,
 )
 from tracker.trend.types import EventPoint
-
-
-def clean_kind(kind: str) -> str:
-    """An event kind from the fixed list (case-insensitive)."""
-    cleaned = normalise_spaces(kind or "").lower()
-    if cleaned not in EVENT_KINDS:
-        raise ValidationError(f"unknown event kind {kind!r}; use one of: {', '.join(EVENT_KINDS)}")
-    return cleaned
-
-
-def clean_event_name(name: str) -> str:
-    """The event's name, trimmed; it cannot be empty."""
-    cleaned = clean_label(name or "", "an event name")
-    if not cleaned:
-        raise ValidationError("an event needs a name (e.g. letrozole, smoking, bone pain)")
-    if len(cleaned) > 200:
-        raise ValidationError("an event name can be at most 200 characters")
-    return cleaned
 
 
 def add_event(
@@ -218,18 +202,18 @@ def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
     from tracker.trend.conditions import names_a_benign_cause, names_malignant_words
 
     started = event.started_on.isoformat()
-    if event.kind == "condition" and names_malignant_words(event.name):
+    if event.kind == CONDITION and names_malignant_words(event.name):
         return [
             f"Note: {event.name!r} is not counted as a benign cause: names that say "
             "malignant, metastatic, mets, metastases or cancer never are. It is kept and "
             "shown on the time line, but no flag will name it."
         ]
-    if event.kind == "condition" and not names_a_benign_cause(event.name):
+    if event.kind == CONDITION and not names_a_benign_cause(event.name):
         return [
             f"Note: {event.name!r} matches none of the conditions known to raise a marker; "
             "it is kept and shown on the time line, but no flag will name it."
         ]
-    if event.kind != "treatment":
+    if event.kind != TREATMENT:
         return []
     generic = supportive_medicine_in(event.name)
     if generic is not None:
@@ -244,7 +228,7 @@ def event_notes(session: Session, patient: Patient, event: Event) -> list[str]:
         select(Event)
         .where(
             Event.patient_id == patient.id,
-            Event.kind == "treatment",
+            Event.kind == TREATMENT,
             Event.started_on <= event.started_on,
             Event.id != event.id,
         )
@@ -276,7 +260,7 @@ def _same_treatment_in_current_line(earlier: list[Event], name: str) -> Event | 
     from tracker.trend.lines import treatment_changes, treatment_key
     from tracker.trend.types import DEFAULT_FLARE_WINDOW_DAYS
 
-    points = [EventPoint(item.id, "treatment", item.name, item.started_on) for item in earlier]
+    points = [EventPoint(item.id, TREATMENT, item.name, item.started_on) for item in earlier]
     changes = treatment_changes(points, DEFAULT_FLARE_WINDOW_DAYS)
     if not changes:
         return None

@@ -46,7 +46,13 @@ from tracker.interchange.csv_lines import (
 from tracker.services.import_birth_dates import refuse_rows_before_birth
 from tracker.services.import_patients import PatientIds
 from tracker.services.import_rows import NOT_UTF8, UTF8_HINT, RowBuilder
-from tracker.services.import_summary import ImportSummary, count_readings
+from tracker.services.import_summary import (
+    ERROR_LIMIT,
+    ImportSummary,
+    count_readings,
+    import_transaction,
+    problem_details,
+)
 from tracker.store.bulk_insert import import_targets
 from tracker.store.models import utcnow
 
@@ -54,7 +60,6 @@ if TYPE_CHECKING:
     from tracker.store.database import Database
 
 CHUNK_ROWS = 5_000
-ERROR_LIMIT = 20
 # A header longer than this is not a header (and reading on would load junk into memory).
 HEADER_LIMIT = 65_536
 
@@ -68,10 +73,6 @@ class ImportOptions:
     decimal_comma: bool = False
     dry_run: bool = False
     date_format: str | None = None  # one of csv_dates.DATE_FORMATS; None: detect
-
-
-class _RollBack(Exception):
-    """Leaves the transaction of a dry run without committing it."""
 
 
 class _BadRows:
@@ -88,9 +89,7 @@ class _BadRows:
 
     def error(self, source: str) -> ValidationError:
         rows = "1 row has a problem" if self.count == 1 else f"{self.count} rows have problems"
-        details = list(self.lines)
-        if self.count > len(self.lines):
-            details.append(f"… and {self.count - len(self.lines)} more")
+        details = problem_details(self.lines, self.count)
         return ValidationError(f"nothing was imported: {rows} in {source}", details=details)
 
 
@@ -139,13 +138,8 @@ def import_csv(
         summary = ImportSummary(name, options.dry_run, ignored_columns=columns.ignored)
         lines = RecordLines(text)
         feed = _Feed(source, progress)
-        try:
-            with database.writing() as session:
-                _import_rows(session, lines, columns, dialect, options, today, summary, feed)
-                if options.dry_run:
-                    raise _RollBack
-        except _RollBack:
-            pass
+        with import_transaction(database, dry_run=options.dry_run) as session:
+            _import_rows(session, lines, columns, dialect, options, today, summary, feed)
         return summary
     finally:
         text.detach()  # the caller owns (and closes) the byte stream

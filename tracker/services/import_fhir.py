@@ -37,8 +37,13 @@ from tracker.interchange.json_bounds import read_document
 from tracker.services.import_birth_dates import refuse_rows_before_birth
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_patients import NAMED_LIMIT, PatientIds
-from tracker.services.import_summary import ImportSummary, count_readings
-from tracker.store.bulk_insert import import_targets
+from tracker.services.import_summary import (
+    ImportSummary,
+    count_readings,
+    import_transaction,
+    problem_details,
+)
+from tracker.store.bulk_insert import EventRow, ReadingRow, import_targets
 from tracker.store.models import Patient, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
@@ -46,7 +51,6 @@ if TYPE_CHECKING:
     from tracker.store.database import Database
 
 FHIR_SOURCE = "fhir"
-ERROR_LIMIT = 20
 # How much of a file is looked at to tell JSON from CSV.
 SNIFF_BYTES = 512
 _LEADING = b"\xef\xbb\xbf \t\r\n"
@@ -80,10 +84,6 @@ def looks_like_fhir(name: str, stream: IO[bytes]) -> bool:
     return head.lstrip(_LEADING).startswith(b"{")
 
 
-class _DryRun(Exception):
-    """Leaves the transaction of a dry run without committing it."""
-
-
 def import_fhir(
     database: Database, stream: IO[bytes], options: ImportOptions, *, name: str, today: date
 ) -> FhirImportSummary:
@@ -96,22 +96,15 @@ def import_fhir(
     contents = read_bundle(document, today=today)
     if contents.problems:
         count = len(contents.problems)
-        details = contents.problems[:ERROR_LIMIT]
-        if count > ERROR_LIMIT:
-            details.append(f"… and {count - ERROR_LIMIT} more")
+        details = problem_details(contents.problems, count)
         entries = "1 entry has a problem" if count == 1 else f"{count} entries have problems"
         raise ValidationError(f"nothing was imported: {entries} in {name}", details=details)
     summary = FhirImportSummary(
         name, options.dry_run, row_source=FHIR_SOURCE, skipped=contents.skipped
     )
     summary.rows = len(document.get("entry") or [])
-    try:
-        with database.writing() as session:
-            _insert(session, contents, options, summary)
-            if options.dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with import_transaction(database, dry_run=options.dry_run) as session:
+        _insert(session, contents, options, summary)
     return summary
 
 
@@ -153,20 +146,20 @@ class ReadingSink:
         """Queue one reading; a full batch is inserted at once."""
         targets = self._targets
         self._batch.append(
-            (
-                self.patient_id(reading.patient),
-                reading.marker.code,
-                reading.measured.value,
-                reading.measured.qualifier,
-                reading.measured.unit,
-                reading.measured.entered_value,
-                reading.measured.entered_unit,
-                targets.to_db_date(reading.drawn_on),
-                reading.lab,
-                reading.ref_high,
-                reading.note,
-                self._source,
-                targets.created_at,
+            ReadingRow(
+                patient_id=self.patient_id(reading.patient),
+                marker=reading.marker.code,
+                value=reading.measured.value,
+                qualifier=reading.measured.qualifier,
+                unit=reading.measured.unit,
+                entered_value=reading.measured.entered_value,
+                entered_unit=reading.measured.entered_unit,
+                drawn_on=targets.to_db_date(reading.drawn_on),
+                lab=reading.lab,
+                ref_high=reading.ref_high,
+                note=reading.note,
+                source=self._source,
+                created_at=targets.created_at,
             )
         )
         if len(self._batch) >= self.BATCH:
@@ -176,14 +169,14 @@ class ReadingSink:
         """Insert events (only the tracker's own Bundles carry them)."""
         targets = self._targets
         rows: list[tuple[Any, ...]] = [
-            (
-                self.patient_id(e.patient),
-                e.kind,
-                e.name,
-                targets.to_db_date(e.started_on),
-                targets.to_db_date(e.ended_on) if e.ended_on else None,
-                e.note,
-                targets.created_at,
+            EventRow(
+                patient_id=self.patient_id(e.patient),
+                kind=e.kind,
+                name=e.name,
+                started_on=targets.to_db_date(e.started_on),
+                ended_on=targets.to_db_date(e.ended_on) if e.ended_on else None,
+                note=e.note,
+                created_at=targets.created_at,
             )
             for e in events
         ]

@@ -16,12 +16,12 @@ from tracker.interchange.fhir_read import BundleReading
 from tracker.interchange.ndjson import NdjsonPatient, NdjsonProblem, read_ndjson
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_fhir import (
-    ERROR_LIMIT,
     FHIR_SOURCE,
     FhirImportSummary,
     ReadingSink,
     create_patients,
 )
+from tracker.services.import_summary import ERROR_LIMIT
 
 if TYPE_CHECKING:
     from tracker.store.database import Database

@@ -13,6 +13,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from tracker.catalogue.fields import (
+    clean_event_name,
+    clean_kind,
+    clean_lab,
+    clean_note,
+    parse_ref_high,
+)
 from tracker.catalogue.markers import Marker, find_marker
 from tracker.catalogue.units import Measurement, measurement
 from tracker.errors import ValidationError
@@ -30,17 +37,11 @@ from tracker.interchange.csv_dialect import (
     range_upper_bound,
     unprotect_formula,
 )
-from tracker.services.events import clean_event_name, clean_kind
 from tracker.services.import_patients import PatientIds
-from tracker.services.readings import clean_lab, clean_note, parse_ref_high
+from tracker.store.bulk_insert import EventRow, ReadingRow
 
 CSV_SOURCE = "csv"
 # Insert parameters, in the order of these columns.
-READING_COLUMNS = (
-    "patient_id", "marker", "value", "qualifier", "unit", "entered_value", "entered_unit",
-    "drawn_on", "lab", "ref_high", "note", "source", "created_at",
-)  # fmt: skip
-EVENT_COLUMNS = ("patient_id", "kind", "name", "started_on", "ended_on", "note", "created_at")
 # Entries per parser cache; when full it starts again (files are mostly sorted by date).
 CACHE_LIMIT = 4_096
 # Bytes that were not UTF-8 arrive as lone surrogates (decoded with "surrogateescape").
@@ -162,7 +163,7 @@ class RowBuilder:
             patient_id = _remember(self._patient_ids, cell, patient_id)
         return patient_id
 
-    def _reading(self, cells: list[str]) -> tuple[Any, ...]:
+    def _reading(self, cells: list[str]) -> ReadingRow:
         (_, i_patient, i_marker, i_value, i_unit, i_drawn, i_lab, i_ref_high, i_note, *_) = (
             self._positions
         )
@@ -181,7 +182,7 @@ class RowBuilder:
                 measurement(marker, value_text, unit_text or None, decimal_comma=comma),
             )
         note = cells[i_note]
-        return (
+        return ReadingRow(
             self._patient_id(cells[i_patient]),
             marker.code,
             measured.value,
@@ -197,7 +198,7 @@ class RowBuilder:
             self._created_at,
         )
 
-    def _event(self, cells: list[str]) -> tuple[Any, ...]:
+    def _event(self, cells: list[str]) -> EventRow:
         at = self._at
         kind = clean_kind(cells[at["kind"]])
         name = clean_event_name(unprotect_formula(_utf8_text(cells[at["name"]])))
@@ -209,7 +210,7 @@ class RowBuilder:
             # Both are dates, or both ISO strings (SQLite): either way they compare.
             if ended_on < started_on:
                 raise ValidationError(f"end date {ended_on} is before the start date {started_on}")
-        return (
+        return EventRow(
             self._patient_id(cells[at["patient"]]),
             kind,
             name,

@@ -7,6 +7,8 @@ remembering any row of the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,6 +26,32 @@ if TYPE_CHECKING:
 
 # Flags are shown for this many imported series (the newest reading of each).
 FLAG_SERIES_LIMIT = 12
+# A refused import names this many problems word for word and counts the rest (CSV, FHIR).
+ERROR_LIMIT = 20
+
+
+def problem_details(shown: Sequence[str], count: int) -> list[str]:
+    """The first ERROR_LIMIT of ``shown`` and, when there were more, how many more."""
+    details = list(shown[:ERROR_LIMIT])
+    if count > len(details):
+        details.append(f"… and {count - len(details)} more")
+    return details
+
+
+class _DryRun(Exception):
+    """Leaves the transaction of a dry run without committing it."""
+
+
+@contextmanager
+def import_transaction(database: Database, *, dry_run: bool) -> Iterator[Session]:
+    """The one writing transaction of an import; a dry run leaves it rolled back."""
+    try:
+        with database.writing() as session:
+            yield session
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
 
 
 @dataclass

@@ -8,23 +8,14 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.units import clean_label, normalise_spaces
-from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError, ValidationError
+from tracker.catalogue.fields import clean_name as clean_name
+from tracker.catalogue.units import normalise_spaces
+from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError
 from tracker.services.due import forget_patient_intervals
 from tracker.store.models import Event, Patient, Reading, name_key_of, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
 DEFAULT_PATIENT_NAME = "me"
-
-
-def clean_name(name: str) -> str:
-    """A patient name with white space tidied; empty names are refused."""
-    cleaned = clean_label(name or "", "a patient name")
-    if not cleaned:
-        raise ValidationError("a patient name cannot be empty")
-    if len(cleaned) > 200:
-        raise ValidationError("a patient name can be at most 200 characters")
-    return cleaned
 
 
 def patient_names(session: Session) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,16 +11,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.markers import MARKERS, VALUE_CEILING, Marker, find_marker, marker_by_code
+from tracker.catalogue.fields import NOTE_MAX_CHARS as NOTE_MAX_CHARS
+from tracker.catalogue.fields import clean_lab as clean_lab
+from tracker.catalogue.fields import clean_note as clean_note
+from tracker.catalogue.fields import parse_ref_high as parse_ref_high
+from tracker.catalogue.markers import MARKERS, find_marker, marker_by_code
 from tracker.catalogue.units import (
-    SMALLEST_POSITIVE_VALUE,
-    clean_label,
     format_number,
     measurement,
-    parse_value,
-    refuse_control_characters,
     shown_value,
-    unit_factor,
 )
 from tracker.errors import DatabaseError, DuplicateError, NotFoundError, ValidationError
 from tracker.store.models import Patient, Reading, utcnow
@@ -32,8 +30,6 @@ from tracker.store.stored_rows import (
     unreadable_readings,
 )
 from tracker.trend.types import ReadingPoint
-
-NOTE_MAX_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -47,47 +43,6 @@ class ReadingFields:
     lab: str | None = None
     ref_high: str | None = None
     note: str | None = None
-
-
-def clean_lab(lab: str | None) -> str | None:
-    """Trimmed lab name, inner spaces collapsed; empty means unknown (None)."""
-    if lab is None:
-        return None
-    cleaned = clean_label(lab, "a lab name")
-    if len(cleaned) > 200:
-        raise ValidationError("a lab name can be at most 200 characters")
-    return cleaned or None
-
-
-def clean_note(note: str | None) -> str | None:
-    """Notes are kept as typed (they round-trip through CSV), only emptiness means none."""
-    if note is None or not note.strip():
-        return None
-    refuse_control_characters(note, "a note")
-    if len(note) > NOTE_MAX_CHARS:
-        raise ValidationError(f"a note can be at most {NOTE_MAX_CHARS} characters")
-    return note
-
-
-def parse_ref_high(marker: Marker, text: str | None, unit: str | None) -> float | None:
-    """The lab's upper reference limit, in the marker's canonical unit."""
-    if text is None or not str(text).strip():
-        return None
-    try:
-        parsed = parse_value(str(text))
-    except ValidationError:
-        parsed = None
-    if parsed is None or parsed.qualifier is not None:
-        raise ValidationError(
-            f"upper reference limit {text!r} must be a plain number above 0 (e.g. 30)"
-        )
-    value = parsed.number * unit_factor(marker, parsed.unit or unit)
-    if not math.isfinite(value) or value < SMALLEST_POSITIVE_VALUE or value > VALUE_CEILING:
-        raise ValidationError(
-            f"upper reference limit {text!r} must be a number above 0 and at most "
-            f"{VALUE_CEILING:,.0f}"
-        )
-    return value
 
 
 def refuse_before_birth(patient: Patient, day: date | None, what: str = "date") -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.catalogue.markers import MARKERS
 from tracker.errors import ValidationError
 from tracker.reports import ReportInput, check_destination, render_report, report_format
@@ -43,7 +44,7 @@ def report_date() -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isascii() and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
+    return clock.today()
 
 
 def check_request(request: ReportRequest) -> None:

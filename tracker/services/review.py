@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, SQLColumnExpression, select, true
 from sqlalchemy.orm import Session
 
+from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
 from tracker.services.due import DueItem, all_intervals, due_items_from
 from tracker.services.trend import load_trend_settings
@@ -26,7 +27,7 @@ from tracker.store.models import Event, Patient, Reading
 from tracker.store.stored_rows import readable, readable_event
 from tracker.trend.engine import analyse
 from tracker.trend.headlines import RISE_TYPE_KINDS, flag_headline
-from tracker.trend.rules import MarkerRules, is_above, lab_key, upper_limit_of
+from tracker.trend.rules import MarkerRules, is_above, upper_limit_of
 from tracker.trend.types import (
     CONFIRMED,
     UNCONFIRMED,

@@ -16,6 +16,7 @@ from typing import Any
 from tracker.config import DatabaseLocation, hide_password
 from tracker.errors import DatabaseError, TrackerError
 from tracker.store.driver_errors import translate_db_error
+from tracker.store.private_files import sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 # Given an open backup and its revision: how its schema differs from the migrations' (empty
@@ -171,6 +172,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
         for suffix in JOURNAL_SUFFIXES:
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
         raise
+    sync_folder(target.parent)  # the rename itself survives a power cut
 
 
 def copy_to_new_file(source: Path, target: Path) -> None:

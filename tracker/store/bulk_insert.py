@@ -15,12 +15,50 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 from tracker.store.sql import insert_ignoring_duplicates
+
+
+class ReadingRow(NamedTuple):
+    """One reading row of a bulk insert: its fields name the columns, in order.
+
+    Values are in stored form (dates and the timestamp through ``ImportTargets``).
+    The CSV and FHIR imports both build these; ``READING_COLUMNS`` is read from here.
+    """
+
+    patient_id: int
+    marker: str
+    value: float
+    qualifier: str | None
+    unit: str
+    entered_value: str
+    entered_unit: str | None
+    drawn_on: Any
+    lab: str | None
+    ref_high: float | None
+    note: str | None
+    source: str
+    created_at: Any
+
+
+class EventRow(NamedTuple):
+    """One event row of a bulk insert, fields in column order (see ``ReadingRow``)."""
+
+    patient_id: int
+    kind: str
+    name: str
+    started_on: Any
+    ended_on: Any
+    note: str | None
+    created_at: Any
+
+
+READING_COLUMNS: tuple[str, ...] = ReadingRow._fields
+EVENT_COLUMNS: tuple[str, ...] = EventRow._fields
 
 
 def _unchanged(value: Any) -> Any:
@@ -83,7 +121,6 @@ class ImportTargets:
 
 def import_targets(connection: Connection, stamp: datetime) -> ImportTargets:
     """Bulk inserts for readings and events on ``connection``, stamped ``stamp``."""
-    from tracker.services.import_rows import EVENT_COLUMNS, READING_COLUMNS
     from tracker.store.models import Event, Reading
 
     readings = BulkInsert(connection, Reading.__table__, READING_COLUMNS)  # type: ignore[arg-type]

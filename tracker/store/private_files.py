@@ -109,7 +109,7 @@ def private_output(path: Path) -> Iterator[BinaryIO]:
             raise _cannot(path, error.strerror or str(error)) from None
         finally:
             temp.unlink(missing_ok=True)
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
 @contextmanager
@@ -149,7 +149,7 @@ def _straight(path: Path) -> Iterator[BinaryIO]:
         raise _cannot(path, error.strerror or str(error)) from None
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (a no-op where folders cannot be opened)."""
     try:
         descriptor = os.open(folder, os.O_RDONLY)

@@ -37,6 +37,7 @@ from tracker.store.backup import (
 )
 from tracker.store.database import create_sqlite_file, retry_while_busy
 from tracker.store.driver_errors import translate_db_error
+from tracker.store.private_files import sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 
@@ -235,6 +236,7 @@ def _replace_damaged_file(source: Path, target: Path) -> Path:
         safety.unlink(missing_ok=True)
         Path(f"{safety}-wal").unlink(missing_ok=True)
         raise
+    sync_folder(target.parent)
     # The old journal files belong to the damaged database, not to the restored one.
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)

@@ -17,10 +17,9 @@ from tracker.catalogue.condition_synonyms import (
     SYNONYMS_BY_CODE,
 )
 from tracker.catalogue.condition_words import match_condition
+from tracker.catalogue.event_kinds import CONDITION
 from tracker.catalogue.markers import BENIGN_CAUSES
 from tracker.trend.types import EventPoint
-
-CONDITION_KIND = "condition"
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def conditions_for_draw(
     found: list[LoggedCondition] = []
     seen: set[str] = set()
     for event in sorted(events, key=lambda e: (e.started_on, e.id)):
-        if event.kind.strip().lower() != CONDITION_KIND or event.name in seen:
+        if event.kind.strip().lower() != CONDITION or event.name in seen:
             continue
         match = match_condition(event.name)
         labels = [

@@ -15,6 +15,7 @@ from datetime import date
 from functools import partial
 from operator import attrgetter
 
+from tracker.catalogue.lab_names import lab_display, lab_key
 from tracker.catalogue.markers import MARKERS, Marker, known_marker_names
 from tracker.errors import ValidationError
 from tracker.trend.draws import rank
@@ -23,12 +24,7 @@ from tracker.trend.info_wording import lab_changed_message
 from tracker.trend.json_document import trend_document
 from tracker.trend.lines import TreatmentTimeline
 from tracker.trend.phrases import MarkerWording
-from tracker.trend.rules import (
-    MarkerRules,
-    lab_display,
-    lab_key,
-    validate_settings,
-)
+from tracker.trend.rules import MarkerRules, validate_settings
 from tracker.trend.series import SeriesReader
 from tracker.trend.types import (
     ABOVE_REFERENCE,

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from datetime import date
 from functools import partial
 
+from tracker.catalogue.lab_names import lab_display
 from tracker.trend.conditions import conditions_for_draw
 from tracker.trend.draws import Draw
 from tracker.trend.info_wording import above_reference_message, check_entry_message
 from tracker.trend.phrases import MarkerWording
-from tracker.trend.rules import change_pct, is_above, lab_display, upper_limit_of
+from tracker.trend.rules import change_pct, is_above, upper_limit_of
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,

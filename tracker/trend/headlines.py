@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from tracker.catalogue.event_kinds import TREATMENT
 from tracker.catalogue.markers import MARKERS, Marker
 from tracker.catalogue.supportive import supportive_medicine_in
 from tracker.catalogue.units import format_number, format_value
@@ -37,7 +38,6 @@ from tracker.trend.types import (
 )
 
 DISCUSS = "Discuss with your oncologist."
-TREATMENT_KIND = "treatment"
 
 # Kinds that compare two readings and can open an episode.
 RISE_TYPE_KINDS = frozenset(RISE_KINDS)
@@ -288,7 +288,7 @@ def supportive_treatment_lines(events: Sequence[EventPoint]) -> list[str]:
     """
     lines = []
     for event in events:
-        if event.kind != TREATMENT_KIND or supportive_medicine_in(event.name) is None:
+        if event.kind != TREATMENT or supportive_medicine_in(event.name) is None:
             continue
         lines.append(
             capitalised(

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tracker.catalogue.condition_words import normalise
+from tracker.catalogue.event_kinds import TREATMENT
 from tracker.trend.types import EventPoint
 
-TREATMENT_KIND = "treatment"
 # A baseline drawn longer ago than this before a start says little about the level when
 # the treatment began, so the line then starts with its first draw (a design choice).
 STALE_BASELINE_DAYS = 30
@@ -119,7 +119,7 @@ def treatment_changes(
     """The treatment changes of a patient's events, oldest first."""
     changes: list[TreatmentChange] = []
     for event in sorted(events, key=lambda e: (e.started_on, e.id)):
-        if event.kind.strip().lower() != TREATMENT_KIND:
+        if event.kind.strip().lower() != TREATMENT:
             continue
         name = _SPACES.sub(" ", event.name).strip()
         current = changes[-1] if changes else None

@@ -7,7 +7,6 @@ Treatment lines are in ``tracker.trend.lines``.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from tracker.catalogue.markers import MARKERS, VALUE_CEILING, Marker, known_marker_names
@@ -26,8 +25,6 @@ __all__ = [
     "is_above",
     "is_increase",
     "is_lower",
-    "lab_display",
-    "lab_key",
     "upper_limit_of",
     "validate_settings",
 ]
@@ -37,8 +34,6 @@ __all__ = [
 _RELATIVE_TOLERANCE = 1e-9
 # The largest analytical CV the settings accept; assays in use are far below it.
 MAX_ANALYTICAL_CV_PCT = 50.0
-
-_SPACES = re.compile(r"\s+")
 
 
 def validate_settings(settings: TrendSettings) -> None:
@@ -196,19 +191,3 @@ def change_pct(new: ReadingPoint, base: ReadingPoint) -> float | None:
         return None
     pct = (new.value - base.value) / base.value * 100.0
     return pct if math.isfinite(pct) else None
-
-
-def lab_key(lab: str | None) -> str | None:
-    """Lab names compare after trimming, collapsing spaces and ignoring case."""
-    if lab is None:
-        return None
-    cleaned = _SPACES.sub(" ", lab).strip()
-    return cleaned.casefold() if cleaned else None
-
-
-def lab_display(lab: str | None) -> str | None:
-    """A lab name as shown: trimmed, inner spaces collapsed; None when not recorded."""
-    if lab is None:
-        return None
-    cleaned = _SPACES.sub(" ", lab).strip()
-    return cleaned or None

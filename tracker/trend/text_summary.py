@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import marker_by_code
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import (
@@ -28,10 +29,6 @@ from tracker.trend.headlines import (
 )
 from tracker.trend.rules import change_pct
 from tracker.trend.types import EventPoint, Flag, ReadingPoint, SeriesSummary, TrendResult
-
-
-def _lab_key(lab: str | None) -> str | None:
-    return " ".join(lab.split()).lower() if lab and lab.strip() else None
 
 
 def _reading(point: ReadingPoint, unit: str) -> str:
@@ -116,7 +113,7 @@ def _flags_of(result: TrendResult, summary: SeriesSummary) -> list[Flag]:
     return [
         flag
         for flag in result.flags
-        if flag.marker == summary.marker and _lab_key(flag.lab) == _lab_key(summary.lab)
+        if flag.marker == summary.marker and lab_key(flag.lab) == lab_key(summary.lab)
     ]
 
 

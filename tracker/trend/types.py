@@ -6,10 +6,11 @@ into ``TrendResult``s, and ``tracker.reports`` draws them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from types import MappingProxyType
 
 from tracker.catalogue.markers import DEFAULT_ANALYTICAL_CV_PCT
 
@@ -80,15 +81,26 @@ class EventPoint:
     note: str | None = None
 
 
+_READ_ONLY_EMPTY: Mapping[str, float] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class TrendSettings:
     """The user-adjustable defaults of the trend rules (all documented in the README)."""
 
     flare_window_days: int = DEFAULT_FLARE_WINDOW_DAYS
     # Marker code -> analytical CV in %; markers not named use DEFAULT_ANALYTICAL_CV_PCT.
-    analytical_cv_pct: dict[str, float] = field(default_factory=dict)
+    analytical_cv_pct: Mapping[str, float] = field(default_factory=lambda: _READ_ONLY_EMPTY)
     # Marker code -> absolute rise floor in the canonical unit; default: the catalogue's.
-    rise_floor: dict[str, float] = field(default_factory=dict)
+    rise_floor: Mapping[str, float] = field(default_factory=lambda: _READ_ONLY_EMPTY)
+
+    def __post_init__(self) -> None:
+        # One settings object (the engine's defaults) is shared by every call, so its
+        # mappings are read-only copies: no caller can change the rules of the next one.
+        for name in ("analytical_cv_pct", "rise_floor"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     def analytical_cv_for(self, marker_code: str) -> float:
         return self.analytical_cv_pct.get(marker_code, DEFAULT_ANALYTICAL_CV_PCT)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,6 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from tracker import clock
 from tracker.catalogue.event_kinds import EVENT_KINDS
 from tracker.catalogue.markers import MARKERS
 from tracker.errors import AmbiguousPatientError, DatabaseError, NotFoundError, TrackerError
@@ -167,7 +167,7 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
                 note=single.get("note", ""),
             )
             try:
-                await run_in_threadpool(entries.add_draw, database, name, draw, date.today())
+                await run_in_threadpool(entries.add_draw, database, name, draw, clock.today())
             except (DatabaseError, AmbiguousPatientError):
                 raise
             except TrackerError as error:
@@ -253,7 +253,7 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
                 return forbidden()
             form = {key: values[0] for key, values in posted.items() if values}
             try:
-                await run_in_threadpool(entries.store_event, database, name, form, date.today())
+                await run_in_threadpool(entries.store_event, database, name, form, clock.today())
                 return back(request, "/events")
             except (DatabaseError, AmbiguousPatientError):
                 raise
@@ -271,7 +271,7 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
         )
 
     async def patients(request: Request) -> Response:
-        rows = await run_in_threadpool(pages.worklist, database, date.today())
+        rows = await run_in_threadpool(pages.worklist, database, clock.today())
         return page(request, "patients.html", rows=rows)
 
     async def markers(request: Request) -> Response:
