@@ -308,7 +308,8 @@ def test_a_marker_code_written_by_another_program_is_a_clear_error(tmp_path: Pat
     assert_one_error_line(
         run_cli(["--db", str(path), "edit", "2", "--note", "x"]),
         "reading #2 has the marker code 'PSA', which this version of the tracker does not "
-        "know; remove it with `tracker delete 2` and add the result again",
+        "know; give the marker with `tracker edit 2 --marker M`, or remove it with "
+        "`tracker delete 2`",
     )
     # Reads skip the row and name it (tests/cli/test_malformed_rows.py has the details).
     for args in (["list", "--json"], ["trend"]):
