@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from tracker.store.database import Database
 
 
-@click.group("db", cls=SummaryGroup)
+@click.group("db", cls=SummaryGroup, short_help="Show, upgrade or downgrade the database's schema.")
 def db_group() -> None:
     """Schema management: show, upgrade or downgrade the database's revision."""
 
@@ -118,7 +118,7 @@ def _refusal(database: Database) -> str:
     return "nothing was downgraded (on a server, take a dump with pg_dump first)"
 
 
-@click.command("markers")
+@click.command("markers", short_help="The marker catalogue: names, units, limits, benign causes.")
 @click.argument("name", required=False)
 def markers_command(name: str | None) -> None:
     """Show the marker catalogue: names, aliases, units, LOINC, limits and benign causes.

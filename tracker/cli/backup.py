@@ -9,7 +9,7 @@ import click
 from tracker.cli.support import AppContext, confirm_or_refuse, pass_app
 
 
-@click.command("backup")
+@click.command("backup", short_help="Copy the database to a new FILE (private, consistent).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_app
 def backup_command(app: AppContext, file: Path) -> None:
@@ -24,7 +24,7 @@ def backup_command(app: AppContext, file: Path) -> None:
     click.echo(f"Backed up {app.location().display} to {file} ({summary.describe()})")
 
 
-@click.command("restore")
+@click.command("restore", short_help="Put a backup FILE back (asks first unless --yes).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app

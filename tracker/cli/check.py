@@ -7,7 +7,7 @@ import click
 from tracker.cli.support import AppContext, pass_app
 
 
-@click.command("check")
+@click.command("check", short_help="Look for stored rows that cannot be right (read-only).")
 @pass_app
 def check_command(app: AppContext) -> None:
     """Look through every patient's readings and events for rows that cannot be right.

@@ -89,7 +89,11 @@ def patient_delete(app: AppContext, name: str, yes: bool) -> None:
     click.echo(f"Deleted patient {name!r} ({readings} readings, {events} events)")
 
 
-@click.group("event", cls=SummaryGroup)
+@click.group(
+    "event",
+    cls=SummaryGroup,
+    short_help="Log treatments, supportive care, conditions, symptoms, scans.",
+)
 def event_group() -> None:
     """Log treatments, supportive care, surgery, conditions, symptoms and scans.
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 DEMO_REPORT = "demo-report.pdf"
 
 
-@click.command("report")
+@click.command("report", short_help="Write the PDF report for your oncologist, or a PNG chart.")
 @click.option(
     "--out",
     "out",
@@ -61,7 +61,7 @@ def _draw(data: ReportInput, out: Path) -> str:
         return write_patient_report(data, out)
 
 
-@click.command("demo")
+@click.command("demo", short_help="Fill a demo patient with two years of results; write a report.")
 @click.option(
     "--out",
     "out",

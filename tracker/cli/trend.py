@@ -40,7 +40,7 @@ def trend_options(function: F) -> F:
     return function
 
 
-@click.command("trend")
+@click.command("trend", short_help="Each marker's series (latest, lowest, change) and its flags.")
 @click.option("--marker", metavar="M", help="Only this marker.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document (for scripts).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the full text of each flag.")
@@ -93,7 +93,7 @@ def trend_command(
             click.echo(line)
 
 
-@click.command("settings")
+@click.command("settings", short_help="Show or change the stored trend defaults.")
 @trend_options
 @click.option("--reset", is_flag=True, help="Forget every stored setting (back to defaults).")
 @pass_app
