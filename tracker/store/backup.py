@@ -268,7 +268,10 @@ def orphan_row(connection: sqlite3.Connection, schema: str = "main") -> str | No
     Such a row (a reading whose patient is missing) would be filed under whichever patient
     is next given that id, so a file holding one is not put back.
     """
-    found = connection.execute(f"PRAGMA {schema}.foreign_key_check").fetchall()
+    pragma = (
+        "PRAGMA incoming.foreign_key_check" if schema == "incoming" else "PRAGMA foreign_key_check"
+    )
+    found = connection.execute(pragma).fetchall()
     if not found:
         return None
     table, rowid, parent = found[0][0], found[0][1], found[0][2]
@@ -343,8 +346,8 @@ def _summary(
 
     # A backup about to be put back gets the full integrity_check (indexes against their
     # tables too); a live database the quicker check.
-    pragma = "integrity_check" if schema_differences is not None else "quick_check"
-    check = connection.execute(f"PRAGMA {pragma}").fetchall()
+    pragma = "PRAGMA integrity_check" if schema_differences is not None else "PRAGMA quick_check"
+    check = connection.execute(pragma).fetchall()
     if check != [("ok",)]:
         raise DamagedDatabase(f"{what} is damaged (corrupt): {check[0][0]}")
     tables = {
