@@ -63,6 +63,43 @@ def _format_characters(text: str) -> list[str]:
     return [char for char in text if unicodedata.category(char) == "Cf"]
 
 
+# Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt, Unicode 15.1),
+# which Python's unicodedata does not expose, plus U+2800 BRAILLE PATTERN BLANK: all are
+# drawn as nothing (or as a blank), so "Ann<U+034F> Smith" would look like "Ann Smith".
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def is_invisible(char: str) -> bool:
+    """A format character (Cf) or a default-ignorable one: nothing a reader can see."""
+    if unicodedata.category(char) == "Cf":
+        return True
+    point = ord(char)
+    return any(low <= point <= high for low, high in _INVISIBLE_RANGES)
+
+
+def _invisible_characters(text: str) -> list[str]:
+    return [char for char in text if is_invisible(char)]
+
+
 def _code_point(char: str) -> str:
     name = unicodedata.name(char, "")
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
@@ -72,12 +109,14 @@ def clean_label(text: str, what: str) -> str:
     """A name or lab name as stored and compared: NFC, spaces tidied, nothing invisible.
 
     Format characters (Unicode category Cf: zero-width spaces and joiners, bidi
-    overrides, soft hyphens) make two names that look the same differ, and a bidi
-    override reorders the rest of a terminal line, so they are refused. NFC makes an
+    overrides, soft hyphens) and every other default-ignorable code point (the combining
+    grapheme joiner, variation selectors, Hangul fillers; also the blank braille pattern)
+    make two names that look the same differ, and a bidi override reorders the rest of a
+    terminal line, so they are refused. NFC makes an
     accent typed as one character or as two the same name.
     """
     refuse_control_characters(text, what)
-    found = _format_characters(text)
+    found = _invisible_characters(text)
     if found:
         raise ValidationError(
             f"{what} cannot contain invisible formatting characters (found "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 from tracker.config import DatabaseLocation, hide_password
 from tracker.errors import DatabaseError, TrackerError
 from tracker.store.driver_errors import translate_db_error
-from tracker.store.private_files import sync_folder
+from tracker.store.private_files import removed_on_termination, sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 # Given an open backup and its revision: how its schema differs from the migrations' (empty
@@ -26,6 +28,20 @@ SchemaDifferences = Callable[[sqlite3.Connection, str], list[str]]
 # SQLite's companions of a database file: a backup must never be given one of these names,
 # or SQLite would take it for (and delete or replay) the journal of a database beside it.
 JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+# A hook for tests only: with this set to SECONDS, every copy pauses once its pages are
+# copied (before the rename), after printing COPYING_SIGNAL to stderr, so a test can send
+# a signal while the partial file exists. Unset, it does nothing.
+PAUSE_DURING_COPY_ENV = "TRACKER_TEST_PAUSE_DURING_COPY"
+COPYING_SIGNAL = "tracker-test: copying"
+
+
+def _pause_during_copy_for_tests() -> None:
+    seconds = os.environ.get(PAUSE_DURING_COPY_ENV)
+    if seconds:
+        print(COPYING_SIGNAL, file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
 
 
 def sqlite_uri(path: Path, mode: str = "ro") -> str:
@@ -159,29 +175,50 @@ def copy_sqlite(source: Path, target: Path) -> None:
     includes what is still in the WAL file. The copy is written beside the target and
     renamed into place, so ``target`` never holds half a database; a failure leaves no
     partial file behind.
+    SIGTERM and SIGHUP also remove the partial file and its journal (the same handling as
+    the ``--out`` writers, tracker.store.private_files).
     """
     partial = target.with_name(f".{target.name}.partial")
-    create_private_file(partial)
-    try:
-        backup_pages(source, partial)
-        with partial.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        for suffix in JOURNAL_SUFFIXES:
-            Path(f"{partial}{suffix}").unlink(missing_ok=True)
-        raise
+    with removed_on_termination() as temps:
+        temps.extend([partial, *(Path(f"{partial}{suffix}") for suffix in JOURNAL_SUFFIXES)])
+        try:
+            create_private_file(partial)
+            backup_pages(source, partial)
+            _pause_during_copy_for_tests()
+            with partial.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
+        except BaseException:
+            for temp in temps:
+                temp.unlink(missing_ok=True)
+            raise
     sync_folder(target.parent)  # the rename itself survives a power cut
 
 
 def copy_to_new_file(source: Path, target: Path) -> None:
-    """``copy_sqlite`` into a name reserved first (0600); on failure nothing is left."""
-    try:
-        copy_sqlite(source, target)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    """``copy_sqlite`` into a name reserved first (0600); on failure nothing is left.
+
+    The reserved (empty) name is removed too, also on SIGTERM or SIGHUP.
+    """
+    with removed_on_termination() as temps:
+        temps.append(target)
+        try:
+            copy_sqlite(source, target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+
+
+def reserve_and_copy(source: Path, reserve: Callable[[], Path]) -> Path:
+    """Reserve a new file with ``reserve`` and copy ``source`` into it; returns its path.
+
+    A signal between the reservation and the copy also removes the reserved name.
+    """
+    with removed_on_termination() as temps:
+        target = reserve()
+        temps.append(target)
+        copy_to_new_file(source, target)
+        return target
 
 
 def journal_name_problem(path: Path, what: str) -> str | None:
@@ -215,6 +252,34 @@ def is_same_file(path: Path, database: Path) -> bool:
 
 class DamagedDatabase(TrackerError):
     """A file that is not an intact tracker database (as opposed to one that is busy)."""
+
+
+class UnknownRevision(TrackerError):
+    """A tracker database at a schema revision this version does not know: most likely
+    written by a newer tracker. Not damage, so it is never replaced as if damaged."""
+
+    def __init__(self, message: str, *, revision: str) -> None:
+        super().__init__(message)
+        self.revision = revision
+
+
+def orphan_row(connection: sqlite3.Connection, schema: str = "main") -> str | None:
+    """Where a row names a row that does not exist (``PRAGMA foreign_key_check``), or None.
+
+    Such a row (a reading whose patient is missing) would be filed under whichever patient
+    is next given that id, so a file holding one is not put back.
+    """
+    pragma = (
+        "PRAGMA incoming.foreign_key_check" if schema == "incoming" else "PRAGMA foreign_key_check"
+    )
+    found = connection.execute(pragma).fetchall()
+    if not found:
+        return None
+    table, rowid, parent = found[0][0], found[0][1], found[0][2]
+    more = len(found) - 1
+    return f"has a {table} row (rowid {rowid}) whose {parent} does not exist" + (
+        f" (and {more} more such row{'' if more == 1 else 's'})" if more else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -280,7 +345,10 @@ def _summary(
 ) -> DatabaseSummary:
     from tracker.store.revisions import KNOWN_REVISIONS as known
 
-    check = connection.execute("PRAGMA quick_check").fetchall()
+    # A backup about to be put back gets the full integrity_check (indexes against their
+    # tables too); a live database the quicker check.
+    pragma = "PRAGMA integrity_check" if schema_differences is not None else "PRAGMA quick_check"
+    check = connection.execute(pragma).fetchall()
     if check != [("ok",)]:
         raise DamagedDatabase(f"{what} is damaged (corrupt): {check[0][0]}")
     tables = {
@@ -291,8 +359,14 @@ def _summary(
             f"{what} is not a tracker database (its tables are not the tracker's)"
         )
     revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    if revision is None or revision[0] not in known:
-        found = revision[0] if revision else "none"
+    if revision is not None and revision[0] not in known:
+        raise UnknownRevision(
+            f"{what} is at schema revision {revision[0]}, which this version of the tracker "
+            f"does not know (it knows {', '.join(known)})",
+            revision=str(revision[0]),
+        )
+    if revision is None:
+        found = "none"
         raise DamagedDatabase(
             f"{what} is at schema revision {found}, which this version of the tracker does "
             f"not know (it knows {', '.join(known)})"
@@ -306,6 +380,10 @@ def _summary(
                 + (f" (and {more} more difference{'' if more == 1 else 's'})" if more else "")
                 + "; it was not used"
             )
+    if schema_differences is not None:
+        orphan = orphan_row(connection)
+        if orphan:
+            raise DamagedDatabase(f"{what} {orphan}; it was not used")
     counts: list[Any] = [
         connection.execute("SELECT count(*) FROM patient").fetchone()[0],
         connection.execute("SELECT count(*) FROM reading").fetchone()[0],
@@ -350,10 +428,14 @@ def backup_database(location: DatabaseLocation, target: Path) -> DatabaseSummary
     if not target.parent.is_dir():
         raise TrackerError(f"cannot write {target}: folder {target.parent} does not exist")
     summary = summarise_sqlite(source, f"database {source}", location=location)
-    if not reserve_new_file(target):  # created meanwhile: still never overwritten
-        raise TrackerError(f"{target} already exists; choose a new file name for the backup")
+
+    def reserve() -> Path:
+        if not reserve_new_file(target):  # created meanwhile: still never overwritten
+            raise TrackerError(f"{target} already exists; choose a new file name for the backup")
+        return target
+
     try:
-        copy_to_new_file(source, target)
+        reserve_and_copy(source, reserve)
     except sqlite3.Error as exc:
         raise translate_db_error(exc, location) from None
     except OSError as exc:

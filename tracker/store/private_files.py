@@ -87,7 +87,7 @@ def private_output(path: Path) -> Iterator[BinaryIO]:
             yield stream
         return
     folder = target.path.parent if str(target.path.parent) else Path(".")
-    with _removed_on_termination() as temps:
+    with removed_on_termination() as temps:
         try:
             # mkstemp creates the file 0600, in the same folder so the rename is atomic.
             fd, temp_name = tempfile.mkstemp(
@@ -168,7 +168,7 @@ class Terminated(SystemExit):
 
 
 @contextmanager
-def _removed_on_termination() -> Iterator[list[Path]]:
+def removed_on_termination() -> Iterator[list[Path]]:
     """Turn SIGTERM and SIGHUP into an exception while temporary files may exist.
 
     The exception unwinds the writers' ``finally`` blocks, which remove the temporary

@@ -25,11 +25,13 @@ from tracker.errors import TrackerError
 from tracker.store.backup import (
     DamagedDatabase,
     DatabaseSummary,
+    UnknownRevision,
     copy_sqlite,
-    copy_to_new_file,
     create_private_file,
     is_same_file,
     journal_name_problem,
+    orphan_row,
+    reserve_and_copy,
     reserve_numbered_copy,
     sqlite_read_uri,
     sqlite_uri,
@@ -37,7 +39,7 @@ from tracker.store.backup import (
 )
 from tracker.store.database import create_sqlite_file, retry_while_busy
 from tracker.store.driver_errors import translate_db_error
-from tracker.store.private_files import sync_folder
+from tracker.store.private_files import removed_on_termination, sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 
@@ -85,6 +87,12 @@ def plan_restore(location: DatabaseLocation, source: Path) -> RestorePlan:
     if target.exists() and target.stat().st_size > 0:
         try:
             current = summarise_sqlite(target, f"database {target}", location=location)
+        except UnknownRevision as exc:
+            # Not damage: a newer tracker's file is never replaced by this version.
+            raise TrackerError(
+                f"database {target} was written by a newer version of the tracker (revision "
+                f"{exc.revision}); use that version to restore; nothing was changed"
+            ) from None
         except DamagedDatabase as exc:
             current_problem = exc.message
     return RestorePlan(source, target, incoming, current, current_problem)
@@ -136,8 +144,7 @@ def _restore_under_lock(plan: RestorePlan, *, keep_safety_copy: bool) -> Path | 
             if keep_safety_copy:
                 # Read through a second connection: SQLite lets others read while this
                 # one holds the write lock, and nobody can commit until it is released.
-                safety = reserve_safety_copy(plan.target)
-                copy_to_new_file(plan.target, safety)
+                safety = reserve_and_copy(plan.target, lambda: reserve_safety_copy(plan.target))
             _replace_contents(live, revision)
             live.execute("COMMIT")
         except BaseException:
@@ -159,8 +166,10 @@ def _verified_revision(live: sqlite3.Connection, source: Path) -> str:
 
     row = live.execute("SELECT version_num FROM incoming.alembic_version").fetchone()
     revision = str(row[0]) if row else ""
-    if revision not in KNOWN_REVISIONS or differences(
-        read_shape(live, "incoming"), expected_shape(revision)
+    if (
+        revision not in KNOWN_REVISIONS
+        or differences(read_shape(live, "incoming"), expected_shape(revision))
+        or orphan_row(live, "incoming")
     ):
         raise TrackerError(
             f"backup {source} changed while it was being restored; nothing was changed"
@@ -226,17 +235,23 @@ def _raw_private_copy(source: Path, target: Path) -> None:
 
 def _replace_damaged_file(source: Path, target: Path) -> Path:
     """Keep the damaged file's bytes (0600), then rename a finished copy over it."""
-    safety = reserve_safety_copy(target)
-    try:
-        _raw_private_copy(target, safety)
-        fresh = target.with_name(f".{target.name}.restoring")
-        copy_sqlite(source, fresh)
-        os.replace(fresh, target)
-    except BaseException:
-        safety.unlink(missing_ok=True)
-        Path(f"{safety}-wal").unlink(missing_ok=True)
-        raise
-    sync_folder(target.parent)
+    # Written where a link points, never over the link itself (the README, "Restore").
+    target = Path(os.path.realpath(target))
+    fresh = target.with_name(f".{target.name}.restoring")
+    # SIGTERM and SIGHUP remove the safety copy and the new copy (tracker.store.private_files).
+    with removed_on_termination() as temps:
+        temps.append(fresh)
+        safety = reserve_safety_copy(target)
+        temps.extend([safety, Path(f"{safety}-wal")])
+        try:
+            _raw_private_copy(target, safety)
+            copy_sqlite(source, fresh)
+            os.replace(fresh, target)
+        except BaseException:
+            for temp in temps:
+                temp.unlink(missing_ok=True)
+            raise
+    sync_folder(target.parent)  # the rename itself survives a power cut
     # The old journal files belong to the damaged database, not to the restored one.
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
