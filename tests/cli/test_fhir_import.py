@@ -15,9 +15,8 @@ from tests.helpers.paths import FIXTURES
 
 PORTAL = FIXTURES / "portal_bundle.json"
 SKIPPED = (
-    "6 entries were skipped: 1 CA 15-3 result with status 'preliminary', 1 Encounter, "
-    "1 MedicationStatement, 1 Observation with another code (LOINC 2345-7), "
-    "1 Organization, 1 Patient."
+    "2 Observations skipped: 1 CA 15-3 result with status 'preliminary', "
+    "1 Observation with another code (LOINC 2345-7)."
 )
 
 

@@ -15,7 +15,7 @@ SUMMARY = (
     "Imported 4 readings (CEA 2, CA 15-3 1, CA 27.29 1) and 0 events; created patient 'Ann Smith'."
 )
 SKIPPED = (
-    "5 results were skipped: 1 CA 125 result with status 'P' (preliminary), "
+    "5 Observations skipped: 1 CA 125 result with status 'P' (preliminary), "
     "1 CA 15-3 result with status 'D' (deleted), 2 OBX with another code (LOINC 2345-7), "
     "1 OBX with another code (LOINC 2951-2)."
 )

@@ -36,9 +36,9 @@ def test_ndjson_export_mixed_resource_types(tracker: Tracker, tmp_path: Path, na
     result = tracker.ok("import", str(_export(tmp_path, name)))
     assert result.stdout.splitlines()[:2] == [
         "Imported 5 readings (CEA 2, CA 15-3 2, CA 125 1) and 0 events.",
-        "5 entries were skipped: 1 CA 125 result with status 'cancelled', "
+        "3 Observations skipped: 1 CA 125 result with status 'cancelled', "
         "1 CA 15-3 result with status 'entered-in-error', "
-        "1 CEA result with status 'preliminary', 1 Encounter, 1 Patient.",
+        "1 CEA result with status 'preliminary'.",
     ]
     assert _values(tracker) == [
         ("CA 15-3", None, 27.0, 30.0),

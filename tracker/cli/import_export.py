@@ -100,7 +100,7 @@ def import_command(
 
     A .json file (or content starting with `{`) is read as a FHIR R4 Bundle: the
     tracker's own export, or a portal's Observations with CEA, CA 15-3, CA 27.29 or
-    CA 125 LOINC codes (other entries are counted as skipped). A .ndjson file (FHIR
+    CA 125 LOINC codes (other Observations are counted as skipped). A .ndjson file (FHIR
     Bulk Data export, one resource a line) is streamed; a .hl7 file (or content
     starting with MSH|) is read as HL7 v2 ORU^R01 lab messages.
     """

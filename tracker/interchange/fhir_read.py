@@ -4,9 +4,9 @@ An Observation is taken when one of its codings is a catalogue LOINC code; its v
 converted through the catalogue (``units.measurement``) exactly as ``add`` converts a
 typed one. Events are taken only from resources that carry the tracker's event-kind
 coding (its own export): a portal's medication list does not say which drugs start a
-treatment line, so it is skipped rather than guessed. Everything else is counted as
-skipped. Every problem names the entry (``Bundle.entry[3]``); the caller imports
-nothing when there is any.
+treatment line, so it is skipped rather than guessed. Observations not taken are counted
+as skipped, with why; other resources are not results and are not counted. Every problem
+names the entry (``Bundle.entry[3]``); the caller imports nothing when there is any.
 """
 
 from __future__ import annotations
@@ -305,7 +305,6 @@ def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
             if resource_type == "Patient":
                 name = tracker_patient_name(resource)
                 if name is None:
-                    contents.skipped["Patient"] += 1
                     continue
                 born = resource.get("birthDate")
                 contents.patients[name] = _date(born, "birth date", today) if born else None
@@ -316,12 +315,16 @@ def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
             elif resource_type in _EVENT_FIELDS:
                 taken = _event(resource, resources, today)
             else:
-                taken = str(resource_type or "entry without a resource")
+                continue  # not a result (Encounter, Organization…): not counted
         except ValidationError as error:
             contents.problems.append(f"{where}: {error.message}")
             continue
         if isinstance(taken, str):
-            contents.skipped[taken] += 1
+            # Only skipped Observations are counted; a resource that is not a result
+            # (an event the tracker did not write) is left out (README, "Importing from your lab
+            # or hospital").
+            if resource_type == "Observation":
+                contents.skipped[taken] += 1
         elif isinstance(taken, BundleReading):
             contents.readings.append(taken)
         else:
@@ -329,10 +332,14 @@ def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
     return contents
 
 
-def skipped_summary(skipped: Counter[str], noun: str = "entry") -> str:
-    """``2 entries were skipped: 1 Encounter, 1 Observation with another code (LOINC …).``"""
+def skipped_summary(skipped: Counter[str]) -> str:
+    """``2 Observations skipped: 1 CA 125 result with status 'cancelled', 1 …``.
+
+    Only results are counted (FHIR Observations, HL7 OBX segments): resources that are not
+    results, such as a Patient or an Encounter, are not (README, "Importing from your lab
+    or hospital").
+    """
     total = sum(skipped.values())
     parts = ", ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
-    plural = "entries" if noun == "entry" else f"{noun}s"
-    were = f"{noun} was" if total == 1 else f"{plural} were"
-    return f"{total} {were} skipped: {parts}."
+    noun = "Observation" if total == 1 else "Observations"
+    return f"{total} {noun} skipped: {parts}."

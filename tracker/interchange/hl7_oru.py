@@ -219,8 +219,12 @@ class _Message:
         self._control_id = _unescaped(message, header, 10)
         kind = f"{_component(header, 9, 1)}^{_component(header, 9, 2)}"
         if kind != "ORU^R01":
-            what = f"{kind} message" if kind != "^" else "message without a type (MSH-9)"
-            contents.skipped[f"{what} (not a lab result)"] += 1
+            # A whole message that is not a lab result holds no OBX results to count
+            # among the skipped Observations; a note says it was passed over.
+            what = f"an {kind} message" if kind != "^" else "a message without a type (MSH-9)"
+            contents.notes.append(
+                f"{self._where()} is {what}, not a lab result; nothing was taken from it."
+            )
             return
         sending_lab = _unescaped(message, header, 4)
         patient: str | None = None

@@ -4,7 +4,8 @@ Large systems export each resource type to its own file (``Observation.ndjson``)
 resource per line. The file is read line by line, so memory does not grow with its size:
 only the Patients and Organizations met so far are kept, to follow the references of the
 Observations after them. Observations are read exactly as in a Bundle
-(``fhir_read.observation_reading``); every other resource is counted as skipped. A bad
+(``fhir_read.observation_reading``); an Observation not taken is counted as skipped, with
+why; other resources are not results and are not counted. A bad
 line is named by its line number (README "Importing from your lab or hospital").
 """
 
@@ -42,7 +43,9 @@ class NdjsonPatient:
     born: date | None
 
 
-NdjsonItem = BundleReading | NdjsonPatient | str
+# A reading, a patient, why an Observation is skipped (str), or None for a resource
+# that is not a result (not counted in the summary).
+NdjsonItem = BundleReading | NdjsonPatient | str | None
 
 
 @dataclass(frozen=True)
@@ -110,9 +113,9 @@ def _line(raw: bytes, resources: Resources, today: date) -> NdjsonItem | NdjsonP
         if kind == "Patient":
             name = tracker_patient_name(resource)
             if name is None:
-                return "Patient"
+                return None
             born = resource.get("birthDate")
             return NdjsonPatient(name, full_date(born, "birth date", today) if born else None)
     except ValidationError as error:
         return NdjsonProblem(f"({kind}): {error.message}")
-    return kind
+    return None

@@ -36,7 +36,7 @@ class Hl7ImportSummary(FhirImportSummary):
 
     @property
     def notes(self) -> list[str]:
-        skipped = [skipped_summary(self.skipped, "result")] if self.skipped else []
+        skipped = [skipped_summary(self.skipped)] if self.skipped else []
         return skipped + self.message_notes
 
 

@@ -58,7 +58,7 @@ def import_ndjson(
                     sink.add(item)
                 elif isinstance(item, NdjsonPatient):
                     created += create_patients(session, {item.name: item.born})
-                else:
+                elif item is not None:
                     summary.skipped[item] += 1
             if problem_count:
                 raise _Refused
