@@ -292,7 +292,9 @@ def edit_command(
     """Correct a reading (see ids with `tracker list`)."""
     from tracker.errors import ValidationError
     from tracker.services.readings import describe, edit_reading
+    from tracker.services.trend import flags_for_reading
     from tracker.store.stored_rows import UnreadableReading
+    from tracker.trend.text_summary import brief_flag_lines
 
     rid = parse_id(reading_id)
     if all(option is None for option in (marker, value, unit, drawn_on, lab, ref_high, note)):
@@ -319,6 +321,12 @@ def edit_command(
         click.echo(f"Updated #{reading.id}: {describe(reading)}")
         if isinstance(reading, UnreadableReading):
             click.echo("  It still cannot be read: correct the rest, or delete it.")
+            return
+    # As after `add`: the flags the corrected reading now raises, briefly (committed above).
+    with app.database().reading() as session:
+        flags = flags_for_reading(session, patient, reading.id)
+    for line in brief_flag_lines(flags, verbose=False):
+        print_wrapped(line)
 
 
 @cli.command("delete")
