@@ -45,7 +45,7 @@ PROGRESS_MIN_BYTES = 1_000_000
 @click.option("--all-patients", is_flag=True, help="Everyone's data, not just one patient's.")
 @pass_app
 def export_command(app: AppContext, out: str, export_format: str, all_patients: bool) -> None:
-    """Write every reading and event (of one patient, or --all-patients) as CSV.
+    """Write every reading and event (of one patient, or --all-patients) as CSV or FHIR.
 
     The columns are record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,
     name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
