@@ -67,7 +67,7 @@ def test_a_labs_upper_limit_is_remembered_and_said(tracker: Tracker) -> None:
         "add", "CA15-3", "20", "--date", "2026-01-05", "--lab", "City Lab", "--ref-high", "25"
     )
     second = tracker.ok("add", "CA15-3", "21", "--date", "2026-02-05", "--lab", "City Lab")
-    assert "(using City Lab's upper limit, 25 U/mL)" in second.stdout
+    assert "(using City Lab's CA 15-3 upper limit, 25 U/mL)" in second.stdout
     # Another lab, another marker, or no lab: nothing is borrowed.
     other = tracker.ok("add", "CA15-3", "22", "CEA", "2", "--date", "2026-03-05", "--lab", "Other")
     assert "upper limit" not in other.stdout
@@ -79,7 +79,7 @@ def test_a_labs_upper_limit_is_remembered_and_said(tracker: Tracker) -> None:
     later = tracker.ok(
         "add", "CA15-3", "24", "CEA", "3", "--date", "2026-05-05", "--lab", "City Lab"
     )
-    assert "(using City Lab's upper limit, 30 U/mL)" in later.stdout
+    assert "(using City Lab's CA 15-3 upper limit, 30 U/mL)" in later.stdout
     rows = tracker.json("list")
     assert [(r["marker"], r["lab"], r["ref_high"]) for r in rows] == [
         ("CA 15-3", "City Lab", 25.0),
@@ -108,7 +108,7 @@ def test_the_library_adds_a_draw(db_url: str) -> None:
         assert [r.marker for r in logged.readings] == ["CEA", "CA15-3"]
         t.add_reading("CEA", 2.9, drawn_on="2026-02-05", lab="City Lab", ref_high=5)
         again = t.add_draw([("CEA", "3.0", None)], drawn_on="2026-03-05", lab="City Lab")
-        assert again.notices == ("using City Lab's upper limit, 5 ng/mL",)
+        assert again.notices == ("using City Lab's CEA upper limit, 5 ng/mL",)
         assert again.readings[0].ref_high == 5.0
         try:
             t.add_draw([("CEA", "1", None), ("CA125", "2", None)], ref_high=5)

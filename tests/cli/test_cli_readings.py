@@ -59,7 +59,10 @@ def test_add_defaults_to_today_and_accepts_aliases_and_units(tracker: Tracker) -
 def test_edit_changes_only_what_is_given(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05", "--lab", "City Lab", "--note", "n")
     result = tracker.ok("edit", "1", "--value", "27.5")
-    assert result.stdout.strip() == "Updated #1: CEA 27.5 ng/mL on 2026-01-05 (City Lab)"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Updated #1: CEA 27.5 ng/mL on 2026-01-05 (City Lab)"
+    # As after `add`, the flags the corrected value raises follow, briefly.
+    assert lines[1] == "  CEA above the upper reference limit: 27.5 ng/mL on 5 Jan 2026"
     tracker.ok("edit", "1", "--lab", "", "--date", "2026-01-04", "--ref-high", "5")
     row = tracker.json("list")[0]
     assert (row["value"], row["lab"], row["drawn_on"], row["ref_high"], row["note"]) == (

@@ -41,11 +41,16 @@ def test_event_edit_refuses_bad_corrections(tracker: Tracker) -> None:
 
 def test_edit_marker_revalidates_value_and_unit(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "28", "--date", "2026-01-05")
-    edited = tracker.ok("edit", "1", "--marker", "CA 15-3")
+    # Another unit: the value is never re-read in it silently (issue 15); a value given is.
+    assert (
+        "give the CA 15-3 result with --value and --unit"
+        in tracker.fails("edit", "1", "--marker", "CA 15-3").stderr
+    )
+    edited = tracker.ok("edit", "1", "--marker", "CA 15-3", "--value", "28")
     assert edited.stdout.strip() == "Updated #1: CA 15-3 28 U/mL on 2026-01-05"
     tracker.ok("add", "CEA", "3", "ng/mL", "--date", "2026-01-06")
     before = database_snapshot(tracker.db)
-    refused = tracker.fails("edit", "2", "--marker", "ca125")
+    refused = tracker.fails("edit", "2", "--marker", "ca125", "--value", "3", "--unit", "ng/mL")
     assert "CA 125 is measured in" in refused.stderr and "'ng/mL'" in refused.stderr
     assert database_snapshot(tracker.db) == before
     tracker.ok("edit", "2", "--marker", "ca125", "--unit", "U/mL")
@@ -56,8 +61,9 @@ def test_edit_marker_revalidates_value_and_unit(tracker: Tracker) -> None:
     ]
     # A stored upper limit belongs to its marker: a change of unit asks for a new one.
     tracker.ok("add", "CEA", "2", "--date", "2026-01-07", "--ref-high", "5")
-    assert "give --ref-high" in tracker.fails("edit", "3", "--marker", "CA15-3").stderr
-    tracker.ok("edit", "3", "--marker", "CA15-3", "--ref-high", "30")
+    refused = tracker.fails("edit", "3", "--marker", "CA15-3", "--value", "20")
+    assert "give --ref-high" in refused.stderr
+    tracker.ok("edit", "3", "--marker", "CA15-3", "--value", "20", "--ref-high", "30")
     assert tracker.json("list")[2]["ref_high"] == 30.0
 
 

@@ -212,8 +212,15 @@ def test_import_prints_the_flags_of_the_newest_imported_reading(tracker: Tracker
         result.stdout.splitlines()[0]
         == "Imported 4 readings (CEA 4) and 0 events; created patient 'me'."
     )
+    # Briefly, as after `add` (issue 15): one headline per flag, then the causes once.
     printed = " ".join(" ".join(result.stdout.splitlines()[1:]).split())
-    assert printed == " ".join(" ".join(newest).split())
+    assert printed.startswith("CEA rise: 2 -> 4.5 ng/mL (+125%) since the previous result")
+    assert printed.count("Benign conditions that can also raise CEA") == 1
+    assert printed.endswith("Discuss with your oncologist.")
+    # -v: the full texts of the same flags.
+    tracker.ok("delete", "1", "2", "3", "4", "--yes")
+    verbose = " ".join(" ".join(feed_ok(tracker, text, "-v").stdout.splitlines()[1:]).split())
+    assert " ".join(newest[0].split()).split(" Benign")[0] in verbose
     dry = feed_ok(tracker, text.replace("4.5", "4.6"), "--dry-run")
     assert dry.stdout.count("\n") == 1
 

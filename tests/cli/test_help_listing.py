@@ -56,3 +56,10 @@ def test_bash_completion_as_the_readme_says() -> None:
         env={"_TRACKER_COMPLETE": "bash_complete", "COMP_WORDS": "tracker ev", "COMP_CWORD": "1"},
     )
     assert "plain,event" in words.stdout
+
+
+def test_export_help_names_both_formats() -> None:
+    # Its one-line help in the listing says what --format can write (issue 15).
+    listing = " ".join(CliRunner().invoke(cli, ["--help"]).stdout.split())
+    assert "export Write every reading and event (of one patient, or --all-patients) as CSV " \
+        "or FHIR." in listing  # fmt: skip

@@ -186,9 +186,9 @@ def test_text_and_float_columns_on_both_backends(tracker: Tracker, sql: str, pro
 def test_nan_can_be_corrected_with_edit(tracker: Tracker) -> None:
     three_readings(tracker)
     plant(tracker.db, "UPDATE reading SET value = 'NaN' WHERE id = 2")
-    assert tracker.ok("edit", "2", "--value", "4.5").stdout == (
-        "Updated #2: CEA 4.5 ng/mL on 2025-02-01\n"
-    )
+    edited = tracker.ok("edit", "2", "--value", "4.5").stdout.splitlines()
+    assert edited[0] == "Updated #2: CEA 4.5 ng/mL on 2025-02-01"
+    assert edited[1].startswith("  CEA rise: 3 -> 4.5 ng/mL (+50%)")  # its flags, as after add
 
 
 def test_an_unknown_marker_is_edited_only_with_a_marker_and_says_how(tracker: Tracker) -> None:

@@ -116,6 +116,9 @@ def test_review_json_lists_the_known_flags_and_overdue_tests(clinic: Tracker) ->
         "change_pct": 200.0,
         "headline": "CEA rise: 2 -> 6 ng/mL (+200%) since the previous result on 5 Jan 2026 "
         "\u2014 confirmed: the next result agreed, so this is not a one-off",
+        "latest_drawn_on": "2026-03-05",
+        "latest_value": 7.0,
+        "latest_qualifier": None,
     }
     # Most urgent first: confirmed rises, then unconfirmed ones (longest overdue first),
     # then overdue only, then the rest; by name within each.
@@ -139,7 +142,8 @@ def test_review_text_is_one_line_per_patient(clinic: Tracker) -> None:
     width = len("Within Confirmed 1")
     assert (
         lines[1]
-        == f"{'Confirmed 1':<{width}}  CEA rise to 6 ng/mL on 5 Feb 2026 (+200%), confirmed"
+        == f"{'Confirmed 1':<{width}}  CEA rise to 6 ng/mL on 5 Feb 2026 (+200%), confirmed; "
+        "latest 7 ng/mL on 5 Mar 2026"
     )
     assert f"{'Flag And Overdue 1':<{width}}  CEA rise to 9 ng/mL on 1 May 2025 (+350%), " \
         "unconfirmed; overdue: CEA by 212 days" in lines  # fmt: skip

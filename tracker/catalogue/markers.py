@@ -361,10 +361,15 @@ def find_marker(text: str) -> Marker:
     code = _ALIASES.get(key) or _ALIASES.get(key.replace(" ", ""))
     if code is None:
         raise ValidationError(
-            f"unknown marker {text!r}{did_you_mean(key, _ALIASES)}; known markers: "
+            f"unknown marker {text!r}{marker_suggestion(text)}; known markers: "
             f"{known_marker_names()}"
         )
     return MARKERS[code]
+
+
+def marker_suggestion(text: str) -> str:
+    """`` (did you mean CEA?)`` when ``text`` is close to a marker's spelling, else ``""``."""
+    return did_you_mean(re.sub(r"\s+", " ", text.strip().lower()), _ALIASES)
 
 
 def did_you_mean(key: str, spellings: dict[str, str], names: dict[str, str] | None = None) -> str:

@@ -8,13 +8,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from tracker import clock
 from tracker.cli.support import AppContext, pass_app, print_wrapped
 from tracker.interchange.csv_dates import DATE_FORMATS as DATE_FORMAT_CHOICES
+
+if TYPE_CHECKING:
+    from tracker.trend.types import Flag
 
 # Formats `export --format` writes (services.export_file.EXPORT_FORMATS, which --help
 # must not import).
@@ -42,7 +45,7 @@ PROGRESS_MIN_BYTES = 1_000_000
 @click.option("--all-patients", is_flag=True, help="Everyone's data, not just one patient's.")
 @pass_app
 def export_command(app: AppContext, out: str, export_format: str, all_patients: bool) -> None:
-    """Write every reading and event (of one patient, or --all-patients) as CSV.
+    """Write every reading and event (of one patient, or --all-patients) as CSV or FHIR.
 
     The columns are record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,
     name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
@@ -81,6 +84,7 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
     help="How the file writes dates (default: ISO; DD.MM.YYYY is recognised, and slashed "
     "dates when a day above 12 settles the order).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Print the full text of each flag.")
 @pass_app
 def import_command(
     app: AppContext,
@@ -89,6 +93,7 @@ def import_command(
     delimiter: str | None,
     decimal_comma: bool,
     date_format: str | None,
+    verbose: bool,
 ) -> None:
     """Add the readings and events of a CSV, FHIR or HL7 v2 file (- reads standard input).
 
@@ -107,6 +112,7 @@ def import_command(
     from tracker.services.import_csv import ImportOptions, open_file
     from tracker.services.import_file import import_stream
     from tracker.services.import_summary import ImportSummary, summary_line
+    from tracker.trend.text_summary import brief_flag_lines
 
     options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run, date_format)
     database = app.database()
@@ -145,9 +151,16 @@ def import_command(
     for note in outcome.notes:
         click.echo(note)
     report = outcome.flags
-    several = len({patient for patient, _ in report.flags}) > 1
+    # Briefly, as after `add`: headlines, then each marker's causes and advice once
+    # (-v: the full texts); under each patient's name when the file held several.
+    by_patient: dict[str, list[Flag]] = {}
     for patient, flag in report.flags:
-        print_wrapped(f"{patient}: {flag.message}" if several else flag.message)
+        by_patient.setdefault(patient, []).append(flag)
+    for patient, flags in by_patient.items():
+        if len(by_patient) > 1:
+            click.echo(f"{patient}:")
+        for line in brief_flag_lines(flags, verbose=verbose):
+            print_wrapped(line)
     if report.unchecked:
         print_wrapped(
             f"The trend engine could not check {'; '.join(report.unchecked)}; the import is "

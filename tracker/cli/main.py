@@ -161,8 +161,9 @@ def add_command(
 def split_draw(tokens: Sequence[str]) -> list[tuple[str, str, str | None]]:
     """MARKER VALUE [UNIT] groups: after a value, a token that is a unit of that marker
     is its unit; a token that names a marker starts the next group; anything else is
-    taken as a unit, so that validation says what is wrong with it."""
-    from tracker.catalogue.markers import find_marker
+    taken as a unit, so that validation says what is wrong with it; but a token close to a
+    marker name and no marker's unit (`add CEA 3 CAE 4`) is a misspelt marker, said so."""
+    from tracker.catalogue.markers import MARKERS, find_marker, marker_suggestion
     from tracker.catalogue.units import is_unit_of
     from tracker.errors import TrackerError, ValidationError
 
@@ -188,6 +189,10 @@ def split_draw(tokens: Sequence[str]) -> list[tuple[str, str, str | None]]:
             if (known and is_unit_of(find_marker(marker), following)) or not names_marker(
                 following
             ):
+                if marker_suggestion(following) and not any(
+                    is_unit_of(other, following) for other in MARKERS.values()
+                ):
+                    find_marker(following)  # raises: unknown marker ... (did you mean CEA?)
                 unit = following
                 position += 1
         pairs.append((marker, value, unit))
@@ -292,7 +297,9 @@ def edit_command(
     """Correct a reading (see ids with `tracker list`)."""
     from tracker.errors import ValidationError
     from tracker.services.readings import describe, edit_reading
+    from tracker.services.trend import flags_for_reading
     from tracker.store.stored_rows import UnreadableReading
+    from tracker.trend.text_summary import brief_flag_lines
 
     rid = parse_id(reading_id)
     if all(option is None for option in (marker, value, unit, drawn_on, lab, ref_high, note)):
@@ -319,6 +326,12 @@ def edit_command(
         click.echo(f"Updated #{reading.id}: {describe(reading)}")
         if isinstance(reading, UnreadableReading):
             click.echo("  It still cannot be read: correct the rest, or delete it.")
+            return
+    # As after `add`: the flags the corrected reading now raises, briefly (committed above).
+    with app.database().reading() as session:
+        flags = flags_for_reading(session, patient, reading.id)
+    for line in brief_flag_lines(flags, verbose=False):
+        print_wrapped(line)
 
 
 @cli.command("delete")

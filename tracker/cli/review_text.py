@@ -53,7 +53,11 @@ def _flag_text(flag: ReviewFlag) -> str:
     value = format_value(flag.qualifier, flag.value)
     kind = _KIND_WORDS.get(flag.kind, flag.kind.replace("_", " "))
     when = day_text(flag.drawn_on)
-    return f"{flag.marker} {kind} to {value} {flag.unit} on {when}{extra}, {flag.status}"
+    text = f"{flag.marker} {kind} to {value} {flag.unit} on {when}{extra}, {flag.status}"
+    if flag.latest_drawn_on != flag.drawn_on:
+        latest = format_value(flag.latest_qualifier, flag.latest_value)
+        text += f"; latest {latest} {flag.unit} on {day_text(flag.latest_drawn_on)}"
+    return text
 
 
 def _overdue_text(test: OverdueTest) -> str:

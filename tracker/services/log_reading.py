@@ -99,7 +99,7 @@ def _with_remembered_limit(
         return fields, None
     text = f"{format_number(limit)} {marker.unit}"
     # The limit is stored in the canonical unit; the unit in the text says so.
-    return replace(fields, ref_high=text), f"using {lab}'s upper limit, {text}"
+    return replace(fields, ref_high=text), f"using {lab}'s {marker.name} upper limit, {text}"
 
 
 def store_draw(

@@ -184,6 +184,21 @@ def edit_reading(
             select(Reading.entered_value, Reading.entered_unit).where(Reading.id == reading_id)
         ).one()
     changes: dict[str, Any] = {}
+    if (
+        old_marker is not None
+        and new_marker is not old_marker
+        and new_marker.unit != old_marker.unit
+        and value is None
+        and unit is None
+    ):
+        # Re-reading the number in another marker's unit would store a value nobody
+        # measured (26 U/mL of CA 125 is not 26 ng/mL of CEA): ask for it instead.
+        raise ValidationError(
+            f"#{reading_id} holds {old_marker.name} in {old_marker.unit}, and "
+            f"{new_marker.name} is measured in {new_marker.unit}; give the {new_marker.name} "
+            f"result with --value and --unit (e.g. `tracker edit {reading_id} --marker "
+            f"{new_marker.name.replace(' ', '')} --value V --unit {new_marker.unit}`)"
+        )
     if new_marker is not old_marker:
         stored_limit = found.ref_high if isinstance(found, Reading) else None
         if (

@@ -6,7 +6,10 @@ are built lazily by the engine, and here only the one-line headlines of what is 
 (docs/design.md, "review"). Which flags count as open follows docs/clinical-rules.md:
 the latest rise-type flag of each (marker, lab) series while it is `unconfirmed`, or
 `confirmed` with the series' latest draw still up against the same comparison value; a
-rise to a value still within the usual range is listed only once it is `confirmed`.
+rise to a value still within the usual range is listed only once it is `confirmed`. That
+rule holds back the unconfirmed flag alone: when it is a further step of an episode whose
+earlier flag is confirmed and still up, the confirmed flag is listed instead, with the
+series' latest value beside it.
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ class ReviewFlag:
     unit: str
     change_pct: float | None
     headline: str
+    # The series' latest draw, which may be later than the flagged one.
+    latest_drawn_on: date
+    latest_value: float
+    latest_qualifier: str | None
 
 
 @dataclass(frozen=True)
@@ -172,19 +179,42 @@ def open_flags(
     result: TrendResult, readings: Sequence[ReadingPoint], settings: TrendSettings
 ) -> list[ReviewFlag]:
     """The latest rise-type flag of each series while its episode is open (module doc)."""
-    latest: dict[tuple[str, str | None], Flag] = {}
-    for flag in result.flags:  # oldest first: later flags replace earlier ones
+    rises: dict[tuple[str, str | None], list[Flag]] = {}
+    for flag in result.flags:  # oldest first
         if flag.kind in RISE_TYPE_KINDS:
-            latest[(flag.marker, lab_key(flag.lab))] = flag
+            rises.setdefault((flag.marker, lab_key(flag.lab)), []).append(flag)
     series = {(summary.marker, lab_key(summary.lab)): summary for summary in result.series}
     by_id = {reading.id: reading for reading in readings}
     shown: list[ReviewFlag] = []
-    for key, flag in latest.items():
-        if _is_open(flag, series.get(key), by_id, settings):
-            shown.append(_review_flag(flag))
+    for key, flags in rises.items():
+        summary = series.get(key)
+        listed = _listed_flag(flags, summary, by_id, settings)
+        if listed is not None and summary is not None:
+            shown.append(_review_flag(listed, summary.latest))
     # Confirmed before unconfirmed, then the most recent first.
     shown.sort(key=lambda f: (f.status != CONFIRMED, -f.drawn_on.toordinal(), f.marker))
     return shown
+
+
+def _listed_flag(
+    flags: Sequence[Flag],
+    summary: SeriesSummary | None,
+    by_id: dict[int, ReadingPoint],
+    settings: TrendSettings,
+) -> Flag | None:
+    """The series' latest rise-type flag if open; else, when that one is an unconfirmed step
+    still within the usual range, the episode's earlier confirmed flag if still up."""
+    latest = flags[-1]
+    if _is_open(latest, summary, by_id, settings):
+        return latest
+    if latest.status != UNCONFIRMED:
+        return None
+    for earlier in reversed(flags[:-1]):
+        if earlier.status == CONFIRMED:
+            return earlier if _is_open(earlier, summary, by_id, settings) else None
+        if earlier.status != UNCONFIRMED:
+            return None  # the episode was broken by a fall back (not_confirmed)
+    return None
 
 
 def _is_open(
@@ -207,7 +237,7 @@ def _is_open(
     return MarkerRules.for_marker(marker, settings).is_rise(summary.latest, compared)
 
 
-def _review_flag(flag: Flag) -> ReviewFlag:
+def _review_flag(flag: Flag, latest: ReadingPoint) -> ReviewFlag:
     return ReviewFlag(
         marker=MARKERS[flag.marker].name,
         lab=flag.lab,
@@ -219,6 +249,9 @@ def _review_flag(flag: Flag) -> ReviewFlag:
         unit=flag.unit,
         change_pct=None if flag.change_pct is None else round(flag.change_pct, 1),
         headline=flag_headline(flag),
+        latest_drawn_on=latest.drawn_on,
+        latest_value=latest.value,
+        latest_qualifier=latest.qualifier,
     )
 
 
@@ -269,6 +302,9 @@ def review_document(review: Review) -> dict[str, Any]:
                         "unit": flag.unit,
                         "change_pct": flag.change_pct,
                         "headline": flag.headline,
+                        "latest_drawn_on": flag.latest_drawn_on.isoformat(),
+                        "latest_value": flag.latest_value,
+                        "latest_qualifier": flag.latest_qualifier,
                     }
                     for flag in patient.flags
                 ],
