@@ -205,7 +205,7 @@ def test_a_restore_killed_midway_leaves_the_old_or_the_new_database(tmp_path: Pa
     # Killed inside the locked transaction: after the safety copy, after the rows were
     # replaced but before the commit. Both times the database is as it was.
     points = [
-        "tracker.store.restore:copy_to_new_file",
+        "tracker.store.restore:reserve_and_copy",
         "tracker.store.restore:_replace_contents",
     ]
     args = ["--db", str(db), "restore", str(backup), "--yes"]

@@ -44,12 +44,22 @@ class RecordLines:
         return self
 
     def __next__(self) -> str:
-        line = self._readline(ROW_LIMIT_CHARS + 1 - self._size)
-        if not line:
+        # A slow pipe can hand readline() part of a line; keep reading to the line's end,
+        # or the bound, so csv.reader never takes a piece of a line for a whole row.
+        parts: list[str] = []
+        while True:
+            part = self._readline(ROW_LIMIT_CHARS + 1 - self._size)
+            if not part:
+                break
+            self._size += len(part)
+            if self._size > ROW_LIMIT_CHARS:
+                raise RowTooLong
+            parts.append(part)
+            if part.endswith(("\n", "\r")):
+                break
+        if not parts:
             raise StopIteration
-        self._size += len(line)
-        if self._size > ROW_LIMIT_CHARS:
-            raise RowTooLong
+        line = "".join(parts)
         self.lines.append(line)
         return line
 
