@@ -105,6 +105,8 @@ def test_add_see_and_delete_a_draw_in_a_real_browser(served) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # A cold browser on a busy CI machine can take long to lay out the first page.
+        page.set_default_timeout(120_000)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(url)
