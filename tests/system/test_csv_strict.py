@@ -84,20 +84,26 @@ def test_a_huge_csv_line_is_refused_in_bounded_memory(
     tracker = sqlite_tracker
     report = tmp_path / "peak"
     process = start_measured(["--db", tracker.db, "import", "-"], report)
-    assert process.stdin is not None
+    # The writer thread owns the pipe: communicate() would close a stdin it can see,
+    # in the middle of a write, and the import would read a short line and an end.
+    stdin = process.stdin
+    assert stdin is not None
+    process.stdin = None
 
     def feed() -> None:
-        assert process.stdin is not None
         try:
-            process.stdin.write(HEADER.encode() + b"CEA,3.0,2025-01-05,")
+            stdin.write(HEADER.encode() + b"CEA,3.0,2025-01-05,")
             chunk = b"x," * 500_000
             for _ in range(200):  # 200 MB of cells on one line
-                process.stdin.write(chunk)
-            process.stdin.write(b"\n")
+                stdin.write(chunk)
+            stdin.write(b"\n")
         except BrokenPipeError:
             pass  # the import stopped reading, as it should
         finally:
-            process.stdin.close()
+            try:
+                stdin.close()
+            except BrokenPipeError:
+                pass  # closing flushes what the import no longer reads
 
     writer = threading.Thread(target=feed)
     writer.start()
