@@ -195,3 +195,22 @@ def test_the_library_reads_hl7_and_prints_nothing(
         ):
             library.import_file(broken)
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("version", ["2.9", ""], ids=["newer", "missing"])
+def test_a_version_the_parser_has_no_tables_for_is_still_read(
+    tracker: Tracker, tmp_path: Path, version: str
+) -> None:
+    """MSH-12 newer than 2.8, or empty, as some lab systems send it: the results are read.
+
+    Why python-hl7 rather than hl7apy (README "Importing from your lab or hospital"):
+    hl7apy 1.3.5 refuses both messages ("The version 2.9 is not supported").
+    """
+    path = tmp_path / "results.hl7"
+    path.write_text(
+        ORU.read_text(encoding="utf-8").replace("|P|2.5.1", f"|P|{version}"), encoding="utf-8"
+    )
+    assert "|P|2.5.1" not in path.read_text(encoding="utf-8")
+    result = tracker.ok("import", str(path))
+    assert result.stdout.splitlines()[0] == SUMMARY
+    assert _rows(tracker) == READINGS
