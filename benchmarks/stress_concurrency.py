@@ -140,11 +140,16 @@ def restore_race(
 
     def import_worker() -> None:
         for batch in range(imports):
-            rows = [90_000.0 + batch * import_rows + index for index in range(import_rows)]
+            # Distinct values (a value is a row's identity here), all under the largest
+            # CEA the tracker accepts (100,000 ng/mL) and above every add's value.
+            rows = [
+                round(50_000 + (batch * import_rows + index) / 100, 2)
+                for index in range(import_rows)
+            ]
             csv = folder / f"import{batch}.csv"
             csv.write_text(
                 "marker,value,unit,drawn_on\n"
-                + "".join(f"CEA,{value:g},ng/mL,{DRAWN_ON}\n" for value in rows)
+                + "".join(f"CEA,{value:.2f},ng/mL,{DRAWN_ON}\n" for value in rows)
             )
             result = tracker(str(db), "import", str(csv))
             with lock:
