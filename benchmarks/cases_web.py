@@ -109,7 +109,7 @@ def web_page_case(bench: Bench) -> Row:
         page, api = paired(get_ok(client, "/"), get_ok(client, "/api/trend"), bench)
     return Row(
         case=f"web `GET /` vs `GET /api/trend`, {count:,} readings",
-        backend="sqlite",
+        backend="SQLite",
         project=milli(page),
         baseline=milli(api),
         ratio=page / api,
@@ -126,7 +126,7 @@ def web_api_case(bench: Bench) -> Row:
         )
     return Row(
         case=f"web `GET /api/trend` vs `Tracker.trend()` + json.dumps, {count:,} readings",
-        backend="sqlite",
+        backend="SQLite",
         project=milli(api),
         baseline=milli(direct),
         ratio=api / direct,
@@ -142,7 +142,7 @@ def web_scaling_case(bench: Bench) -> Row:
     per_small, per_large = small / small_n, big / large_n
     return Row(
         case=f"web `GET /`, time per reading, {large_n:,} vs {small_n:,} readings",
-        backend="sqlite",
+        backend="SQLite",
         project=f"{per_large * 1e6:.1f} µs/reading",
         baseline=f"{per_small * 1e6:.1f} µs/reading",
         ratio=per_large / per_small,
