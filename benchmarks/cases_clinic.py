@@ -31,18 +31,25 @@ def _size(bench: Bench) -> str:
     return f"{patients:,} patients × {each} readings"
 
 
-def review_case(bench: Bench, backend: Backend) -> Row:
-    """``tracker review --json`` of the whole clinic against select-everything + json."""
-    database = _clinic(bench, backend, "clinic_review")
-    out = bench.path("clinic-readings.json")
+def _against_script(
+    bench: Bench, backend: Backend, command: list[str], action: str, goal: float | None
+) -> Row:
+    """``tracker COMMAND`` on a seeded clinic against benchmarks/baselines.py ACTION."""
+    database = _clinic(bench, backend, f"clinic_{action.replace('-', '_')}")
+    out = bench.path(f"clinic-{action}.out")
     paired = interleaved(
-        lambda: bench.tracker_run(["review", "--json"], database),
-        lambda: bench.baseline_script("readings-json", database, out),
+        lambda: bench.tracker_run(command, database),
+        lambda: bench.baseline_script(action, database, out),
         runs=bench.heavy_runs,
         warmup=bench.warmup,
     )
-    title = f"`tracker review --json`, {_size(bench)}"
-    return paired_row(title, backend.label, paired, REVIEW_GOAL)
+    title = f"`tracker {' '.join(command)}`, {_size(bench)}"
+    return paired_row(title, backend.label, paired, goal)
+
+
+def review_case(bench: Bench, backend: Backend) -> Row:
+    """``tracker review --json`` of the whole clinic against select-everything + json."""
+    return _against_script(bench, backend, ["review", "--json"], "readings-json", REVIEW_GOAL)
 
 
 def import_case(bench: Bench, backend: Backend) -> Row:
@@ -69,12 +76,4 @@ def import_case(bench: Bench, backend: Backend) -> Row:
 
 def patient_list_case(bench: Bench, backend: Backend) -> Row:
     """``tracker patient list`` of the clinic against the same query from a psycopg script."""
-    database = _clinic(bench, backend, "clinic_patients")
-    out = bench.path("clinic-patients.txt")
-    paired = interleaved(
-        lambda: bench.tracker_run(["patient", "list"], database),
-        lambda: bench.baseline_script("patients", database, out),
-        runs=bench.runs,
-        warmup=bench.warmup,
-    )
-    return paired_row(f"`tracker patient list`, {_size(bench)}", backend.label, paired, None)
+    return _against_script(bench, backend, ["patient", "list"], "patients", None)

@@ -109,60 +109,56 @@ def mebibytes(kib: int) -> str:
     return f"{kib / 1024:.1f} MiB"
 
 
-def import_memory_case(bench: Bench, backend: Backend) -> Row:
-    """Peak memory of ``tracker import``: a large file against a small one (streaming)."""
-    small_rows, large_rows = bench.sizes.memory_small, bench.sizes.memory_large
-    peaks: list[int] = []
-    for rows in (small_rows, large_rows):
-        source = write_csv(bench.path(f"memory-{rows}.csv"), rows)
-        database = backend.create(f"memory_{rows}")
-        peaks.append(bench.tracker_peak_memory(["import", str(source)], database))
-        source.unlink()
-    small, large = peaks
+def peak_row(case: str, backend: Backend, small_kib: int, large_kib: int) -> Row:
+    """A row comparing the peak memory of a large run (tracker column) with a small one."""
     return Row(
-        case=f"`tracker import` peak memory, {large_rows:,} vs {small_rows:,} rows",
+        case=case,
         backend=backend.label,
-        project=mebibytes(large),
-        baseline=mebibytes(small),
-        ratio=large / small,
+        project=mebibytes(large_kib),
+        baseline=mebibytes(small_kib),
+        ratio=large_kib / small_kib,
         goal=MEMORY_GOAL,
     )
+
+
+def _import_peak(
+    bench: Bench, backend: Backend, write: Callable[[Path, int], Path], name: str, rows: int
+) -> int:
+    """Peak memory (KiB) of ``tracker import`` of a file ``write`` makes, into a new database."""
+    source = write(bench.path(name), rows)
+    try:
+        database = backend.create(f"memory_{source.suffix.lstrip('.')}_{rows}")
+        return bench.tracker_peak_memory(["import", str(source)], database)
+    finally:
+        source.unlink()
+
+
+def import_memory_case(bench: Bench, backend: Backend) -> Row:
+    """Peak memory of ``tracker import``: a large file against a small one (streaming)."""
+    small, large = bench.sizes.memory_small, bench.sizes.memory_large
+    peaks = [_import_peak(bench, backend, write_csv, f"memory-{n}.csv", n) for n in (small, large)]
+    case = f"`tracker import` peak memory, {large:,} vs {small:,} rows"
+    return peak_row(case, backend, *peaks)
 
 
 def ndjson_memory_case(bench: Bench, backend: Backend) -> Row:
     """Peak memory of ``tracker import FILE.ndjson``: a large Bulk Data export vs a small one."""
-    small_rows, large_rows = bench.sizes.ndjson_small, bench.sizes.ndjson_large
-    peaks: list[int] = []
-    for rows in (small_rows, large_rows):
-        source = write_ndjson(bench.path(f"memory-{rows}.ndjson"), rows)
-        database = backend.create(f"ndjson_{rows}")
-        peaks.append(bench.tracker_peak_memory(["import", str(source)], database))
-        source.unlink()
-    small, large = peaks
-    return Row(
-        case=f"`tracker import` NDJSON peak memory, {large_rows:,} vs {small_rows:,} Observations",
-        backend=backend.label,
-        project=mebibytes(large),
-        baseline=mebibytes(small),
-        ratio=large / small,
-        goal=MEMORY_GOAL,
-    )
+    small, large = bench.sizes.ndjson_small, bench.sizes.ndjson_large
+    peaks = [
+        _import_peak(bench, backend, write_ndjson, f"memory-{n}.ndjson", n) for n in (small, large)
+    ]
+    case = f"`tracker import` NDJSON peak memory, {large:,} vs {small:,} Observations"
+    return peak_row(case, backend, *peaks)
 
 
 def trend_memory_case(bench: Bench, backend: Backend) -> Row:
     """Peak memory of a human ``tracker trend``: one patient of 1M readings against 10k."""
     small_n, large_n = bench.sizes.memory_small, bench.sizes.memory_large
-    peaks: list[int] = []
-    for count in (small_n, large_n):
+
+    def peak(count: int) -> int:
         database = backend.create(f"trend_memory_{count}")
         seed_readings(database.url, count, per_patient=count)
-        peaks.append(bench.tracker_peak_memory(["trend"], database))
-    small, large = peaks
-    return Row(
-        case=f"`tracker trend` peak memory, {large_n:,} vs {small_n:,} readings",
-        backend=backend.label,
-        project=mebibytes(large),
-        baseline=mebibytes(small),
-        ratio=large / small,
-        goal=MEMORY_GOAL,
-    )
+        return bench.tracker_peak_memory(["trend"], database)
+
+    case = f"`tracker trend` peak memory, {large_n:,} vs {small_n:,} readings"
+    return peak_row(case, backend, peak(small_n), peak(large_n))
