@@ -7,7 +7,15 @@ import os
 import sys
 from pathlib import Path
 
-from benchmarks.results import RESULTS_FILE, machine, results_markdown, table
+from benchmarks.results import (
+    RESULTS_FILE,
+    machine,
+    quiet_ratios,
+    results_markdown,
+    table,
+    under_load_section,
+    with_under_load,
+)
 from benchmarks.runner import CASE_KEYS, Options, run_cases
 
 PG_ENV = "TRACKER_BENCH_PG_URL"
@@ -38,9 +46,19 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=CASE_KEYS, default=(), help="run only these")
     parser.add_argument("--results", type=Path, help=f"where to write (default {RESULTS_FILE})")
     parser.add_argument("--no-results", action="store_true", help="do not write a results file")
+    parser.add_argument(
+        "--under-load",
+        metavar="QUIET_RESULTS",
+        type=Path,
+        help="this run is under load (README.md, Benchmarks, Noise): compare its ratios with "
+        "the quiet run's in QUIET_RESULTS and write them into that file's 'Under load' "
+        "section (exit 0 whatever the ratios)",
+    )
     options = parser.parse_args(argv)
     if options.runs < 1:
         parser.error("--runs must be at least 1")
+    if options.under_load is not None and not options.under_load.is_file():
+        parser.error(f"--under-load: no results file {options.under_load}")
     return options
 
 
@@ -56,6 +74,8 @@ def _command(arguments: argparse.Namespace) -> str:
         words.append(f"--postgres {hide_password(arguments.postgres)}")
     if arguments.only:
         words.append("--only " + " ".join(arguments.only))
+    if arguments.under_load:
+        words.append(f"--under-load {arguments.under_load}")
     return " ".join(words)
 
 
@@ -67,6 +87,12 @@ def main(argv: list[str]) -> int:
     print(f"Running {_command(arguments)} …", file=sys.stderr, flush=True)
     outcome = run_cases(options)
     print(table(outcome.rows))
+    if arguments.under_load is not None:
+        quiet_file: Path = arguments.under_load
+        section = under_load_section(outcome.rows, quiet_ratios(quiet_file))
+        quiet_file.write_text(with_under_load(quiet_file.read_text(encoding="utf-8"), section))
+        print(f"\n{section}\nWrote the 'Under load' section of {quiet_file}", file=sys.stderr)
+        return 1 if any(row.error for row in outcome.rows) else 0
     target = arguments.results or (None if arguments.quick else RESULTS_FILE)
     if target is not None and not arguments.no_results:
         facts = machine(outcome.postgres_version)

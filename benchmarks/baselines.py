@@ -7,11 +7,15 @@ comes from the ``BENCH_PG_CONNINFO`` variable so no password appears in a proces
 
     import sqlite PATH CSV | import postgresql SCHEMA CSV   csv.reader + executemany
     export sqlite PATH OUT | export postgresql SCHEMA OUT   a SELECT per table + csv.writer
+    readings-json BACKEND TARGET OUT   every reading (with its patient's name) as JSON
+    copy postgresql SCHEMA CSV         COPY the file into a plain table of text columns
+    patients BACKEND TARGET OUT        each patient's name with reading and event counts
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -136,6 +140,60 @@ def export_csv(connection: Any, path: str) -> None:
     connection.rollback()
 
 
+def readings_json(connection: Any, path: str) -> None:
+    """Every reading with its patient's name, one JSON document (the review baseline)."""
+    cursor = connection.cursor()
+    cursor.execute(SELECT_READINGS)
+    rows = [
+        {"patient": name, "marker": code, "value": value, "qualifier": qualifier, "unit": unit,
+         "drawn_on": str(drawn_on), "lab": lab, "ref_high": ref_high, "note": note}
+        for name, code, value, qualifier, unit, drawn_on, lab, ref_high, note in cursor
+    ]  # fmt: skip
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(rows, handle)
+    connection.rollback()
+
+
+def copy_csv(connection: Any, path: str) -> None:
+    """The file into a new plain table by COPY: no parsing, no checks, no patients."""
+    columns = ", ".join(f"{name} text" for name in CSV_HEADER.split(","))
+    connection.execute("DROP TABLE IF EXISTS plain_copy")
+    connection.execute(f"CREATE TABLE plain_copy ({columns})")
+    with (
+        open(path, "rb") as handle,
+        connection.cursor().copy("COPY plain_copy FROM STDIN (FORMAT csv, HEADER true)") as copy,
+    ):
+        while chunk := handle.read(1 << 20):
+            copy.write(chunk)
+    connection.commit()
+
+
+SELECT_PATIENTS = (
+    "SELECT patient.name, "
+    "(SELECT count(*) FROM reading WHERE reading.patient_id = patient.id), "
+    "(SELECT count(*) FROM event WHERE event.patient_id = patient.id) "
+    "FROM patient ORDER BY patient.name"
+)
+
+
+def patients(connection: Any, path: str) -> None:
+    """Each patient with their counts, one line each (the `patient list` baseline)."""
+    cursor = connection.cursor()
+    cursor.execute(SELECT_PATIENTS)
+    with open(path, "w", encoding="utf-8") as handle:
+        for name, readings, events in cursor:
+            handle.write(f"{name}  {readings} readings, {events} events\n")
+    connection.rollback()
+
+
+ACTIONS = {
+    "export": export_csv,
+    "readings-json": readings_json,
+    "copy": copy_csv,
+    "patients": patients,
+}
+
+
 def main(argv: list[str]) -> None:
     action, backend, target, path = argv
     connection, mark = connect(backend, target)
@@ -143,7 +201,7 @@ def main(argv: list[str]) -> None:
         if action == "import":
             import_csv(connection, mark, path)
         else:
-            export_csv(connection, path)
+            ACTIONS[action](connection, path)
     finally:
         connection.close()
 

@@ -28,6 +28,8 @@ class Sizes:
     memory_large: int
     ndjson_small: int = 10_000  # the NDJSON export (Observations)
     ndjson_large: int = 100_000
+    clinic_patients: int = 2_000  # clinic scale on PostgreSQL
+    clinic_per_patient: int = 50
 
 
 FULL_SIZES = Sizes(
@@ -50,6 +52,8 @@ QUICK_SIZES = Sizes(
     memory_large=5_000,
     ndjson_small=500,
     ndjson_large=5_000,
+    clinic_patients=20,
+    clinic_per_patient=50,
 )
 
 

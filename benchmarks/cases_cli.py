@@ -27,7 +27,7 @@ def help_case(bench: Bench) -> Row:
         runs=HELP_ROUNDS_FACTOR * bench.runs,
         warmup=bench.warmup,
     )
-    return paired_row("`tracker --help`", "—", paired, goal=1.5)
+    return paired_row("`tracker --help`", "—", paired, goal=1.3)
 
 
 def readings_database(bench: Bench, backend: Backend, name: str) -> BenchDatabase:
@@ -59,7 +59,7 @@ def add_case(bench: Bench, backend: Backend) -> Row:
         warmup=bench.warmup,
     )
     return paired_row(
-        f"`tracker add CEA …`, {bench.sizes.readings:,} readings", backend.label, paired, goal=1.5
+        f"`tracker add CEA …`, {bench.sizes.readings:,} readings", backend.label, paired, goal=1.25
     )
 
 
@@ -76,5 +76,5 @@ def list_case(bench: Bench, backend: Backend) -> Row:
         f"`tracker list --json`, {bench.sizes.readings:,} readings",
         backend.label,
         paired,
-        goal=2.0,
+        goal=1.3,
     )

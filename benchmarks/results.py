@@ -87,11 +87,33 @@ ratio = tracker / baseline. The baselines: `python -c "import click"` for `--hel
 `python -c "import sqlalchemy.orm"` for `add` and `list`;
 `python -c "import matplotlib.pyplot"` for `report`; for `import` and `export`,
 benchmarks/baselines.py (a `csv.reader` + `executemany` script, and a `SELECT` +
-`csv.writer` script) on the same kind of database. The trend row compares the time per
-reading of a 100k-reading series (tracker column) with a 1k one (baseline column); the
-memory row compares the peak resident memory of importing 1M rows with 10k rows; the NDJSON
-row that of importing a FHIR Bulk Data export of 100k Observations with one of 10k.
-PostgreSQL rows are for information and carry no goal."""
+`csv.writer` script) on the same kind of database. Import, export and trend run on two
+shapes of file: "benchmark" (patients of 1,000 rows, two markers, a lab change half-way)
+and "flag-heavy" (four markers × three labs alternating within each day, about 1.2 flags
+per reading). The trend rows compare the time per reading of a 100k-reading patient
+(tracker column) with a 1k one (baseline column); the memory rows compare the peak
+resident memory of importing 1M rows with 10k rows, of a human `tracker trend` of a 1M-
+reading patient with a 10k one, and of importing a FHIR Bulk Data export of 100k
+Observations with one of 10k. The clinic rows (PostgreSQL only: 2,000 patients × 50
+readings and four events each) compare `review --json` with a psycopg script selecting
+every reading and dumping it as JSON (goal 3×), `import` of the clinic's CSV with `COPY`
+into a plain table of text columns, and `patient list` with the same query from psycopg.
+The web rows are in-process (Starlette's TestClient), CPU seconds of the process. Other
+PostgreSQL rows are for information and carry no goal.
+
+Why not pyperf: its runner would replace benchmarks/timing.py (about 130 lines) but not
+what the cases need. `bench_command` runs all of one command's processes, then all of the
+other's, so drift during a run is not shared by tracker and baseline as it is here (each
+round runs one of each, in alternating order); it has no hook to reset the database
+outside the timed process before each `import` run; its calibrated loops and default 20
+worker processes × 3 values would run a 200k-row import sixty times; and it owns the
+command line, which `--quick` in CI and `--only` need. Its statistics would replace a call
+to `statistics.median`. So benchmarks/ keeps its own small runner."""
+
+UNDER_LOAD = """\
+The same cases run again while two copies of the test suite load the machine (the
+procedure in README.md, "Benchmarks", Noise). The goals hold on a quiet machine; this
+table says how far each ratio moves under load: moved = loaded ratio / quiet ratio − 1."""
 
 
 def results_markdown(rows: Sequence[Row], facts: Sequence[str], command: str) -> str:
@@ -116,3 +138,46 @@ def results_markdown(rows: Sequence[Row], facts: Sequence[str], command: str) ->
     if errors:
         parts += ["## Failures", "", *errors, ""]
     return "\n".join(parts)
+
+
+def quiet_ratios(path: Path) -> dict[tuple[str, str], float]:
+    """(case, database) -> ratio, read back from the Results table of a RESULTS.md."""
+    ratios: dict[tuple[str, str], float] = {}
+    in_results = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            in_results = line == "## Results"
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not in_results or len(cells) != len(HEADERS) or not cells[4].endswith("×"):
+            continue
+        ratios[(cells[0], cells[1])] = float(cells[4].removesuffix("×"))
+    return ratios
+
+
+def under_load_section(rows: Sequence[Row], quiet: dict[tuple[str, str], float]) -> str:
+    """The "Under load" section: each ratio beside the quiet run's and how far it moved."""
+    lines = [["case", "database", "quiet ratio", "loaded ratio", "moved"]]
+    for row in rows:
+        before = quiet.get((row.case, row.backend))
+        if row.ratio is None or before is None:
+            continue
+        moved = f"{(row.ratio / before - 1) * 100:+.0f} %"
+        lines.append([row.case, row.backend, f"{before:.2f}×", f"{row.ratio:.2f}×", moved])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    rendered = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
+        for line in lines
+    ]
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join(["## Under load", "", UNDER_LOAD, "", rendered[0], rule, *rendered[1:], ""])
+
+
+def with_under_load(text: str, section: str) -> str:
+    """RESULTS.md's text with its "Under load" section replaced (or added at the end)."""
+    start = text.find("## Under load")
+    if start == -1:
+        return text.rstrip("\n") + "\n\n" + section
+    end = text.find("\n## ", start + 1)
+    rest = "" if end == -1 else text[end + 1 :]
+    return text[:start] + section + ("\n" + rest if rest else "")

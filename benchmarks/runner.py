@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from benchmarks import cases_clinic
 from benchmarks.backends import Backend, PostgresBackend, SQLiteBackend, scrubbed_environment
 from benchmarks.bench import FULL_SIZES, QUICK_SIZES, Bench, Row
 from benchmarks.cases_cli import add_case, help_case, list_case
@@ -19,6 +20,7 @@ from benchmarks.cases_files import (
     import_memory_case,
     ndjson_memory_case,
     report_case,
+    trend_memory_case,
 )
 from benchmarks.cases_scaling import trend_case
 from benchmarks.cases_web import web_api_case, web_page_case, web_scaling_case
@@ -27,27 +29,40 @@ from benchmarks.timing import BenchmarkError
 
 @dataclass(frozen=True)
 class Case:
-    """A named case: ``run`` takes the bench, and a backend when ``per_backend``."""
+    """A named case: ``run`` takes the bench, and a backend unless ``on`` is "none".
+
+    ``on``: "none" (no database), "all" (every backend; the goal is SQLite's, other
+    backends' rows are for information) or "postgres" (PostgreSQL only, with its goal).
+    """
 
     key: str
     title: str
     run: Callable[..., Row]
-    per_backend: bool
+    on: str = "all"
 
 
+FLAGS = "flag-heavy"
+PG = "postgres"
 CASES = (
-    Case("help", "`tracker --help`", help_case, per_backend=False),
-    Case("add", "`tracker add CEA …`", add_case, per_backend=True),
-    Case("list", "`tracker list --json`", list_case, per_backend=True),
-    Case("report", "`tracker report --out r.pdf`", report_case, per_backend=True),
-    Case("import", "`tracker import`", import_case, per_backend=True),
-    Case("export", "`tracker export`", export_case, per_backend=True),
-    Case("trend", "trend, time per reading", trend_case, per_backend=False),
-    Case("memory", "`tracker import` peak memory", import_memory_case, per_backend=True),
-    Case("ndjson", "`tracker import` NDJSON peak memory", ndjson_memory_case, per_backend=True),
-    Case("web-page", "web `GET /` vs `GET /api/trend`", web_page_case, per_backend=False),
-    Case("web-api", "web `GET /api/trend` vs `Tracker.trend()`", web_api_case, per_backend=False),
-    Case("web-scaling", "web `GET /`, time per reading", web_scaling_case, per_backend=False),
+    Case("help", "`tracker --help`", help_case, on="none"),
+    Case("add", "`tracker add CEA …`", add_case),
+    Case("list", "`tracker list --json`", list_case),
+    Case("report", "`tracker report --out r.pdf`", report_case),
+    Case("import", "`tracker import`", import_case),
+    Case("import-flags", "`tracker import`, flag-heavy", partial(import_case, shape=FLAGS)),
+    Case("export", "`tracker export`", export_case),
+    Case("export-flags", "`tracker export`, flag-heavy", partial(export_case, shape=FLAGS)),
+    Case("trend", "trend, time per reading", trend_case, on="none"),
+    Case("trend-flags", "trend per reading, flag-heavy", partial(trend_case, shape=FLAGS), "none"),
+    Case("memory", "`tracker import` peak memory", import_memory_case),
+    Case("trend-memory", "`tracker trend` peak memory", trend_memory_case),
+    Case("ndjson", "`tracker import` NDJSON peak memory", ndjson_memory_case),
+    Case("review", "`tracker review --json`, clinic", cases_clinic.review_case, on="postgres"),
+    Case("clinic-import", "`tracker import` vs COPY, clinic", cases_clinic.import_case, "postgres"),
+    Case("patient-list", "`tracker patient list`, clinic", cases_clinic.patient_list_case, PG),
+    Case("web-page", "web `GET /` vs `GET /api/trend`", web_page_case, on="none"),
+    Case("web-api", "web `GET /api/trend` vs `Tracker.trend()`", web_api_case, on="none"),
+    Case("web-scaling", "web `GET /`, time per reading", web_scaling_case, on="none"),
 )
 CASE_KEYS = tuple(case.key for case in CASES)
 
@@ -88,14 +103,19 @@ def _guarded(case: Case, backend_label: str, run: Callable[[], Row]) -> Row:
 
 
 def _run_case(case: Case, bench: Bench, backends: list[Backend]) -> list[Row]:
-    """The case's rows: one, or one per backend."""
-    if not case.per_backend:
+    """The case's rows: one, or one per backend it runs on."""
+    if case.on == "none":
         return [_guarded(case, "—", partial(case.run, bench))]
     rows = []
     for backend in backends:
+        postgres = isinstance(backend, PostgresBackend)
+        if case.on == "postgres" and not postgres:
+            continue
         row = _guarded(case, backend.label, partial(case.run, bench, backend))
-        # Goals are for the embedded default; server numbers are for information.
-        rows.append(row if isinstance(backend, SQLiteBackend) else replace(row, goal=None))
+        # Goals are for the embedded default, except in cases made for the server alone.
+        rows.append(row if case.on == "postgres" or not postgres else replace(row, goal=None))
+    if case.on == "postgres" and not rows:
+        _progress(f"  {case.key}: left out (PostgreSQL only; give --postgres URL)")
     return rows
 
 

@@ -11,6 +11,7 @@ import gc
 import math
 import random
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from tracker.trend.engine import analyse
@@ -57,13 +58,16 @@ def _events(readings: list[ReadingPoint]) -> list[EventPoint]:
     ]
 
 
-def measure(n: int, repeats: int = 5) -> float:
-    """Seconds per reading to analyse one CEA series of ``n`` readings (best of ``repeats``).
+def measure(
+    n: int, repeats: int = 5, series: Callable[[int], list[ReadingPoint]] | None = None
+) -> float:
+    """Seconds per reading to analyse ``n`` readings (best of ``repeats``): one CEA series,
+    or what ``series(n)`` builds (benchmarks/data.py's flag-heavy patient).
 
     Each run starts from a collected heap, so that garbage left by the previous run (or by
     building the series) is not charged to the next one.
     """
-    readings = cea_series(n)
+    readings = (series or cea_series)(n)
     events = _events(readings)
     best = math.inf
     for _ in range(repeats):

@@ -137,8 +137,12 @@ def draw_chart(fig: Figure, layout: ChartLayout, data: ReportInput, markers: lis
         draw_key(fig, ax, data, marker, below=below)
 
 
-def overview_figure(data: ReportInput) -> Figure:
-    """The PNG chart: every marker shown, one panel each, under the events strip."""
+def overview_figure(data: ReportInput, *, titled: bool = True) -> Figure:
+    """The PNG chart: every marker shown, one panel each, under the events strip.
+
+    ``titled=False`` leaves out the heading (patient, period, the informs line): the web
+    dashboard shows one such chart per marker under a page that already says all that.
+    """
     from matplotlib.figure import Figure
 
     markers = data.shown_markers()
@@ -151,8 +155,18 @@ def overview_figure(data: ReportInput) -> Figure:
     panel = max(PANEL_HEIGHT_IN, tallest_key)
     chart_height = (strip + STRIP_GAP_IN if strip else 0.3) + panel * len(markers)
     chart_height += PANEL_GAP_IN * (len(markers) - 1) + DATE_LABELS_IN
-    height = chart_height + 1.05
+    height = chart_height + (1.05 if titled else 0.15)
     fig = Figure(figsize=(PNG_WIDTH_IN, height), dpi=PNG_DPI)
+    if titled:
+        _heading(fig, data, height)
+    layout = plan_chart(
+        data, markers, Box(0.1, 0.05, chart_width, chart_height), key_width=key_width
+    )
+    draw_chart(fig, layout, data, markers)
+    return fig
+
+
+def _heading(fig: Figure, data: ReportInput, height: float) -> None:
     start, end = data.period()
     fig.text(
         0.1 / PNG_WIDTH_IN,
@@ -171,11 +185,6 @@ def overview_figure(data: ReportInput) -> Figure:
         color=TEXT_GREY,
         va="center",
     )
-    layout = plan_chart(
-        data, markers, Box(0.1, 0.05, chart_width, chart_height), key_width=key_width
-    )
-    draw_chart(fig, layout, data, markers)
-    return fig
 
 
 def render_png(data: ReportInput) -> bytes:

@@ -7,6 +7,7 @@ colour is paired with a distinct line style or symbol shape so a grey print stil
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -158,27 +159,37 @@ def fits_core_fonts(texts: Iterator[str] | list[str]) -> bool:
     return True
 
 
+# matplotlib's state is the process's (rcParams, the font manager, the FT2Font objects
+# that reports/layout.py caches) and is not thread-safe: the web app serves a page's
+# charts and its PDF from a thread pool, and two charts drawn at once failed with
+# "invalid outline" from FreeType. One drawing at a time per process; re-entrant because
+# a drawing may call code that enters rendering() again.
+_ONE_DRAWING = threading.RLock()
+
+
 @contextmanager
 def rendering(*, core_fonts: bool) -> Iterator[None]:
     """Matplotlib's defaults plus our settings, whatever the user's matplotlibrc says.
 
     Everything it changes (rcParams, the font manager's log level) is put back on the way
-    out. It never touches the garbage collector: that belongs to the process, and only
-    the console entry point pauses it while drawing (tracker/cli/startup.py).
+    out, and no other thread draws meanwhile. It never touches the garbage collector: that
+    belongs to the process, and only the console entry point pauses it while drawing
+    (tracker/cli/startup.py).
     """
     import matplotlib
     import matplotlib.style
 
-    font_log = logging.getLogger("matplotlib.font_manager")
-    old_level = font_log.level
-    # The core Helvetica is registered as weight "Medium"; matplotlib warns about
-    # that mismatch on every lookup, which would reach the user's terminal.
-    font_log.setLevel(logging.ERROR)
-    try:
-        with (
-            matplotlib.style.context("default"),
-            matplotlib.rc_context(rc_settings(core_fonts=core_fonts)),
-        ):
-            yield
-    finally:
-        font_log.setLevel(old_level)
+    with _ONE_DRAWING:
+        font_log = logging.getLogger("matplotlib.font_manager")
+        old_level = font_log.level
+        # The core Helvetica is registered as weight "Medium"; matplotlib warns about
+        # that mismatch on every lookup, which would reach the user's terminal.
+        font_log.setLevel(logging.ERROR)
+        try:
+            with (
+                matplotlib.style.context("default"),
+                matplotlib.rc_context(rc_settings(core_fonts=core_fonts)),
+            ):
+                yield
+        finally:
+            font_log.setLevel(old_level)

@@ -34,7 +34,7 @@ def render_marker_svg(data: ReportInput, marker_code: str) -> str:
     readings = one.readings_for(marker_code)
     titles: list[str] = []
     with rendering(core_fonts=False), rc_context({"svg.fonttype": "none", "svg.hashsalt": "tmt"}):
-        fig = overview_figure(one)
+        fig = overview_figure(one, titled=False)
         panel = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith(marker.name))
         for index, reading in enumerate(readings):
             value = format_value(reading.qualifier, reading.value)

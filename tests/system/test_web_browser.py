@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.conftest import run_tracker
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = Path(os.environ.get("TRACKER_SCREENS", "/work/notes/screens"))
@@ -28,6 +36,11 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Upper bounds only: every step waits on a signal that the page or the server is ready
+# (the address printed, a request answered, the page loaded, the charts drawn). A full CI
+# run on two busy cores once needed more than 30 s for one step; a step that takes two
+# minutes is a hang.
+READY_SECONDS = 120
 
 
 def start_serve(db: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
@@ -50,12 +63,63 @@ def start_serve(db: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
         text=True,
         env=env,
     )
-    assert process.stdout is not None
-    line = process.stdout.readline()
+    line = first_line(process)
     match = re.fullmatch(r"Serving on (http://127\.0\.0\.1:(\d+)/\?token=[\w-]+)\n", line)
     assert match, (line, process.stderr.read() if process.poll() is not None else "")
     assert match.group(2) != "0"
+    wait_until_answering(match.group(1), process)
     return process, match.group(1)
+
+
+def first_line(process: subprocess.Popen[str]) -> str:
+    """The server's first line of output, or a failure naming what it printed instead.
+
+    Ready means printed: the socket listens before the address is printed
+    (tracker/web/server.py). A server that hangs before printing fails here, not later.
+    """
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], READY_SECONDS)
+    if not ready:
+        process.kill()
+        _, stderr = process.communicate()
+        pytest.fail(f"tracker serve printed no address in {READY_SECONDS} s: {stderr}")
+    return process.stdout.readline()
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[str]) -> None:
+    """One HTTP request answered (any status: without the cookie it is 403): the server's
+    loop runs, so the browser's first request is not what waits for it to start."""
+    base = url.split("?")[0]
+    deadline = time.monotonic() + READY_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(base, timeout=READY_SECONDS):
+                return
+        except urllib.error.HTTPError:
+            return  # answered
+        except OSError:
+            assert process.poll() is None, process.communicate()[1]
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def charts_drawn(page: Page) -> None:
+    """Wait until every chart on the page shows its SVG (each is a request of its own;
+    the first one loads matplotlib in the server, the slow part on a cold machine)."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('object[type="image/svg+xml"]')].every(
+            o => o.contentDocument && o.contentDocument.querySelector("svg"))"""
+    )
+
+
+def go(page: Page, link: str, heading: str | re.Pattern[str]) -> None:
+    """Follow a link in the page's navigation and wait until the new page has loaded."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
 
 
 def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
@@ -105,17 +169,17 @@ def test_add_see_and_delete_a_draw_in_a_real_browser(served) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        # A cold browser on a busy CI machine can take long to lay out the first page.
-        page.set_default_timeout(120_000)
+        page.set_default_timeout(READY_SECONDS * 1000)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(url)
+        page.goto(url, wait_until="load")
         assert "token=" not in page.url  # traded for the cookie
         expect(page.get_by_role("heading", name=re.compile("Tumor markers for"))).to_be_visible()
         expect(page.locator("li.flag").first).to_be_visible()
+        charts_drawn(page)
         page.screenshot(path=str(SCREENS / "dashboard.png"), full_page=True)
 
-        page.get_by_role("link", name="Readings").click()
+        go(page, "Readings", re.compile("^Readings"))
         page.get_by_label("Marker", exact=True).fill("CEA")
         page.get_by_label("Value", exact=True).fill("5.2")
         page.get_by_label("Marker 2", exact=True).fill("CA 15-3")
@@ -123,13 +187,14 @@ def test_add_see_and_delete_a_draw_in_a_real_browser(served) -> None:
         page.get_by_label("Date", exact=True).fill("2026-04-20")
         page.get_by_label("Lab", exact=True).fill("North Hospital")
         page.get_by_role("button", name="Add", exact=True).click()
+        page.wait_for_load_state("load")
         row = page.locator("#readings tr", has_text="2026-04-20").filter(has_text="CEA")
         expect(row).to_have_count(1)
         expect(row).to_contain_text("5.2 ng/mL")
         page.screenshot(path=str(SCREENS / "readings.png"), full_page=True)
 
         # On the chart: the new point's <title> inside the CEA chart document.
-        page.get_by_role("link", name="Dashboard").click()
+        go(page, "Dashboard", re.compile("Tumor markers for"))
         chart = page.locator('object[aria-label="Chart of CEA"]')
         expect(chart).to_be_visible()
         point = "CEA 5.2 ng/mL on 20 Apr 2026, North Hospital"
@@ -141,29 +206,31 @@ def test_add_see_and_delete_a_draw_in_a_real_browser(served) -> None:
             }""",
             arg=['object[aria-label="Chart of CEA"]', point],
         )
-        page.wait_for_timeout(500)  # the other chart's own request
+        charts_drawn(page)
         page.screenshot(path=str(SCREENS / "dashboard-after-add.png"), full_page=True)
 
         # Delete it through the confirmation step, with the keyboard for the last step.
-        page.get_by_role("link", name="Readings").click()
+        go(page, "Readings", re.compile("^Readings"))
         row.get_by_role("link", name=re.compile("Delete")).click()
         expect(
             page.get_by_role("heading", name=re.compile(r"Delete reading #\d+\?"))
         ).to_be_visible()
         page.get_by_role("button", name=re.compile("Delete reading")).focus()
         page.keyboard.press("Enter")
+        page.wait_for_load_state("load")
         expect(
             page.locator("#readings tr", has_text="2026-04-20").filter(has_text="CEA")
         ).to_have_count(0)
 
-        page.get_by_role("link", name="Patients").click()
+        go(page, "Patients", "Patients")
         page.screenshot(path=str(SCREENS / "worklist.png"), full_page=True)
 
         phone = browser.new_page(viewport={"width": 390, "height": 844})
-        phone.goto(url)
-        phone.wait_for_timeout(1500)
+        phone.set_default_timeout(READY_SECONDS * 1000)
+        phone.goto(url, wait_until="load")
+        charts_drawn(phone)
         phone.screenshot(path=str(SCREENS / "phone-dashboard.png"), full_page=True)
-        phone.goto(url.split("?")[0] + "readings")
+        phone.goto(url.split("?")[0] + "readings", wait_until="load")
         phone.screenshot(path=str(SCREENS / "phone-readings.png"), full_page=True)
         browser.close()
         assert not [e for e in errors if "Content Security Policy" in e], errors
@@ -233,7 +300,6 @@ def start_serve_remote(db: Path) -> tuple[subprocess.Popen[str], str]:
         text=True,
         env=env,
     )
-    assert process.stdout is not None
-    line = process.stdout.readline()
+    line = first_line(process)
     assert re.fullmatch(r"Serving on http://0\.0\.0\.0:\d+/\?token=[\w-]+\n", line), line
     return process, line

@@ -9,6 +9,7 @@ import stat
 import struct
 import subprocess
 import sys
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -461,3 +462,33 @@ def test_older_flags_are_listed_in_one_line_each_and_labs_get_a_column() -> None
     )
     [lab_change] = [flag for flag in data.trend.flags if flag.kind == "lab_changed"]
     assert " ".join(lab_change.message.split()) in text
+
+
+def test_one_drawing_at_a_time_in_a_process() -> None:
+    """matplotlib's state is the process's and not thread-safe (two web charts drawn at
+    once failed in FreeType with "invalid outline"): a second drawing waits for the first."""
+    from reports.style import rendering
+
+    first_inside, release, second_inside = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with rendering(core_fonts=False):
+            first_inside.set()
+            release.wait(10)
+
+    def second() -> None:
+        first_inside.wait(10)
+        with rendering(core_fonts=False):
+            second_inside.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert first_inside.wait(10)
+        assert not second_inside.wait(0.5)  # held off while the first draws
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(10)
+    assert second_inside.is_set()

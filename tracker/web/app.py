@@ -104,6 +104,12 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
             return None
         return {key: form.getlist(key) for key in form}
 
+    async def fields_of(request: Request) -> dict[str, Any] | None:
+        """The posted form's single-valued fields (each one's first value), or None as
+        for ``form_of``."""
+        posted = await form_of(request)
+        return None if posted is None else _first_values(posted)
+
     def forbidden() -> Response:
         return Response(
             "Forbidden: the form was not sent by this page (CSRF token missing or wrong). "
@@ -158,7 +164,7 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
             form = await form_of(request)
             if form is None:
                 return forbidden()
-            single = {key: values[0] for key, values in form.items() if values}
+            single = _first_values(form)
             draw = entries.DrawForm(
                 rows=_rows(form),
                 drawn_on=single.get("drawn_on", ""),
@@ -177,54 +183,35 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
         listing = await run_in_threadpool(pages.listing, database, name)
         return readings_page(request)(listing)
 
-    async def reading_edit(request: Request) -> Response:
-        name, reading_id = chosen(request), int(request.path_params["id"])
-        if request.method == "POST":
-            form = await form_of(request)
-            if form is None:
-                return forbidden()
-            single = {key: values[0] for key, values in form.items() if values}
-            try:
-                await run_in_threadpool(entries.save_reading, database, name, reading_id, single)
-            except (DatabaseError, AmbiguousPatientError, NotFoundError):
-                raise
-            except TrackerError as error:
-                return page(
-                    request,
-                    "edit.html",
-                    400,
-                    form=single,
-                    reading_id=reading_id,
-                    error=error.message,
-                )
-            return back(request, "/readings")
-        values = await run_in_threadpool(entries.reading_values, database, name, reading_id)
-        return page(request, "edit.html", form=values, reading_id=reading_id)
+    def edit_route(
+        template: str,
+        id_name: str,
+        load: Callable[[Database, str | None, int], dict[str, Any]],
+        save: Callable[[Database, str | None, int, dict[str, str]], None],
+        done: str,
+        **extra: Any,
+    ) -> Endpoint:
+        """Correct one stored item: its form filled from the database; a bad value
+        re-shows the form with what was typed and the CLI's message."""
 
-    async def event_edit(request: Request) -> Response:
-        name, event_id = chosen(request), int(request.path_params["id"])
-        if request.method == "POST":
-            posted = await form_of(request)
-            if posted is None:
-                return forbidden()
-            form = {key: values[0] for key, values in posted.items() if values}
-            try:
-                await run_in_threadpool(entries.replace_event, database, name, event_id, form)
-            except (DatabaseError, AmbiguousPatientError, NotFoundError):
-                raise
-            except TrackerError as error:
-                return page(
-                    request,
-                    "event_edit.html",
-                    400,
-                    form=form,
-                    event_id=event_id,
-                    kinds=EVENT_KINDS,
-                    error=error.message,
-                )
-            return back(request, "/events")
-        values = await run_in_threadpool(entries.event_values, database, name, event_id)
-        return page(request, "event_edit.html", form=values, event_id=event_id, kinds=EVENT_KINDS)
+        async def edit(request: Request) -> Response:
+            name, item_id = chosen(request), int(request.path_params["id"])
+            shown = {id_name: item_id, **extra}
+            if request.method == "POST":
+                form = await fields_of(request)
+                if form is None:
+                    return forbidden()
+                try:
+                    await run_in_threadpool(save, database, name, item_id, form)
+                except (DatabaseError, AmbiguousPatientError, NotFoundError):
+                    raise
+                except TrackerError as error:
+                    return page(request, template, 400, form=form, error=error.message, **shown)
+                return back(request, done)
+            values = await run_in_threadpool(load, database, name, item_id)
+            return page(request, template, form=values, **shown)
+
+        return edit
 
     def confirm_route(
         what: str,
@@ -248,10 +235,10 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
         name = chosen(request)
         status, error, form = 200, None, {}
         if request.method == "POST":
-            posted = await form_of(request)
+            posted = await fields_of(request)
             if posted is None:
                 return forbidden()
-            form = {key: values[0] for key, values in posted.items() if values}
+            form = posted
             try:
                 await run_in_threadpool(entries.store_event, database, name, form, clock.today())
                 return back(request, "/events")
@@ -312,7 +299,19 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
         Route("/", guarded(dashboard)),
         Route("/chart/{key:str}.svg", guarded(chart)),
         Route("/readings", guarded(readings), methods=["GET", "POST"]),
-        Route("/readings/{id:int}/edit", guarded(reading_edit), methods=["GET", "POST"]),
+        Route(
+            "/readings/{id:int}/edit",
+            guarded(
+                edit_route(
+                    "edit.html",
+                    "reading_id",
+                    entries.reading_values,
+                    entries.save_reading,
+                    "/readings",
+                )
+            ),
+            methods=["GET", "POST"],
+        ),
         Route(
             "/readings/{id:int}/delete",
             guarded(
@@ -321,7 +320,20 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
             methods=["GET", "POST"],
         ),
         Route("/events", guarded(events), methods=["GET", "POST"]),
-        Route("/events/{id:int}/edit", guarded(event_edit), methods=["GET", "POST"]),
+        Route(
+            "/events/{id:int}/edit",
+            guarded(
+                edit_route(
+                    "event_edit.html",
+                    "event_id",
+                    entries.event_values,
+                    entries.replace_event,
+                    "/events",
+                    kinds=EVENT_KINDS,
+                )
+            ),
+            methods=["GET", "POST"],
+        ),
         Route(
             "/events/{id:int}/delete",
             guarded(confirm_route("event", entries.event_text, entries.remove_event, "/events")),
@@ -341,6 +353,11 @@ def create_app(database: Database, access: Access, *, patient: str | None = None
     app = Starlette(routes=routes)
     app.state.charts = charts
     return AccessMiddleware(app, access)  # type: ignore[return-value]
+
+
+def _first_values(posted: dict[str, list[Any]]) -> dict[str, Any]:
+    """Each posted field's first value (the single-valued fields of a form)."""
+    return {key: values[0] for key, values in posted.items() if values}
 
 
 def _rows(form: dict[str, Any]) -> list[tuple[str, str, str]]:

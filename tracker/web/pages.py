@@ -61,12 +61,13 @@ def _lab_key(lab: str | None) -> str | None:
     return " ".join(lab.split()).lower() if lab and lab.strip() else None
 
 
-def _flags_of(result: TrendResult, summary: SeriesSummary) -> list[Flag]:
-    return [
-        flag
-        for flag in result.flags
-        if flag.marker == summary.marker and _lab_key(flag.lab) == _lab_key(summary.lab)
-    ]
+def _flags_by_series(result: TrendResult) -> dict[tuple[str, str | None], list[Flag]]:
+    """The flags grouped by (marker, lab) in one pass: looking them up series by series
+    would read every flag once per series (labs x flags on a file with many labs)."""
+    grouped: dict[tuple[str, str | None], list[Flag]] = {}
+    for flag in result.flags:
+        grouped.setdefault((flag.marker, _lab_key(flag.lab)), []).append(flag)
+    return grouped
 
 
 def chart_key(points: Sequence[Any], events: Sequence[Any], settings: Any, today: date) -> str:
@@ -105,6 +106,7 @@ def dashboard(database: Database, patient_name: str | None) -> Dashboard:
     groups: dict[str, list[SeriesSummary]] = {}
     for summary in result.series:
         groups.setdefault(summary.marker, []).append(summary)
+    flags_of = _flags_by_series(result)
     blocks = []
     for code, members in groups.items():
         members.sort(key=lambda s: (s.latest.drawn_on, s.latest.id), reverse=True)
@@ -112,7 +114,7 @@ def dashboard(database: Database, patient_name: str | None) -> Dashboard:
         lines: list[str] = []
         marker_flags: list[Flag] = []
         for position, summary in enumerate(members):
-            flags = _flags_of(result, summary)
+            flags = flags_of.get((summary.marker, _lab_key(summary.lab)), [])
             marker_flags.extend(flags)
             lines.extend(
                 text.strip()
