@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.markers import MARKERS, find_marker, marker_by_code
+from tracker.catalogue.markers import MARKERS, find_marker
 from tracker.errors import ValidationError
 from tracker.services.events import event_points, list_events
 from tracker.services.readings import unreadable_in
 from tracker.services.settings import get_settings, set_setting
 from tracker.store.models import Patient, Reading
 from tracker.store.stored_rows import readable
-from tracker.trend.engine import analyse
-from tracker.trend.engine import flags_for_reading as _flags_for_reading
-from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT
+from tracker.trend.engine import LabGroup, MarkerPass, flag_order, lab_groups
+from tracker.trend.lines import TreatmentTimeline
+from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT, validate_settings
+from tracker.trend.series import FlagSink
 from tracker.trend.types import (
     MAX_FLARE_WINDOW_DAYS,
     Flag,
     ReadingPoint,
+    SeriesSummary,
     TrendResult,
     TrendSettings,
 )
 
 SETTING_PREFIX = "trend."
-# Rows fetched per round trip while a series is read (a server-side cursor on PostgreSQL).
+# Rows fetched per round trip while a marker is read (a server-side cursor on PostgreSQL).
 FETCH_ROWS = 2_000
 # Distinct lab and note texts shared between readings before the cache starts afresh.
 SHARED_TEXTS = 4_096
@@ -138,41 +143,97 @@ def patient_trend(
     *,
     marker_code: str | None = None,
 ) -> TrendResult:
-    """Flags and series summaries for a patient (optionally one marker)."""
-    points = series_points(session, patient, marker_code=marker_code)
-    # Stored rows with a code the catalogue lacks get the database's message, which
-    # points to `tracker check`, rather than the pure engine's.
-    for code in {point.marker for point in points}:
-        marker_by_code(code)
-    events = list_events(session, patient)
-    return analyse(points, event_points(events), settings or load_trend_settings(session))
+    """Flags and series summaries for a patient (optionally one marker).
 
-
-def series_points(
-    session: Session, patient: Patient, *, marker_code: str | None = None
-) -> list[ReadingPoint]:
-    """The patient's readable readings as the trend engine takes them, oldest first.
-
-    Streamed from the database straight into ``ReadingPoint``s, with no list of rows
-    beside them, and with one shared string per marker code and lab (a long series
-    repeats them on every row), so a series costs the engine's input and little else.
-    Unreadable rows are left out and recorded for the notice (tracker/store/stored_rows.py).
+    Every flag is kept (``--json``, the library and the web page show them all); the
+    readings themselves are streamed, never held.
     """
-    query = select(
-        Reading.id,
-        Reading.marker,
-        Reading.value,
-        Reading.qualifier,
-        Reading.drawn_on,
-        Reading.lab,
-        Reading.ref_high,
-        Reading.note,
-    ).where(Reading.patient_id == patient.id, readable(session.get_bind().dialect.name))
+    flags: list[Flag] = []
+    series = [
+        summary
+        for summaries in stream_trend(
+            session,
+            patient,
+            settings or load_trend_settings(session),
+            flags.append,
+            marker_code=marker_code,
+        )
+        for summary in summaries
+    ]
+    flags.sort(key=flag_order)
+    return TrendResult(series=series, flags=flags)
+
+
+def stream_trend(
+    session: Session,
+    patient: Patient,
+    settings: TrendSettings,
+    sink: FlagSink,
+    *,
+    marker_code: str | None = None,
+) -> Iterator[list[SeriesSummary]]:
+    """The patient's markers read one at a time, in catalogue order, straight from the
+    database: each marker's flags go to ``sink`` as they are finished (each series' in
+    its order), then its series summaries are yielded, the group of its latest reading
+    first.
+
+    What is known of a marker's lab groups before its readings are read (each group's
+    lab and latest date) comes from one grouped query, so neither the readings nor the
+    flags are held here: the memory is that of the engine's running state.
+    """
+    validate_settings(settings)
+    # Unreadable rows are left out and recorded for the notice (tracker/store/stored_rows.py).
+    unreadable_in(session, patient, marker_code=marker_code)
+    groups = marker_lab_groups(session, patient, marker_code=marker_code)
+    events = event_points(list_events(session, patient))
+    timeline = TreatmentTimeline(events, settings.flare_window_days)
+    for code in MARKERS:
+        if code not in groups:
+            continue
+        marker_pass = MarkerPass(code, groups[code], timeline, events, settings, sink)
+        yield marker_pass.read(_marker_points(session, patient, code))
+
+
+def _readable_of(session: Session, patient: Patient) -> tuple[ColumnElement[bool], ...]:
+    return Reading.patient_id == patient.id, readable(session.get_bind().dialect.name)
+
+
+def marker_lab_groups(
+    session: Session, patient: Patient, *, marker_code: str | None = None
+) -> dict[str, list[LabGroup]]:
+    """Each marker's lab groups: one row per (marker, lab as written) and its latest date."""
+    query = select(Reading.marker, Reading.lab, func.max(Reading.drawn_on)).where(
+        *_readable_of(session, patient)
+    )
     if marker_code is not None:
         query = query.where(Reading.marker == marker_code)
-    rows = session.execute(
-        query.order_by(Reading.drawn_on, Reading.id).execution_options(stream_results=True)
-    ).yield_per(FETCH_ROWS)
+    labs: dict[str, list[tuple[str | None, date]]] = {}
+    for code, lab, latest in session.execute(query.group_by(Reading.marker, Reading.lab)):
+        labs.setdefault(code, []).append((lab, latest))
+    return {code: lab_groups(written) for code, written in labs.items()}
+
+
+def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[ReadingPoint]:
+    """One marker's readable readings as the trend engine takes them, oldest first.
+
+    Streamed from the database (a server-side cursor on PostgreSQL) straight into
+    ``ReadingPoint``s, with one shared string per lab and note text (a long series repeats
+    them on every row).
+    """
+    query = (
+        select(
+            Reading.id,
+            Reading.value,
+            Reading.qualifier,
+            Reading.drawn_on,
+            Reading.lab,
+            Reading.ref_high,
+            Reading.note,
+        )
+        .where(*_readable_of(session, patient), Reading.marker == code)
+        .order_by(Reading.drawn_on, Reading.id)
+        .execution_options(stream_results=True)
+    )
     shared: dict[str, str] = {}
 
     def share(text: str | None) -> str | None:
@@ -185,10 +246,12 @@ def series_points(
             found = shared[text] = text
         return found
 
-    points = [
-        ReadingPoint(
+    for row_id, value, qualifier, drawn_on, lab, ref_high, note in session.execute(query).yield_per(
+        FETCH_ROWS
+    ):
+        yield ReadingPoint(
             id=row_id,
-            marker=share(code) or code,
+            marker=code,
             value=value,
             qualifier=share(qualifier),
             drawn_on=drawn_on,
@@ -196,20 +259,26 @@ def series_points(
             ref_high=ref_high,
             note=share(note),
         )
-        for row_id, code, value, qualifier, drawn_on, lab, ref_high, note in rows
-    ]
-    unreadable_in(session, patient, marker_code=marker_code)
-    return points
 
 
 def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> list[Flag]:
-    """The flags a (new) reading raises, judged against its whole series."""
+    """The flags a (new) reading raises, judged against its whole series.
+
+    The series is read once with the engine's running state, and only this reading's
+    flags are kept: the memory does not grow with the length of the series.
+    """
     reading = session.get(Reading, reading_id)
     if reading is None:
         return []
-    result = patient_trend(session, patient, marker_code=reading.marker)
-    flags = _flags_for_reading(result, reading_id)
-    del result  # the series' other flags go before the caller reads these texts
+    flags: list[Flag] = []
+
+    def keep(flag: Flag) -> None:
+        if flag.reading_id == reading_id:
+            flags.append(flag)
+
+    settings = load_trend_settings(session)
+    for _ in stream_trend(session, patient, settings, keep, marker_code=reading.marker):
+        pass
     return flags
 
 
