@@ -20,7 +20,7 @@ from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import marker_by_code
 from tracker.cli.support import print_indented
 from tracker.services.events import event_points, list_events
-from tracker.services.trend import stream_trend
+from tracker.services.trend_stream import stream_trend
 from tracker.store.models import Patient
 from tracker.trend.headlines import MarkerClosing
 from tracker.trend.text_summary import (

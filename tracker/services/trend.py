@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
-
-from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import MARKERS, find_marker
 from tracker.errors import ValidationError
-from tracker.services.events import event_points, list_events
-from tracker.services.readings import unreadable_in
 from tracker.services.settings import get_settings, set_setting
+from tracker.services.trend_stream import PatientPass, stream_trend
 from tracker.store.models import Patient, Reading
-from tracker.store.stored_rows import readable
-from tracker.trend.engine import LabGroup, MarkerPass, flag_order, lab_groups
-from tracker.trend.lines import TreatmentTimeline
-from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT, validate_settings
-from tracker.trend.series import FlagSink
-from tracker.trend.types import (
-    MAX_FLARE_WINDOW_DAYS,
-    Flag,
-    ReadingPoint,
-    SeriesSummary,
-    TrendResult,
-    TrendSettings,
-)
+from tracker.trend.engine import flag_order
+from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT
+from tracker.trend.types import MAX_FLARE_WINDOW_DAYS, Flag, TrendResult, TrendSettings
 
 SETTING_PREFIX = "trend."
-# Rows fetched per round trip while a marker is read (a server-side cursor on PostgreSQL).
-FETCH_ROWS = 2_000
-# Distinct lab and note texts shared between readings before the cache starts afresh.
-SHARED_TEXTS = 4_096
 FLARE_KEY = "trend.flare_window_days"
 
 
@@ -164,121 +145,18 @@ def patient_trend(
     return TrendResult(series=series, flags=flags)
 
 
-def stream_trend(
-    session: Session,
-    patient: Patient,
-    settings: TrendSettings,
-    sink: FlagSink,
-    *,
-    marker_code: str | None = None,
-) -> Iterator[list[SeriesSummary]]:
-    """The patient's markers read one at a time, in catalogue order, straight from the
-    database: each marker's flags go to ``sink`` as they are finished (each series' in
-    its order), then its series summaries are yielded, the group of its latest reading
-    first.
-
-    What is known of a marker's lab groups before its readings are read (each group's
-    lab and latest date) comes from one grouped query, so neither the readings nor the
-    flags are held here: the memory is that of the engine's running state.
-    """
-    validate_settings(settings)
-    # Unreadable rows are left out and recorded for the notice (tracker/store/stored_rows.py).
-    unreadable_in(session, patient, marker_code=marker_code)
-    groups = marker_lab_groups(session, patient, marker_code=marker_code)
-    events = event_points(list_events(session, patient))
-    timeline = TreatmentTimeline(events, settings.flare_window_days)
-    for code in MARKERS:
-        if code not in groups:
-            continue
-        marker_pass = MarkerPass(code, groups[code], timeline, events, settings, sink)
-        yield marker_pass.read(_marker_points(session, patient, code))
-
-
-def _readable_of(session: Session, patient: Patient) -> tuple[ColumnElement[bool], ...]:
-    return Reading.patient_id == patient.id, readable(session.get_bind().dialect.name)
-
-
-def marker_lab_groups(
-    session: Session, patient: Patient, *, marker_code: str | None = None
-) -> dict[str, list[LabGroup]]:
-    """Each marker's lab groups: one row per (marker, lab as written) and its latest date."""
-    query = select(Reading.marker, Reading.lab, func.max(Reading.drawn_on)).where(
-        *_readable_of(session, patient)
-    )
-    if marker_code is not None:
-        query = query.where(Reading.marker == marker_code)
-    labs: dict[str, list[tuple[str | None, date]]] = {}
-    for code, lab, latest in session.execute(query.group_by(Reading.marker, Reading.lab)):
-        labs.setdefault(code, []).append((lab, latest))
-    return {code: lab_groups(written) for code, written in labs.items()}
-
-
-def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[ReadingPoint]:
-    """One marker's readable readings as the trend engine takes them, oldest first.
-
-    Streamed from the database (a server-side cursor on PostgreSQL) straight into
-    ``ReadingPoint``s, with one shared string per lab and note text (a long series repeats
-    them on every row).
-    """
-    query = (
-        select(
-            Reading.id,
-            Reading.value,
-            Reading.qualifier,
-            Reading.drawn_on,
-            Reading.lab,
-            Reading.ref_high,
-            Reading.note,
-        )
-        .where(*_readable_of(session, patient), Reading.marker == code)
-        .order_by(Reading.drawn_on, Reading.id)
-        .execution_options(stream_results=True)
-    )
-    shared: dict[str, str] = {}
-
-    def share(text: str | None) -> str | None:
-        if text is None:
-            return None
-        found = shared.get(text)
-        if found is None:
-            if len(shared) >= SHARED_TEXTS:
-                shared.clear()
-            found = shared[text] = text
-        return found
-
-    for row_id, value, qualifier, drawn_on, lab, ref_high, note in session.execute(query).yield_per(
-        FETCH_ROWS
-    ):
-        yield ReadingPoint(
-            id=row_id,
-            marker=code,
-            value=value,
-            qualifier=share(qualifier),
-            drawn_on=drawn_on,
-            lab=share(lab),
-            ref_high=ref_high,
-            note=share(note),
-        )
-
-
 def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> list[Flag]:
     """The flags a (new) reading raises, judged against its whole series.
 
     The series is read once with the engine's running state, and only this reading's
-    flags are kept: the memory does not grow with the length of the series.
+    flags are built: neither time nor memory goes into the history's other flags.
     """
     reading = session.get(Reading, reading_id)
     if reading is None:
         return []
     flags: list[Flag] = []
-
-    def keep(flag: Flag) -> None:
-        if flag.reading_id == reading_id:
-            flags.append(flag)
-
-    settings = load_trend_settings(session)
-    for _ in stream_trend(session, patient, settings, keep, marker_code=reading.marker):
-        pass
+    trend = PatientPass(session, patient, load_trend_settings(session), (reading.marker,))
+    trend.read_marker(reading.marker, flags.append, keep=reading_id.__eq__)
     return flags
 
 

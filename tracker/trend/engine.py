@@ -12,8 +12,8 @@ from ``tracker.trend.wording``, built only when a flag's message is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from operator import attrgetter
@@ -139,7 +139,11 @@ class MarkerPass:
         events: Sequence[EventPoint],
         settings: TrendSettings,
         sink: FlagSink,
+        *,
+        keep: Callable[[int], bool] | None = None,
     ) -> None:
+        """``keep``: the ids of the readings whose flags are wanted (default: every one);
+        no other flag is built (``add`` and ``import`` show those of one reading)."""
         marker = _marker(code)
         rules = MarkerRules.for_marker(marker, settings)
         self.wording = MarkerWording(
@@ -150,6 +154,7 @@ class MarkerPass:
         self.groups = list(groups)
         self.labs = {group.key: group.lab for group in groups}
         self.sink = sink
+        self.keep = keep
         latest_day = max(group.latest_day for group in groups)
         self.readers = {
             group.key: SeriesReader(
@@ -161,6 +166,7 @@ class MarkerPass:
                 marker_latest_draw_is_elsewhere=group.latest_day < latest_day,
                 several_groups=len(groups) > 1,
                 other_group_latest=partial(self._other_group_latest, group.key),
+                keep=keep,
             )
             for group in groups
         }
@@ -218,6 +224,8 @@ class MarkerPass:
             return None
         # Carried, like a rise, by the draw's lowest reading: entry order decides nothing.
         reading = group[0] if len(group) == 1 else min(group, key=rank)
+        if self.keep is not None and not self.keep(reading.id):
+            return None
         earlier = self.latest_by_lab.get(key)
         message = partial(
             lab_changed_message,
@@ -228,12 +236,17 @@ class MarkerPass:
             earlier,
             self.wording,
         )
-        flag = make_flag(
-            reading, self.labs[key], LAB_CHANGED, INFO, None, self.wording, message, causes=False
+        return make_flag(
+            reading,
+            self.labs[key],
+            LAB_CHANGED,
+            INFO,
+            None,
+            self.wording,
+            message,
+            causes=False,
+            same_lab_before=None if earlier is None else earlier.drawn_on,
         )
-        if earlier is not None:
-            flag = replace(flag, same_lab_before=earlier.drawn_on)
-        return flag
 
 
 def flags_for_reading(result: TrendResult, reading_id: int) -> list[Flag]:

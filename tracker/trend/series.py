@@ -90,8 +90,12 @@ class SeriesReader:
         marker_latest_draw_is_elsewhere: bool = False,
         several_groups: bool = False,
         other_group_latest: Callable[[], date | None] = lambda: None,
+        keep: Callable[[int], bool] | None = None,
     ) -> None:
         self.count = 0
+        # The ids of the readings whose flags are wanted (None: every one); the flags of
+        # others are never built, only their effect on later flags is read.
+        self.keep = keep
         self.lab = lab
         self.wording = wording
         self.rules = wording.rules
@@ -140,17 +144,20 @@ class SeriesReader:
         self._enter_line(draw)
         self._decide_awaiting(draw)
         facts = self._judge(draw)
+        keep = self.keep
         found: list[Flag | RiseFacts] = []
         if lab_changed is not None:
             found.append(lab_changed)
-        flag = check_entry_flag(draw, self.lab, self.wording)
-        if flag is not None:
-            found.append(flag)
-        if facts is not None:
+        if keep is None or keep(draw.high.id):
+            flag = check_entry_flag(draw, self.lab, self.wording)
+            if flag is not None:
+                found.append(flag)
+        if facts is not None and (keep is None or keep(facts.reading.id)):
             found.append(facts)
-        flag = self._above_reference(draw, beside_rise=facts is not None)
-        if flag is not None:
-            found.append(flag)
+        if keep is None or keep(draw.low.id):
+            flag = self._above_reference(draw, beside_rise=facts is not None)
+            if flag is not None:
+                found.append(flag)
         if len(found) > 1:
             found.sort(key=_order_in_draw)
         self.held.extend(found)
