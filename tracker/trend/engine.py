@@ -153,23 +153,12 @@ class MarkerPass:
         )
         self.groups = list(groups)
         self.labs = {group.key: group.lab for group in groups}
+        self.timeline = timeline
+        self.events = events
         self.sink = sink
         self.keep = keep
-        latest_day = max(group.latest_day for group in groups)
-        self.readers = {
-            group.key: SeriesReader(
-                group.lab,
-                self.wording,
-                timeline,
-                events,
-                sink,
-                marker_latest_draw_is_elsewhere=group.latest_day < latest_day,
-                several_groups=len(groups) > 1,
-                other_group_latest=partial(self._other_group_latest, group.key),
-                keep=keep,
-            )
-            for group in groups
-        }
+        self.latest_day = max((group.latest_day for group in groups), default=None)
+        self.readers = {group.key: self._reader(group) for group in self.groups}
         self.keys: dict[str | None, str | None] = {}  # lab as written -> its group
         # The lab context: each group's latest draw and day, the previous day's groups,
         # and the previous day's highest reading.
@@ -199,9 +188,13 @@ class MarkerPass:
             lab = reading.lab
             key = keys[lab] if lab in keys else keys.setdefault(lab, lab_key(lab))
             by_group.setdefault(key, []).append(reading)
-        for key, group in by_group.items():
-            self.readers[key].feed(Draw.of(group), self._lab_changed(key, group))
         day = members[0].drawn_on
+        readers = self.readers
+        for key, group in by_group.items():
+            reader = readers.get(key)
+            if reader is None:
+                reader = self._unexpected_group(key, group[0], day)
+            reader.feed(Draw.of(group), self._lab_changed(key, group))
         for key, group in by_group.items():
             self.latest_by_lab[key] = group[0] if len(group) == 1 else max(group, key=rank)
             self.day_of_group[key] = day
@@ -209,7 +202,33 @@ class MarkerPass:
         self.previous_draw = members[0] if len(members) == 1 else max(members, key=rank)
 
     def finish(self) -> list[SeriesSummary]:
-        return [self.readers[group.key].finish() for group in self.groups]
+        readers = [self.readers[group.key] for group in self.groups]
+        # A group with no reading left (deleted since its groups were read) has no series.
+        return [reader.finish() for reader in readers if reader.count]
+
+    def _reader(self, group: LabGroup) -> SeriesReader:
+        return SeriesReader(
+            group.lab,
+            self.wording,
+            self.timeline,
+            self.events,
+            self.sink,
+            marker_latest_draw_is_elsewhere=self.latest_day is not None
+            and group.latest_day < self.latest_day,
+            several_groups=len(self.groups) > 1,
+            other_group_latest=partial(self._other_group_latest, group.key),
+            keep=self.keep,
+        )
+
+    def _unexpected_group(self, key: str | None, reading: ReadingPoint, day: date) -> SeriesReader:
+        """A lab group the groups given did not name: from the database, a reading written
+        after they were read (PostgreSQL reads each statement as committed when it
+        starts). It is read as a group of its own rather than stopping the pass."""
+        group = LabGroup(key, lab_display(reading.lab), day)
+        self.groups.append(group)
+        self.labs[key] = group.lab
+        reader = self.readers[key] = self._reader(group)
+        return reader
 
     def _other_group_latest(self, key: str | None) -> date | None:
         days = [day for other, day in self.day_of_group.items() if other != key]
