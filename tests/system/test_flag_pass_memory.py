@@ -1,7 +1,8 @@
 """The memory of ``tracker import`` (its flag pass) and of human ``trend`` does not grow with
 the number of readings (issue 13 item 13, issue 17): peak RSS of real processes on a
 flag-heavy history of 200,000 readings against one of 10,000, as a ratio (a test that
-failed before the streaming engine: import 69 -> 113 MB, human trend 64 -> 270 MB).
+failed before the streaming engine: import 69 -> 113 MB, human trend 64 -> 270 MB on
+SQLite), on each backend.
 
 The engine keeps running state only, the flag pass keeps the flags of one reading, and
 ``trend`` prints marker by marker with each series' flag lines spooled.
@@ -9,13 +10,18 @@ The engine keeps running state only, the flag pass keeps the flags of one readin
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from tests.conftest import BACKENDS, PG_SKIP_REASON, _with_search_path, pg_base_url
 from tests.helpers.flag_heavy import PATIENT, write_flag_heavy_csv
 from tests.helpers.memory import measured_result, start_measured
+from tracker.cli.main import cli
 
 SMALL = 10_000
 LARGE = 200_000
@@ -29,7 +35,7 @@ pytestmark = pytest.mark.slow
 
 @dataclass(frozen=True)
 class Imported:
-    db: Path
+    db: str
     import_peak_kb: int
 
 
@@ -41,15 +47,49 @@ def _run(args: list[str], report: Path) -> tuple[int, bytes]:
     return peak_kb, stdout
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[int, str]]:
+    """An empty database per history size: SQLite files, or PostgreSQL schemas (where the
+    readings come through a server-side cursor)."""
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("flag-heavy-db")
+        yield {readings: str(folder / f"{readings}.db") for readings in (SMALL, LARGE)}
+        return
+    base = pg_base_url()
+    if base is None:
+        pytest.skip(PG_SKIP_REASON)
+    import sqlalchemy as sa
+
+    schemas = {readings: f"t_{uuid.uuid4().hex[:12]}" for readings in (SMALL, LARGE)}
+    engine = sa.create_engine(base)
+    with engine.begin() as connection:
+        for schema in schemas.values():
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        urls = {readings: _with_search_path(base, schema) for readings, schema in schemas.items()}
+        for url in urls.values():
+            result = CliRunner().invoke(cli, ["--db", url, "db", "upgrade"])
+            assert result.exit_code == 0, result.output
+        yield urls
+    finally:
+        with engine.begin() as connection:
+            for schema in schemas.values():
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
-def histories(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Imported]:
-    """Each history imported into a fresh SQLite file, the import's peak measured."""
+def histories(
+    databases: dict[int, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[int, Imported]:
+    """Each history imported into its empty database, the import's peak measured."""
     folder = tmp_path_factory.mktemp("flag-heavy")
     imported = {}
-    for readings in (SMALL, LARGE):
+    for readings, db in databases.items():
         source = write_flag_heavy_csv(folder / f"{readings}.csv", readings)
-        db = folder / f"{readings}.db"
-        peak_kb, stdout = _run(["--db", str(db), "import", str(source)], folder / "peak")
+        peak_kb, stdout = _run(["--db", db, "import", str(source)], folder / "peak")
         assert stdout.decode().startswith(f"Imported {readings} readings")
         imported[readings] = Imported(db, peak_kb)
     return imported
@@ -65,7 +105,7 @@ def test_human_trend_memory_does_not_grow_with_the_readings(
 ) -> None:
     peaks = {}
     for readings, imported in histories.items():
-        peak_kb, stdout = _run(["--db", str(imported.db), "trend"], tmp_path / "peak")
+        peak_kb, stdout = _run(["--db", imported.db, "trend"], tmp_path / "peak")
         lines = stdout.decode().splitlines()
         assert lines[0] == f"Trend for {PATIENT}"
         # Every series is there with its count, and its flags are printed (not dropped).
