@@ -142,7 +142,8 @@ class SeriesReader:
         """
         self.count += len(draw.readings)
         self._enter_line(draw)
-        self._decide_awaiting(draw)
+        if self.awaiting is not None:
+            self._decide_awaiting(draw)
         facts = self._judge(draw)
         keep = self.keep
         found: list[Flag | RiseFacts] = []
@@ -166,7 +167,8 @@ class SeriesReader:
         if self.line_base is None:
             self.line_base = draw
         self.previous = self.last_draw = draw
-        self._release()
+        if self.held:
+            self._release()
 
     def finish(self) -> SeriesSummary:
         """The series summary, once every flag still waiting has been handed on."""
