@@ -1,9 +1,10 @@
 """One (marker, lab group) series read oldest first, draw by draw: its flags and summary.
 
 The reader keeps only running state (the previous draw, the line's baseline and nadir, the
-current run of increases, the open episode, the flares of the current window), so the
-work grows linearly with the series. The rules are in docs/clinical-rules.md ("Rules the
-trend module implements", version 2).
+current run of increases, the open episode, the flares of the current window, the flags
+whose status a later draw still decides), so the work grows linearly with the series and
+the memory not at all: each flag is handed on once it is finished. The rules are in
+docs/clinical-rules.md ("Rules the trend module implements", version 2).
 """
 
 from __future__ import annotations
