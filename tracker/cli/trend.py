@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from tracker.cli.support import AppContext, pass_app, print_indented, print_json
+from tracker.cli.support import AppContext, pass_app, print_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,10 +62,7 @@ def trend_command(
     The options change the defaults for this run only; `tracker settings` keeps them.
     """
     from tracker.catalogue.markers import find_marker
-    from tracker.services.events import event_points, list_events
     from tracker.services.trend import load_trend_settings, patient_trend
-    from tracker.trend.json_document import trend_document
-    from tracker.trend.text_summary import trend_lines
 
     chosen = find_marker(marker) if marker else None
     marker_code = chosen.code if chosen else None
@@ -78,19 +75,23 @@ def trend_command(
             else:
                 click.echo("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD")
             return
+        if not as_json:
+            # Printed as the history is read: memory independent of its length.
+            from tracker.cli.trend_text import print_trend
+
+            print_trend(
+                session,
+                patient,
+                settings,
+                marker_code=marker_code,
+                marker_name=chosen.name if chosen else None,
+                verbose=verbose,
+            )
+            return
         result = patient_trend(session, patient, settings, marker_code=marker_code)
-        events = event_points(list_events(session, patient))
-    if as_json:
-        print_json(trend_document(patient.name, result))
-        return
-    lines = trend_lines(
-        patient.name, result, chosen.name if chosen else None, events=events, verbose=verbose
-    )
-    for line, wrap in lines:
-        if wrap:
-            print_indented(line)
-        else:
-            click.echo(line)
+    from tracker.trend.json_document import trend_document
+
+    print_json(trend_document(patient.name, result))
 
 
 @click.command("settings", short_help="Show or change the stored trend defaults.")

@@ -119,40 +119,58 @@ class ImportFlags:
 def imported_flags(database: Database, summary: ImportSummary) -> ImportFlags:
     """(patient name, flag) for the newest imported reading of each series (the first few).
 
-    Judged by the trend engine against the whole series, as ``add`` does for one reading.
-    The import is committed by now: a series the engine cannot judge is reported, not
-    turned into a failure of the import.
+    Judged by the trend engine against the whole series, as ``add`` does for one reading:
+    each series is read once with the engine's running state, and only the flags of its
+    newest imported reading are built, so neither the time nor the memory goes into the
+    history's other flags. The import is committed by now: a series the engine cannot
+    judge is reported, not turned into a failure of the import.
     """
     report = ImportFlags()
     if summary.dry_run or summary.created_at is None:
         return report
-    from tracker.services.trend import flags_for_reading
+    from tracker.services.trend import load_trend_settings
+    from tracker.services.trend_stream import PatientPass
 
+    by_patient: dict[int, list[str]] = {}
     for patient_id, code in summary.series:
-        # One session per series: nothing read for one series outlives it, so the pass
-        # holds one series at a time however many the file filled.
+        by_patient.setdefault(patient_id, []).append(code)
+    for patient_id, codes in by_patient.items():
+        # One session per patient: its events and lab groups are read once for its series.
         with database.reading() as session:
-            newest = session.scalar(
-                select(Reading.id)
-                .where(
-                    Reading.patient_id == patient_id,
-                    Reading.marker == code,
-                    *imported_rows(summary.created_at, summary.row_source),
-                )
-                .order_by(Reading.drawn_on.desc(), Reading.id.desc())
-                .limit(1)
-            )
             patient = session.get(Patient, patient_id)
-            if newest is None or patient is None:
+            if patient is None:
                 continue
             name = patient.name
             try:
-                flags = flags_for_reading(session, patient, newest)
+                trend = PatientPass(session, patient, load_trend_settings(session), codes)
             except Exception as error:  # reported: the data is already stored
-                report.unchecked.append(f"{MARKERS[code].name} of {name} ({type(error).__name__})")
+                report.unchecked += [_unchecked(code, name, error) for code in codes]
                 continue
-        report.flags += [(name, flag) for flag in flags]
+            for code in codes:
+                newest = session.scalar(
+                    select(Reading.id)
+                    .where(
+                        Reading.patient_id == patient_id,
+                        Reading.marker == code,
+                        *imported_rows(summary.created_at, summary.row_source),
+                    )
+                    .order_by(Reading.drawn_on.desc(), Reading.id.desc())
+                    .limit(1)
+                )
+                if newest is None:
+                    continue
+                flags: list[Flag] = []
+                try:
+                    trend.read_marker(code, flags.append, keep=newest.__eq__)
+                except Exception as error:  # reported: the data is already stored
+                    report.unchecked.append(_unchecked(code, name, error))
+                    continue
+                report.flags += [(name, flag) for flag in flags]
     return report
+
+
+def _unchecked(code: str, name: str, error: Exception) -> str:
+    return f"{MARKERS[code].name} of {name} ({type(error).__name__})"
 
 
 def _plural(count: int, word: str) -> str:

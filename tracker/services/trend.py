@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.catalogue.markers import MARKERS, find_marker, marker_by_code
+from tracker.catalogue.markers import MARKERS, find_marker
 from tracker.errors import ValidationError
-from tracker.services.events import event_points, list_events
-from tracker.services.readings import unreadable_in
 from tracker.services.settings import get_settings, set_setting
+from tracker.services.trend_stream import PatientPass, stream_trend
 from tracker.store.models import Patient, Reading
-from tracker.store.stored_rows import readable
-from tracker.trend.engine import analyse
-from tracker.trend.engine import flags_for_reading as _flags_for_reading
+from tracker.trend.engine import flag_order
 from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT
-from tracker.trend.types import (
-    MAX_FLARE_WINDOW_DAYS,
-    Flag,
-    ReadingPoint,
-    TrendResult,
-    TrendSettings,
-)
+from tracker.trend.types import MAX_FLARE_WINDOW_DAYS, Flag, TrendResult, TrendSettings
 
 SETTING_PREFIX = "trend."
-# Rows fetched per round trip while a series is read (a server-side cursor on PostgreSQL).
-FETCH_ROWS = 2_000
-# Distinct lab and note texts shared between readings before the cache starts afresh.
-SHARED_TEXTS = 4_096
 FLARE_KEY = "trend.flare_window_days"
 
 
@@ -138,78 +124,39 @@ def patient_trend(
     *,
     marker_code: str | None = None,
 ) -> TrendResult:
-    """Flags and series summaries for a patient (optionally one marker)."""
-    points = series_points(session, patient, marker_code=marker_code)
-    # Stored rows with a code the catalogue lacks get the database's message, which
-    # points to `tracker check`, rather than the pure engine's.
-    for code in {point.marker for point in points}:
-        marker_by_code(code)
-    events = list_events(session, patient)
-    return analyse(points, event_points(events), settings or load_trend_settings(session))
+    """Flags and series summaries for a patient (optionally one marker).
 
-
-def series_points(
-    session: Session, patient: Patient, *, marker_code: str | None = None
-) -> list[ReadingPoint]:
-    """The patient's readable readings as the trend engine takes them, oldest first.
-
-    Streamed from the database straight into ``ReadingPoint``s, with no list of rows
-    beside them, and with one shared string per marker code and lab (a long series
-    repeats them on every row), so a series costs the engine's input and little else.
-    Unreadable rows are left out and recorded for the notice (tracker/store/stored_rows.py).
+    Every flag is kept (``--json``, the library and the web page show them all); the
+    readings themselves are streamed, never held.
     """
-    query = select(
-        Reading.id,
-        Reading.marker,
-        Reading.value,
-        Reading.qualifier,
-        Reading.drawn_on,
-        Reading.lab,
-        Reading.ref_high,
-        Reading.note,
-    ).where(Reading.patient_id == patient.id, readable(session.get_bind().dialect.name))
-    if marker_code is not None:
-        query = query.where(Reading.marker == marker_code)
-    rows = session.execute(
-        query.order_by(Reading.drawn_on, Reading.id).execution_options(stream_results=True)
-    ).yield_per(FETCH_ROWS)
-    shared: dict[str, str] = {}
-
-    def share(text: str | None) -> str | None:
-        if text is None:
-            return None
-        found = shared.get(text)
-        if found is None:
-            if len(shared) >= SHARED_TEXTS:
-                shared.clear()
-            found = shared[text] = text
-        return found
-
-    points = [
-        ReadingPoint(
-            id=row_id,
-            marker=share(code) or code,
-            value=value,
-            qualifier=share(qualifier),
-            drawn_on=drawn_on,
-            lab=share(lab),
-            ref_high=ref_high,
-            note=share(note),
+    flags: list[Flag] = []
+    series = [
+        summary
+        for summaries in stream_trend(
+            session,
+            patient,
+            settings or load_trend_settings(session),
+            flags.append,
+            marker_code=marker_code,
         )
-        for row_id, code, value, qualifier, drawn_on, lab, ref_high, note in rows
+        for summary in summaries
     ]
-    unreadable_in(session, patient, marker_code=marker_code)
-    return points
+    flags.sort(key=flag_order)
+    return TrendResult(series=series, flags=flags)
 
 
 def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> list[Flag]:
-    """The flags a (new) reading raises, judged against its whole series."""
+    """The flags a (new) reading raises, judged against its whole series.
+
+    The series is read once with the engine's running state, and only this reading's
+    flags are built: neither time nor memory goes into the history's other flags.
+    """
     reading = session.get(Reading, reading_id)
     if reading is None:
         return []
-    result = patient_trend(session, patient, marker_code=reading.marker)
-    flags = _flags_for_reading(result, reading_id)
-    del result  # the series' other flags go before the caller reads these texts
+    flags: list[Flag] = []
+    trend = PatientPass(session, patient, load_trend_settings(session), (reading.marker,))
+    trend.read_marker(reading.marker, flags.append, keep=reading_id.__eq__)
     return flags
 
 

@@ -7,6 +7,7 @@ within itself. These helpers are pure and shared by the series reader and the en
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -50,30 +51,41 @@ class Draw:
         return self.low.drawn_on
 
 
-def draws_of(readings: Sequence[ReadingPoint]) -> list[Draw]:
-    """Readings ordered by date grouped into draws (one per date)."""
-    draws: list[Draw] = []
-    members: list[ReadingPoint] = []
-    for reading in readings:
-        if members and members[0].drawn_on != reading.drawn_on:
-            draws.append(Draw.of(members))
-            members = []
-        members.append(reading)
-    if members:
-        draws.append(Draw.of(members))
-    return draws
+class RunPoints:
+    """The points of the current rising run that its doubling time is fitted to.
+
+    The earlier value of the run's first draw, then the later value of each draw after
+    it, as day offsets and natural logarithms in two arrays (16 bytes a draw): values
+    outside the measurable range (``<x``, ``>x``) and zero have no usable logarithm and
+    are left out (docs/clinical-rules.md "Doubling time").
+    """
+
+    __slots__ = ("days", "first_day", "logs")
+
+    def __init__(self) -> None:
+        self.first_day: date | None = None
+        self.days = array("d")
+        self.logs = array("d")
+
+    def add(self, reading: ReadingPoint) -> None:
+        if reading.qualifier is not None or reading.value <= 0:
+            return
+        if self.first_day is None:
+            self.first_day = reading.drawn_on
+        self.days.append(float((reading.drawn_on - self.first_day).days))
+        self.logs.append(math.log(reading.value))
 
 
 def rising_run(
-    draws: Sequence[Draw],
+    latest: Draw,
     first: Draw | None,
     increases: int,
+    points: RunPoints,
     rules: MarkerRules,
     change: TreatmentChange | None,
 ) -> tuple[RisingRun | None, float | None]:
-    """The run of ``increases`` from ``first`` to the latest draw, when it is a real rise,
-    and its doubling time (docs/clinical-rules.md, "Rising run and doubling time")."""
-    latest = draws[-1]
+    """The run of ``increases`` from ``first`` to the ``latest`` draw, when it is a real
+    rise, and its doubling time (docs/clinical-rules.md, "Rising run and doubling time")."""
     if first is None or increases < RISING_RUN_MIN_INCREASES:
         return None, None
     if not rules.is_rise(latest.low, first.high):
@@ -84,25 +96,19 @@ def rising_run(
     in_window = change is not None and change.in_flare_window(latest.drawn_on)
     at_least = first.high.qualifier == "<" or latest.low.qualifier == ">"
     run = RisingRun(increases, first.drawn_on, pct, in_flare_window=in_window, at_least=at_least)
-    start = next(i for i, draw in enumerate(draws) if draw is first)
-    points = [first.high] + [draw.low for draw in draws[start + 1 :]]
     return run, doubling_time_days(points)
 
 
-def doubling_time_days(run: Sequence[ReadingPoint]) -> float | None:
+def doubling_time_days(run: RunPoints) -> float | None:
     """ln 2 / slope of ln(value) against days, fitted by least squares over ``run``.
 
-    ``run`` is the series' rising run (docs/clinical-rules.md "Doubling time"). Values
-    outside the measurable range (``<x``, ``>x``) and a zero value have no usable
-    logarithm and are left out; fewer than 3 points, or a slope that is not positive,
-    give None. Descriptive only: no validated threshold exists.
+    ``run`` holds the series' rising run (docs/clinical-rules.md "Doubling time"); fewer
+    than 3 usable points, or a slope that is not positive, give None. Descriptive only:
+    no validated threshold exists.
     """
-    points = [r for r in run if r.qualifier is None and r.value > 0]
-    if len(points) < RISING_RUN_MIN_INCREASES + 1:
+    days, logs = run.days, run.logs
+    if len(days) < RISING_RUN_MIN_INCREASES + 1:
         return None
-    first_day = points[0].drawn_on
-    days = [float((r.drawn_on - first_day).days) for r in points]
-    logs = [math.log(r.value) for r in points]
     mean_day = sum(days) / len(days)
     mean_log = sum(logs) / len(logs)
     spread_days = sum((d - mean_day) ** 2 for d in days)

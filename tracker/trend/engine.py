@@ -1,16 +1,19 @@
 """The trend engine: readings and events in, series summaries and flags out.
 
 Pure functions: no database, no I/O. The rules are in docs/clinical-rules.md ("Rules the
-trend module implements", version 2). Readings are grouped into series per (marker, lab
-group) here; each series is then read once, draw by draw, by ``tracker.trend.series``
-(linear in its length), and the words of every flag come from ``tracker.trend.wording``,
-built only when a flag's message is read.
+trend module implements", version 2). A marker's readings are read once, oldest first, a
+day at a time (``MarkerPass``): each lab group's draws go to its ``tracker.trend.series``
+reader, which keeps only running state and hands each flag on as soon as it is finished,
+so the memory does not grow with the history (issue 17). What must be known before the
+readings are read (each lab group's lab and latest date) is given by ``lab_groups``, from
+the readings themselves or from a grouped database query. The words of every flag come
+from ``tracker.trend.wording``, built only when a flag's message is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from operator import attrgetter
@@ -18,20 +21,17 @@ from operator import attrgetter
 from tracker.catalogue.lab_names import lab_display, lab_key
 from tracker.catalogue.markers import MARKERS, Marker, known_marker_names
 from tracker.errors import ValidationError
-from tracker.trend.draws import rank
+from tracker.trend.draws import Draw, rank
 from tracker.trend.flags import make_flag
 from tracker.trend.info_wording import lab_changed_message
 from tracker.trend.json_document import trend_document
 from tracker.trend.lines import TreatmentTimeline
 from tracker.trend.phrases import MarkerWording
 from tracker.trend.rules import MarkerRules, validate_settings
-from tracker.trend.series import SeriesReader
+from tracker.trend.series import KIND_ORDER, FlagSink, SeriesReader
 from tracker.trend.types import (
-    ABOVE_REFERENCE,
-    CHECK_ENTRY,
     INFO,
     LAB_CHANGED,
-    RISE_KINDS,
     EventPoint,
     Flag,
     ReadingPoint,
@@ -40,17 +40,55 @@ from tracker.trend.types import (
     TrendSettings,
 )
 
-__all__ = ["analyse", "flags_for_reading", "trend_document", "validate_settings"]
+__all__ = [
+    "LabGroup",
+    "MarkerPass",
+    "analyse",
+    "flag_order",
+    "flags_for_reading",
+    "lab_groups",
+    "trend_document",
+    "validate_settings",
+]
 
-# Flags of one reading are listed in this order: the lab context first, then the (single)
-# rise-type flag, then the reference limit.
-KIND_ORDER = {
-    kind: index
-    for index, kind in enumerate((LAB_CHANGED, CHECK_ENTRY, *RISE_KINDS, ABOVE_REFERENCE))
-}
 _MARKER_ORDER = {code: index for index, code in enumerate(MARKERS)}
 # The documented defaults (flare window 42 days, CVA 5 %, the catalogue's floors).
 DEFAULT_SETTINGS = TrendSettings()
+
+
+@dataclass(frozen=True)
+class LabGroup:
+    """One lab group of a marker as known before its readings are read."""
+
+    key: str | None  # ``lab_key`` of its readings' labs
+    lab: str | None  # as shown: the group's lab as written on its latest date
+    latest_day: date
+
+
+def lab_groups(labs: Iterable[tuple[str | None, date]]) -> list[LabGroup]:
+    """A marker's lab groups from each lab spelling and the latest date it was written on,
+    the group of the marker's latest reading first, then by latest date, then by name.
+
+    A group's lab is shown as written on its latest date; spellings of one day are taken
+    in name order, so the order readings were entered in never changes a flag.
+    """
+    latest: dict[str | None, date] = {}
+    written: dict[str | None, set[str]] = {}  # each group's spellings of its latest date
+    for lab, day in labs:
+        key = lab_key(lab)
+        known = latest.get(key)
+        if known is None or known < day:
+            latest[key] = day
+            written[key] = set()
+        if lab is not None and key is not None and latest[key] == day:
+            written[key].add(lab)
+    groups = []
+    for key, day in latest.items():
+        spellings = sorted(written[key])
+        groups.append(LabGroup(key, lab_display(spellings[0]) if spellings else None, day))
+    groups.sort(key=lambda group: (group.key is None, group.key or ""))
+    groups.sort(key=attrgetter("latest_day"), reverse=True)
+    return groups
 
 
 def analyse(
@@ -72,55 +110,162 @@ def analyse(
     series: list[SeriesSummary] = []
     flags: list[Flag] = []
     for code in sorted(by_marker, key=_marker_position):
+        members = by_marker[code]
+        groups = lab_groups((reading.lab, reading.drawn_on) for reading in members)
+        marker_pass = MarkerPass(code, groups, timeline, event_points, settings, flags.append)
+        series.extend(marker_pass.read(members))
+    flags.sort(key=flag_order)
+    return TrendResult(series=series, flags=flags)
+
+
+def flag_order(flag: Flag) -> tuple[date, int, int]:
+    """The order of a patient's flags: by date, by reading, then as on one reading."""
+    return flag.drawn_on, flag.reading_id, KIND_ORDER[flag.kind]
+
+
+class MarkerPass:
+    """One marker's readings read once, oldest first, a day at a time, by every lab group.
+
+    Memory stays that of the running state (the groups' readers, the lab context of the
+    previous day), whatever the length of the history: flags go to ``sink`` as they are
+    finished, each group's in series order.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        groups: Sequence[LabGroup],
+        timeline: TreatmentTimeline,
+        events: Sequence[EventPoint],
+        settings: TrendSettings,
+        sink: FlagSink,
+        *,
+        keep: Callable[[int], bool] | None = None,
+    ) -> None:
+        """``keep``: the ids of the readings whose flags are wanted (default: every one);
+        no other flag is built (``add`` and ``import`` show those of one reading)."""
         marker = _marker(code)
         rules = MarkerRules.for_marker(marker, settings)
-        wording = MarkerWording(
+        self.wording = MarkerWording(
             rules=rules,
             benign_causes=marker.benign_cause_labels(),
             flare_window_days=settings.flare_window_days,
         )
-        readings_of_marker = by_marker[code]
-        groups: dict[str | None, list[ReadingPoint]] = {}
-        for reading in readings_of_marker:
-            groups.setdefault(lab_key(reading.lab), []).append(reading)
-        labs = {key: _group_lab(members) for key, members in groups.items()}
-        flags.extend(_lab_changes(readings_of_marker, labs, wording))
-        latest_day = readings_of_marker[-1].drawn_on
-        for key in _groups_latest_first(groups):
-            reader = SeriesReader(
-                groups[key],
-                labs[key],
-                wording,
-                timeline,
-                event_points,
-                marker_latest_draw_is_elsewhere=groups[key][-1].drawn_on < latest_day,
-                several_groups=len(groups) > 1,
-                other_group_days=sorted(
-                    reading.drawn_on
-                    for other, members in groups.items()
-                    if other != key
-                    for reading in members
-                ),
-            )
-            summary, group_flags = reader.read()
-            series.append(summary)
-            flags.extend(group_flags)
-    flags.sort(key=lambda f: (f.drawn_on, f.reading_id, KIND_ORDER[f.kind]))
-    return TrendResult(series=series, flags=flags)
+        self.groups = list(groups)
+        self.labs = {group.key: group.lab for group in groups}
+        self.timeline = timeline
+        self.events = events
+        self.sink = sink
+        self.keep = keep
+        self.latest_day = max((group.latest_day for group in groups), default=None)
+        self.readers = {group.key: self._reader(group) for group in self.groups}
+        self.keys: dict[str | None, str | None] = {}  # lab as written -> its group
+        # The lab context: each group's latest draw and day, the previous day's groups,
+        # and the previous day's highest reading.
+        self.latest_by_lab: dict[str | None, ReadingPoint] = {}
+        self.day_of_group: dict[str | None, date] = {}
+        self.previous_groups: set[str | None] = set()
+        self.previous_draw: ReadingPoint | None = None
 
+    def read(self, readings: Iterable[ReadingPoint]) -> list[SeriesSummary]:
+        """Read ``readings`` (this marker's, in (date, id) order); the series summaries,
+        the group of the marker's latest reading first."""
+        members: list[ReadingPoint] = []
+        for reading in readings:
+            if members and members[0].drawn_on != reading.drawn_on:
+                self.day(members)
+                members = []
+            members.append(reading)
+        if members:
+            self.day(members)
+        return self.finish()
 
-def _groups_latest_first(groups: dict[str | None, list[ReadingPoint]]) -> list[str | None]:
-    """The group of the marker's latest reading first, then by latest date, then by name."""
-    by_name = sorted(groups, key=lambda k: (k is None, k or ""))
-    return sorted(by_name, key=lambda k: groups[k][-1].drawn_on, reverse=True)
+    def day(self, members: list[ReadingPoint]) -> None:
+        """The marker's readings of one date, later than every date read so far."""
+        by_group: dict[str | None, list[ReadingPoint]] = {}
+        keys = self.keys
+        for reading in members:
+            lab = reading.lab
+            key = keys[lab] if lab in keys else keys.setdefault(lab, lab_key(lab))
+            by_group.setdefault(key, []).append(reading)
+        day = members[0].drawn_on
+        readers = self.readers
+        for key, group in by_group.items():
+            reader = readers.get(key)
+            if reader is None:
+                reader = self._unexpected_group(key, group[0], day)
+            reader.feed(Draw.of(group), self._lab_changed(key, group))
+        for key, group in by_group.items():
+            self.latest_by_lab[key] = group[0] if len(group) == 1 else max(group, key=rank)
+            self.day_of_group[key] = day
+        self.previous_groups = set(by_group)
+        self.previous_draw = members[0] if len(members) == 1 else max(members, key=rank)
 
+    def finish(self) -> list[SeriesSummary]:
+        readers = [self.readers[group.key] for group in self.groups]
+        # A group with no reading left (deleted since its groups were read) has no series.
+        return [reader.finish() for reader in readers if reader.count]
 
-def _group_lab(members: list[ReadingPoint]) -> str | None:
-    """The group's lab as written on its latest date; spellings of one day in name order,
-    so the order readings were entered in never changes a flag."""
-    latest_day = members[-1].drawn_on
-    spellings = sorted({r.lab for r in members if r.drawn_on == latest_day and r.lab})
-    return lab_display(spellings[0] if spellings else members[-1].lab)
+    def _reader(self, group: LabGroup) -> SeriesReader:
+        return SeriesReader(
+            group.lab,
+            self.wording,
+            self.timeline,
+            self.events,
+            self.sink,
+            marker_latest_draw_is_elsewhere=self.latest_day is not None
+            and group.latest_day < self.latest_day,
+            several_groups=len(self.groups) > 1,
+            other_group_latest=partial(self._other_group_latest, group.key),
+            keep=self.keep,
+        )
+
+    def _unexpected_group(self, key: str | None, reading: ReadingPoint, day: date) -> SeriesReader:
+        """A lab group the groups given did not name: from the database, a reading written
+        after they were read (PostgreSQL reads each statement as committed when it
+        starts). It is read as a group of its own rather than stopping the pass."""
+        group = LabGroup(key, lab_display(reading.lab), day)
+        self.groups.append(group)
+        self.labs[key] = group.lab
+        reader = self.readers[key] = self._reader(group)
+        return reader
+
+    def _other_group_latest(self, key: str | None) -> date | None:
+        days = [day for other, day in self.day_of_group.items() if other != key]
+        return max(days) if days else None
+
+    def _lab_changed(self, key: str | None, group: list[ReadingPoint]) -> Flag | None:
+        """``lab_changed`` (info) on a group's first reading of a date when the marker's
+        previous draw date had no reading from that group (two labs drawn on the same
+        days raise it once)."""
+        previous_draw = self.previous_draw
+        if previous_draw is None or key in self.previous_groups:
+            return None
+        # Carried, like a rise, by the draw's lowest reading: entry order decides nothing.
+        reading = group[0] if len(group) == 1 else min(group, key=rank)
+        if self.keep is not None and not self.keep(reading.id):
+            return None
+        earlier = self.latest_by_lab.get(key)
+        message = partial(
+            lab_changed_message,
+            reading,
+            previous_draw,
+            lab_display(reading.lab),
+            lab_display(previous_draw.lab),
+            earlier,
+            self.wording,
+        )
+        return make_flag(
+            reading,
+            self.labs[key],
+            LAB_CHANGED,
+            INFO,
+            None,
+            self.wording,
+            message,
+            causes=False,
+            same_lab_before=None if earlier is None else earlier.drawn_on,
+        )
 
 
 def flags_for_reading(result: TrendResult, reading_id: int) -> list[Flag]:
@@ -139,48 +284,3 @@ def _marker(code: str) -> Marker:
             f"unknown marker code {code!r} in the readings; known markers: {known_marker_names()}"
         )
     return marker
-
-
-def _lab_changes(
-    readings: list[ReadingPoint], labs: dict[str | None, str | None], wording: MarkerWording
-) -> list[Flag]:
-    """``lab_changed`` (info) on a group's first reading of a date when the marker's
-    previous draw date had no reading from that group (two labs drawn on the same days
-    raise it once)."""
-    flags: list[Flag] = []
-    latest_by_lab: dict[str | None, ReadingPoint] = {}
-    days: dict[date, list[ReadingPoint]] = {}
-    for reading in readings:
-        days.setdefault(reading.drawn_on, []).append(reading)
-    previous_groups: set[str | None] = set()
-    previous_draw: ReadingPoint | None = None  # the previous date's highest reading
-    for members in days.values():
-        by_group: dict[str | None, list[ReadingPoint]] = {}
-        for reading in members:
-            by_group.setdefault(lab_key(reading.lab), []).append(reading)
-        for key, group in by_group.items():
-            if previous_draw is None or key in previous_groups:
-                continue
-            # Carried, like a rise, by the draw's lowest reading: entry order decides nothing.
-            reading = group[0] if len(group) == 1 else min(group, key=rank)
-            message = partial(
-                lab_changed_message,
-                reading,
-                previous_draw,
-                lab_display(reading.lab),
-                lab_display(previous_draw.lab),
-                latest_by_lab.get(key),
-                wording,
-            )
-            flag = make_flag(
-                reading, labs[key], LAB_CHANGED, INFO, None, wording, message, causes=False
-            )
-            earlier = latest_by_lab.get(key)
-            if earlier is not None:
-                flag = replace(flag, same_lab_before=earlier.drawn_on)
-            flags.append(flag)
-        for key, group in by_group.items():
-            latest_by_lab[key] = group[0] if len(group) == 1 else max(group, key=rank)
-        previous_groups = set(by_group)
-        previous_draw = members[0] if len(members) == 1 else max(members, key=rank)
-    return flags

@@ -130,6 +130,7 @@ def make_flag(
     treatment_start: date | None = None,
     flare_window_end: date | None = None,
     previous_draw_elsewhere: bool = False,
+    same_lab_before: date | None = None,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
     change = None if compared is None else change_pct(reading, compared)
@@ -164,4 +165,5 @@ def make_flag(
         treatment_start=treatment_start,
         flare_window_end=flare_window_end,
         previous_draw_elsewhere=previous_draw_elsewhere,
+        same_lab_before=same_lab_before,
     )

@@ -252,12 +252,20 @@ def rising_run_line(run: RisingRun) -> str:
 
 def needs_causes(flags: Sequence[Flag]) -> bool:
     """Whether the flags of a marker call for its benign causes (a rise or a high value)."""
-    return any(flag.kind in RISE_TYPE_KINDS or flag.kind == ABOVE_REFERENCE for flag in flags)
+    return any(_calls_for_causes(flag) for flag in flags)
+
+
+def _calls_for_causes(flag: Flag) -> bool:
+    return flag.kind in RISE_TYPE_KINDS or flag.kind == ABOVE_REFERENCE
 
 
 def logged_line(marker: Marker, flags: Sequence[Flag]) -> str | None:
     """The user's logged conditions that can raise the marker, named once."""
-    names = list(dict.fromkeys(name for flag in flags for name in flag.logged_conditions))
+    return _logged_line(marker, [name for flag in flags for name in flag.logged_conditions])
+
+
+def _logged_line(marker: Marker, logged: Sequence[str]) -> str | None:
+    names = list(dict.fromkeys(logged))
     if not names:
         return None
     verb = "is" if len(names) == 1 else "are"
@@ -267,16 +275,46 @@ def logged_line(marker: Marker, flags: Sequence[Flag]) -> str | None:
 
 def closing_lines(marker: Marker, flags: Sequence[Flag]) -> list[str]:
     """What follows a marker's flag headlines, once: causes, logged conditions, the advice."""
-    if not flags:
-        return []
-    lines: list[str] = []
-    if needs_causes(flags):
-        lines.append(marker.causes_in_words())
-        logged = logged_line(marker, flags)
-        if logged:
-            lines.append(logged)
-    lines.append(DISCUSS)
-    return lines
+    closing = MarkerClosing()
+    for flag in flags:
+        closing.add(flag)
+    return closing.lines(marker)
+
+
+class MarkerClosing:
+    """What a marker's closing lines say, gathered flag by flag in the order they are shown
+    (so a long history needs no list of its flags)."""
+
+    def __init__(self) -> None:
+        self.flagged = False
+        self.causes = False
+        self.logged: dict[str, None] = {}  # logged condition names, in order, once each
+
+    def add(self, flag: Flag) -> None:
+        self.flagged = True
+        if _calls_for_causes(flag):
+            self.causes = True
+        for name in flag.logged_conditions:
+            self.logged.setdefault(name)
+
+    def extend(self, other: MarkerClosing) -> None:
+        """Gather the flags ``other`` gathered, as if they followed this one's."""
+        self.flagged = self.flagged or other.flagged
+        self.causes = self.causes or other.causes
+        for name in other.logged:
+            self.logged.setdefault(name)
+
+    def lines(self, marker: Marker) -> list[str]:
+        if not self.flagged:
+            return []
+        lines: list[str] = []
+        if self.causes:
+            lines.append(marker.causes_in_words())
+            logged = _logged_line(marker, list(self.logged))
+            if logged:
+                lines.append(logged)
+        lines.append(DISCUSS)
+        return lines
 
 
 def supportive_treatment_lines(events: Sequence[EventPoint]) -> list[str]:

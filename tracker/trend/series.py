@@ -1,31 +1,36 @@
 """One (marker, lab group) series read oldest first, draw by draw: its flags and summary.
 
 The reader keeps only running state (the previous draw, the line's baseline and nadir, the
-current run of increases, the open episode, the flares of the current window), so the
-work grows linearly with the series. The rules are in docs/clinical-rules.md ("Rules the
-trend module implements", version 2).
+current run of increases, the open episode, the flares of the current window, the flags
+whose status a later draw still decides), so the work grows linearly with the series and
+the memory not at all: each flag is handed on once it is finished. The rules are in
+docs/clinical-rules.md ("Rules the trend module implements", version 2).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.trend.draws import Draw, draws_of, rank, rising_run
+from tracker.trend.draws import Draw, RunPoints, rank, rising_run
 from tracker.trend.flags import above_reference_flag, check_entry_flag, rise_flag
 from tracker.trend.lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
 from tracker.trend.phrases import MarkerWording
 from tracker.trend.rules import is_increase, is_lower, upper_limit_of
 from tracker.trend.types import (
+    ABOVE_REFERENCE,
+    CHECK_ENTRY,
     CONFIRMED,
     FURTHER_RISE,
+    LAB_CHANGED,
     NOT_CONFIRMED,
     POSSIBLE_FLARE,
     RISE,
     RISE_AFTER_FLARE_WINDOW,
     RISE_FROM_NADIR,
+    RISE_KINDS,
     STEADY_RISE,
     UNCONFIRMED,
     EventPoint,
@@ -47,6 +52,14 @@ from tracker.trend.wording import (
 
 # Steady rise: a run of >= 3 consecutive increases (>= 4 draws).
 STEADY_RISE_MIN_INCREASES = 3
+# Flags of one reading are listed in this order: the lab context first, then the (single)
+# rise-type flag, then the reference limit.
+KIND_ORDER = {
+    kind: index
+    for index, kind in enumerate((LAB_CHANGED, CHECK_ENTRY, *RISE_KINDS, ABOVE_REFERENCE))
+}
+# Where finished flags go, one at a time, in the order of their series.
+FlagSink = Callable[[Flag], None]
 
 
 @dataclass(slots=True)
@@ -60,30 +73,40 @@ class Episode:
 
 
 class SeriesReader:
-    """Reads one (marker, lab group) series oldest first, keeping only running state."""
+    """Reads one (marker, lab group) series oldest first, one draw at a time.
+
+    Only running state is kept: a flag goes to ``sink`` as soon as no later draw can
+    change it (its status decided), in the order of its series, so the memory of a
+    reader does not grow with the length of its series.
+    """
 
     def __init__(
         self,
-        readings: list[ReadingPoint],
         lab: str | None,
         wording: MarkerWording,
         timeline: TreatmentTimeline,
         events: Sequence[EventPoint],
+        sink: FlagSink,
         *,
         marker_latest_draw_is_elsewhere: bool = False,
         several_groups: bool = False,
-        other_group_days: Sequence[date] = (),
+        other_group_latest: Callable[[], date | None] = lambda: None,
+        keep: Callable[[int], bool] | None = None,
     ) -> None:
-        self.draws = draws_of(readings)
-        self.count = len(readings)
+        self.count = 0
+        # The ids of the readings whose flags are wanted (None: every one); the flags of
+        # others are never built, only their effect on later flags is read.
+        self.keep = keep
         self.lab = lab
         self.wording = wording
         self.rules = wording.rules
         self.timeline = timeline
         self.events = events
+        self.sink = sink
         self.left_for_another_lab = marker_latest_draw_is_elsewhere
-        # The draw dates of the marker's other lab groups, sorted.
-        self.other_group_days = other_group_days
+        # The latest day the marker's other lab groups were drawn before the draw being
+        # read (the marker's days are read in order, a day at a time).
+        self.other_group_latest = other_group_latest
         # With several lab groups "the previous result" names its lab.
         self.group_phrase: str | None = None
         if several_groups:
@@ -98,6 +121,7 @@ class SeriesReader:
         self.baseline: Draw | None = None
         self.line_base: Draw | None = None
         self.run_start: Draw | None = None
+        self.run_points = RunPoints()
         self.run_increases = 0
         self.run_had_rise_step = False
         self.episode: Episode | None = None
@@ -107,31 +131,67 @@ class SeriesReader:
         # A draw after the window was passed over as still settling: the draw that later
         # settles the flares is then not the first after the window.
         self.settling_waited = False
+        # Flags not yet handed on, in series order: a rise whose status a later draw
+        # decides holds back the flags after it (a few draws, a flare window at most).
+        self.held: deque[Flag | RiseFacts] = deque()
 
-    def read(self) -> tuple[SeriesSummary, list[Flag]]:
-        """The series summary and its rise-type, check_entry and above_reference flags."""
-        rises: list[RiseFacts] = []
-        flags: list[Flag] = []
-        for draw in self.draws:
-            self._enter_line(draw)
+    def feed(self, draw: Draw, lab_changed: Flag | None = None) -> None:
+        """Read the next draw (later than every draw read so far).
+
+        ``lab_changed``: the marker's ``lab_changed`` flag on this draw, if any (raised by
+        the marker's pass, which sees every lab group).
+        """
+        self.count += len(draw.readings)
+        self._enter_line(draw)
+        if self.awaiting is not None:
             self._decide_awaiting(draw)
-            facts = self._judge(draw)
+        facts = self._judge(draw)
+        keep = self.keep
+        found: list[Flag | RiseFacts] = []
+        if lab_changed is not None:
+            found.append(lab_changed)
+        if keep is None or keep(draw.high.id):
             flag = check_entry_flag(draw, self.lab, self.wording)
             if flag is not None:
-                flags.append(flag)
-            if facts is not None:
-                rises.append(facts)
+                found.append(flag)
+        if facts is not None and (keep is None or keep(facts.reading.id)):
+            found.append(facts)
+        if keep is None or keep(draw.low.id):
             flag = self._above_reference(draw, beside_rise=facts is not None)
             if flag is not None:
-                flags.append(flag)
-            if self.nadir is None or is_lower(draw.high, self.nadir.high):
-                self.nadir = draw
-            if self.line_base is None:
-                self.line_base = draw
-            self.previous = self.last_draw = draw
+                found.append(flag)
+        if len(found) > 1:
+            found.sort(key=_order_in_draw)
+        self.held.extend(found)
+        if self.nadir is None or is_lower(draw.high, self.nadir.high):
+            self.nadir = draw
+        if self.line_base is None:
+            self.line_base = draw
+        self.previous = self.last_draw = draw
+        if self.held:
+            self._release()
+
+    def finish(self) -> SeriesSummary:
+        """The series summary, once every flag still waiting has been handed on."""
         self._leave_unrechecked()
-        flags.extend(self._rise_flag(facts) for facts in rises)
-        return self._summary(), flags
+        self._release(at_end=True)
+        return self._summary()
+
+    def _release(self, *, at_end: bool = False) -> None:
+        """Hand on the held flags, oldest first, up to the first still undecided (at the
+        end of the series every flag is as it stays)."""
+        held = self.held
+        while held:
+            head = held[0]
+            if isinstance(head, RiseFacts):
+                if not at_end and (
+                    head is self.awaiting or any(head is facts for facts in self.flares)
+                ):
+                    return
+                self.sink(self._rise_flag(head))
+            else:
+                self.sink(head)
+            held.popleft()
 
     # -- treatment lines -------------------------------------------------------------
 
@@ -151,7 +211,7 @@ class SeriesReader:
             if (self.change.first_start - last.drawn_on).days <= STALE_BASELINE_DAYS:
                 baseline = last
         self.baseline = self.line_base = self.previous = self.nadir = baseline
-        self.run_start = baseline
+        self._start_run(baseline)
         self.run_increases = 0
         self.run_had_rise_step = False
         self.window_high = None
@@ -209,10 +269,19 @@ class SeriesReader:
     def _extend_run(self, draw: Draw, previous: Draw | None) -> None:
         if previous is not None and is_increase(draw.low, previous.high):
             self.run_increases += 1
+            self.run_points.add(draw.low)
             if self.rules.is_rise(draw.low, previous.high):
                 self.run_had_rise_step = True
             return
-        self.run_start, self.run_increases, self.run_had_rise_step = draw, 0, False
+        self._start_run(draw)
+        self.run_increases, self.run_had_rise_step = 0, False
+
+    def _start_run(self, draw: Draw | None) -> None:
+        """A run of increases starts at ``draw`` (its highest reading, as the earlier value)."""
+        self.run_start = draw
+        self.run_points = RunPoints()
+        if draw is not None:
+            self.run_points.add(draw.high)
 
     def _settle_flares(self, draw: Draw) -> tuple[bool, RiseFacts | None]:
         """The first draw after the window settles every flare of it.
@@ -330,10 +399,12 @@ class SeriesReader:
         return facts
 
     def _elsewhere_between(self, earlier: Draw, later: Draw) -> bool:
-        """Whether the marker was drawn at another lab between two draws of this group."""
-        days = self.other_group_days
-        index = bisect_right(days, earlier.drawn_on)
-        return index < len(days) and days[index] < later.drawn_on
+        """Whether the marker was drawn at another lab between two draws of this group.
+
+        ``later`` is the draw being read: every other group's draw before its day is read.
+        """
+        latest = self.other_group_latest()
+        return latest is not None and earlier.drawn_on < latest < later.drawn_on
 
     def _track(self, facts: RiseFacts, in_window: bool) -> None:
         if in_window:
@@ -356,7 +427,8 @@ class SeriesReader:
 
     def _summary(self) -> SeriesSummary:
         marker = self.rules.marker
-        latest_draw = self.draws[-1]
+        latest_draw = self.last_draw
+        assert latest_draw is not None, "a series has at least one draw"
         latest = latest_draw.low
         nadir = latest_draw if self.nadir is None else self.nadir
         run = None
@@ -367,7 +439,12 @@ class SeriesReader:
             nadir = latest_draw
         else:
             run, doubling = rising_run(
-                self.draws, self.run_start, self.run_increases, self.rules, self.change
+                latest_draw,
+                self.run_start,
+                self.run_increases,
+                self.run_points,
+                self.rules,
+                self.change,
             )
         current = self.timeline.changes[-1] if self.timeline.changes else None
         return SeriesSummary(
@@ -386,6 +463,13 @@ class SeriesReader:
             latest_draw=_in_value_order(latest_draw),
             nadir_draw=_in_value_order(nadir),
         )
+
+
+def _order_in_draw(item: Flag | RiseFacts) -> tuple[int, int]:
+    """Flags of one draw: by reading, then the lab context, the rise, the reference limit."""
+    if isinstance(item, RiseFacts):
+        return item.reading.id, KIND_ORDER[item.kind]
+    return item.reading_id, KIND_ORDER[item.kind]
 
 
 def _in_value_order(draw: Draw) -> tuple[ReadingPoint, ...]:

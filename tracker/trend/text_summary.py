@@ -76,6 +76,22 @@ def series_lines(
     verbose: bool = False,
 ) -> list[tuple[str, bool]]:
     """Lines for one series: (text, whether to wrap it as a paragraph)."""
+    lines = series_head_lines(summary, earlier_lab=earlier_lab)
+    if not flags:
+        lines.append(NO_FLAGS)
+    for flag in flags:
+        lines.extend(flag_lines(flag, verbose=verbose))
+    return lines
+
+
+# Said under a series without flags.
+NO_FLAGS = ("  No flags", False)
+
+
+def series_head_lines(
+    summary: SeriesSummary, *, earlier_lab: bool = False
+) -> list[tuple[str, bool]]:
+    """The lines of one series before its flags: counts, latest, lowest, threshold, pace."""
     marker = marker_by_code(summary.marker)
     lab = summary.lab or "lab not recorded"
     if earlier_lab:
@@ -99,13 +115,15 @@ def series_lines(
                 True,
             )
         )
-    if not flags:
-        lines.append(("  No flags", False))
-    for flag in flags:
-        headline = flag_headline(flag, with_marker=False, dated=False)
-        lines.append((f"  - {day_text(flag.drawn_on)}, {headline}", True))
-        if verbose:
-            lines.append((f"    {flag_body(flag)}", True))
+    return lines
+
+
+def flag_lines(flag: Flag, *, verbose: bool = False) -> list[tuple[str, bool]]:
+    """One flag under its series: its headline, and with ``verbose`` its full text."""
+    headline = flag_headline(flag, with_marker=False, dated=False)
+    lines = [(f"  - {day_text(flag.drawn_on)}, {headline}", True)]
+    if verbose:
+        lines.append((f"    {flag_body(flag)}", True))
     return lines
 
 
@@ -122,10 +140,12 @@ def _by_marker(series: Sequence[SeriesSummary]) -> list[list[SeriesSummary]]:
     groups: dict[str, list[SeriesSummary]] = {}
     for summary in series:
         groups.setdefault(summary.marker, []).append(summary)
-    return [
-        sorted(members, key=lambda s: (s.latest.drawn_on, s.latest.id), reverse=True)
-        for members in groups.values()
-    ]
+    return [shown_order(members) for members in groups.values()]
+
+
+def shown_order(members: Sequence[SeriesSummary]) -> list[SeriesSummary]:
+    """A marker's series as shown: the group of its latest reading first."""
+    return sorted(members, key=lambda s: (s.latest.drawn_on, s.latest.id), reverse=True)
 
 
 def trend_lines(
@@ -138,38 +158,45 @@ def trend_lines(
 ) -> list[tuple[str, bool]]:
     """The whole summary for a patient (``marker_name``: the marker asked for, if one)."""
     if not result.series:
-        what = f"No {marker_name} readings" if marker_name else "No readings"
-        return [(f"{what} yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD", False)]
-    lines: list[tuple[str, bool]] = [(f"Trend for {patient_name}", False), ("", False)]
-    supportive = supportive_treatment_lines(events)
-    lines.extend((line, True) for line in supportive)
-    if supportive:
-        lines.append(("", False))
+        return [no_readings_line(marker_name)]
+    lines = opening_lines(patient_name, events)
     for members in _by_marker(result.series):
         marker = marker_by_code(members[0].marker)
         marker_flags: list[Flag] = []
         for position, summary in enumerate(members):
             flags = _flags_of(result, summary)
             marker_flags.extend(flags)
-            lines.extend(
-                series_lines(
-                    summary,
-                    flags,
-                    earlier_lab=position > 0,
-                    events=events,
-                    verbose=verbose,
-                )
-            )
-        lines.extend((f"  {line}", True) for line in closing_lines(marker, marker_flags))
-        lines.append(("", False))
-    lines.append(
-        (
-            "Markers are one piece of evidence beside scans, examination and how you feel; "
-            "your oncologist interprets them.",
-            True,
-        )
-    )
+            lines.extend(series_lines(summary, flags, earlier_lab=position > 0, verbose=verbose))
+        lines.extend(marker_closing_lines(closing_lines(marker, marker_flags)))
+    lines.append(ENDING)
     return lines
+
+
+def no_readings_line(marker_name: str | None) -> tuple[str, bool]:
+    what = f"No {marker_name} readings" if marker_name else "No readings"
+    return (f"{what} yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD", False)
+
+
+def opening_lines(patient_name: str, events: Sequence[EventPoint]) -> list[tuple[str, bool]]:
+    """The summary's first lines: whose it is, and supportive care logged as treatment."""
+    lines: list[tuple[str, bool]] = [(f"Trend for {patient_name}", False), ("", False)]
+    supportive = supportive_treatment_lines(events)
+    lines.extend((line, True) for line in supportive)
+    if supportive:
+        lines.append(("", False))
+    return lines
+
+
+def marker_closing_lines(closing: Sequence[str]) -> list[tuple[str, bool]]:
+    """A marker's closing lines (``closing_lines``) as printed, and the blank line after."""
+    return [*((f"  {line}", True) for line in closing), ("", False)]
+
+
+ENDING = (
+    "Markers are one piece of evidence beside scans, examination and how you feel; "
+    "your oncologist interprets them.",
+    True,
+)
 
 
 def brief_flag_lines(flags: Sequence[Flag], *, verbose: bool = False) -> list[str]:
