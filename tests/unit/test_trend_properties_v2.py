@@ -253,3 +253,18 @@ def test_no_diagnostic_word_anywhere_in_the_document(
         assert flag.message.endswith("Discuss with your oncologist.")
         assert flag.message[0].isupper()
         assert "1 tests" not in flag.message and "1 rises" not in flag.message
+
+
+def test_above_the_limit_after_a_greater_than_result_gives_no_percentage() -> None:
+    """Hypothesis found it: CA 125 >30.6 then 45.9 was "50% above the previous result …
+    below the 50% this tracker flags". A change from a ">x" result cannot be measured."""
+    readings = [
+        ReadingPoint(1, "CA125", 30.6, ">", START, "Lab A"),
+        ReadingPoint(2, "CA125", 45.9, None, START + timedelta(days=1), "Lab A"),
+    ]
+    result = analyse(readings, [])
+    [flag] = [f for f in result.flags if f.kind == ABOVE_REFERENCE]
+    assert "%" not in flag.message
+    assert "was reported only as above 30.6 U/mL" in flag.message
+    assert "cannot be measured" in flag.message
+    _check_percentages(result)

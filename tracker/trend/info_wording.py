@@ -38,6 +38,10 @@ def _change_assessment(
             f"That is a change from below {amount_text(previous.value, unit)} to "
             f"{value_text(reading, unit)}, a rise of at least {diff}."
         )
+    if previous.qualifier == ">":
+        # docs/clinical-rules.md: a rise over a ">x" result cannot be measured, so no
+        # percentage is given and none is compared with the threshold.
+        return "How far this result is above the previous one cannot be measured."
     pct = change_pct(reading, previous)
     if pct is None:
         return f"That is an increase of {diff} from the previous result."
@@ -93,7 +97,15 @@ def above_reference_message(
         source = f"from {lab}" if lab is not None else "with no lab recorded"
         sentences.append(f"This is the first {wording.name} result {source}.")
     else:
-        sentences.append(f"The previous result ({dated_text(previous, unit)}) was not above it.")
+        if previous.qualifier == ">":
+            sentences.append(
+                f"The previous result ({dated_text(previous, unit)}) was reported only as "
+                f"above {amount_text(previous.value, unit)}."
+            )
+        else:
+            sentences.append(
+                f"The previous result ({dated_text(previous, unit)}) was not above it."
+            )
         if not beside_rise:
             sentences.append(_change_assessment(reading, previous, wording))
     sentences.append(
