@@ -15,7 +15,7 @@ from pathlib import Path
 
 from benchmarks.backends import Backend
 from benchmarks.bench import Bench, Row, paired_row
-from benchmarks.csv_bench import write_csv
+from benchmarks.csv_bench import EXPORT_GOAL, IMPORT_GOAL, MEMORY_GOAL, write_csv
 from benchmarks.data import (
     SERIES_END,
     patient_name,
@@ -28,9 +28,6 @@ from benchmarks.timing import Run, interleaved
 
 PYPLOT_BASELINE = ["-c", "import matplotlib.pyplot"]
 REPORT_GOAL = 2.0
-IMPORT_GOAL = 2.0
-EXPORT_GOAL = 1.5
-MEMORY_GOAL = 1.2
 # The file shapes import and export run on: how to write ROWS rows of each to a path.
 SHAPES: dict[str, Callable[[Path, int], Path]] = {
     "benchmark": write_csv,
