@@ -34,14 +34,32 @@ def _dejavu(bold: bool) -> FT2Font:
 
 
 @cache
+def _last_resort() -> FT2Font | None:
+    """The font matplotlib (3.6 and later) draws characters with that no other font has."""
+    import matplotlib
+    from matplotlib.ft2font import FT2Font
+
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "LastResortHE-Regular.ttf"
+    if not path.is_file():
+        return None
+    font = FT2Font(str(path))
+    font.set_size(_SIZE_PT, 72)
+    return font
+
+
+@cache
 def _dejavu_advance(char: str, bold: bool) -> float:
     """The advance width of one character at 1 pt, in points."""
     from matplotlib.ft2font import LoadFlags
 
     font = _dejavu(bold)
     if font.get_char_index(ord(char)) == 0:
-        # A character DejaVu lacks (e.g. CJK) is drawn at up to a full em.
-        return 1.0
+        # A character DejaVu lacks (e.g. CJK) is drawn from matplotlib's last-resort font,
+        # wider than an em (a name of such characters ran past the margin when taken as 1).
+        last_resort = _last_resort()
+        if last_resort is None:
+            return 1.0
+        font = last_resort
     glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
     # linearHoriAdvance is 16.16 fixed point, in pixels at 72 dpi (= points).
     return float(glyph.linearHoriAdvance) / 65536.0 / _SIZE_PT

@@ -32,6 +32,8 @@ BODY_PT = 9.5
 LINE_FACTOR = 1.38  # line pitch as a multiple of the font size
 BLOCK_GAP_IN = 0.18
 FOOTER_IN = 0.45  # the footer's baseline above the page's foot
+MARGIN_TEXT_PT = 7.5  # the running head, the footer and the page numbers
+FOOTER_GAP_IN = 0.25  # at least this much white between the footer and the page number
 TABLE_PT = 8.5
 MAX_CELL_LINES = 3
 # A table heading needs its column titles and three rows below it on the same page.
@@ -80,8 +82,9 @@ class Flow:
         self._text(
             PAGE_WIDTH_IN - MARGIN_RIGHT_IN,
             self._y + 0.25,
-            self._running_head,
-            size=7.5,
+            # A name may be 200 characters long: cut, it stays inside the margins.
+            self._metrics.shorten(self._running_head, TEXT_WIDTH_IN * 72.0, MARGIN_TEXT_PT),
+            size=MARGIN_TEXT_PT,
             colour=TEXT_GREY,
             align="right",
         )
@@ -248,15 +251,33 @@ class Flow:
     ) -> None:
         self._blocks[-1].add(Line(x, y, text, size, bold, colour, align))
 
-    def finish(self, footer: str) -> list[Figure]:
-        """Add the footer and page numbers to every page; return the pages."""
+    def finish(self, owner: str, made: str, note: str) -> list[Figure]:
+        """Add the footer and page numbers to every page; return the pages.
+
+        The footer reads "<owner> · <made> · <note>" on one line when that fits beside the
+        page number. Otherwise the note moves to a line below, and the owner (a name of up
+        to 200 characters) is cut with "…" so that nothing runs into "Page 1 of 4".
+        """
         total = len(self.pages)
-        for number, block in enumerate(self._blocks, start=1):
-            block.add(Line(MARGIN_LEFT_IN, 0.45, footer, 7.5, False, TEXT_GREY, "left"))
-            page = f"Page {number} of {total}"
-            block.add(
-                Line(PAGE_WIDTH_IN - MARGIN_RIGHT_IN, 0.45, page, 7.5, False, TEXT_GREY, "right")
+        width = self._metrics.width_pt
+        # The widest page number of this report: every page's footer is laid out alike.
+        number_pt = width(f"Page {total} of {total}", MARGIN_TEXT_PT)
+        room_pt = (TEXT_WIDTH_IN - FOOTER_GAP_IN) * 72.0 - number_pt
+        lines = [f"{owner} · {made} · {note}"]
+        if width(lines[0], MARGIN_TEXT_PT) > room_pt:
+            tail = f" · {made}"
+            name = self._metrics.shorten(
+                owner, room_pt - width(tail, MARGIN_TEXT_PT), MARGIN_TEXT_PT
             )
+            lines = [name + tail, note]
+        pitch = _pitch_in(MARGIN_TEXT_PT)
+        for number, block in enumerate(self._blocks, start=1):
+            for row, text in enumerate(lines):
+                y = FOOTER_IN - row * pitch
+                block.add(Line(MARGIN_LEFT_IN, y, text, MARGIN_TEXT_PT, False, TEXT_GREY, "left"))
+            page = f"Page {number} of {total}"
+            x = PAGE_WIDTH_IN - MARGIN_RIGHT_IN
+            block.add(Line(x, FOOTER_IN, page, MARGIN_TEXT_PT, False, TEXT_GREY, "right"))
         return self.pages
 
 

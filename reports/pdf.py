@@ -82,11 +82,8 @@ def build_pages(data: ReportInput, metrics: Metrics) -> list[Figure]:
     for marker in data.shown_markers():
         _marker_pages(flow, data, marker)
     _caveats(flow, data)
-    footer = (
-        f"{data.patient} · made {day_text(data.generated_on)} · {INFORMS} "
-        "Discuss it with your oncologist."
-    )
-    return flow.finish(footer)
+    made = f"made {day_text(data.generated_on)}"
+    return flow.finish(data.patient, made, f"{INFORMS} Discuss it with your oncologist.")
 
 
 def _summary(flow: Flow, data: ReportInput) -> None:
@@ -141,15 +138,23 @@ def _summary(flow: Flow, data: ReportInput) -> None:
             flow.paragraph(block.closing, indent_in=0.4)
     for note in supportive_notes(data):
         flow.paragraph(note, bullet="•", indent_in=0.2)
-    if older:
+    if older and not blocks:
+        # Only older flags: the heading gets a sentence that stands on its own.
         flow.paragraph(
-            f"{older} earlier flag{'s are' if older != 1 else ' is'} listed with each "
-            "marker's chart.",
-            colour=TEXT_GREY,
+            f"No flags in the year before the latest result (from "
+            f"{day_text(recent_since(data))}). {_earlier_flags(older)}"
         )
+    elif older:
+        flow.paragraph(_earlier_flags(older), colour=TEXT_GREY)
     flow.heading("Questions you may want to ask your oncologist")
     for number, question in enumerate(questions(data), start=1):
         flow.paragraph(question, bullet=f"{number}.", indent_in=0.2, after_in=0.02)
+
+
+def _earlier_flags(count: int) -> str:
+    if count == 1:
+        return "1 earlier flag is listed with its marker's chart."
+    return f"{count} earlier flags are listed with each marker's chart."
 
 
 def _marker_pages(flow: Flow, data: ReportInput, marker: Marker) -> None:

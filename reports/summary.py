@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from tracker.catalogue.event_kinds import TREATMENT
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
+from tracker.trend.episodes import EpisodeEnds
 from tracker.trend.headlines import (
     closing_lines,
     flag_headline,
@@ -86,13 +87,18 @@ def questions(data: ReportInput) -> list[str]:
 
     The flare and repeat-test questions follow the latest rise-type flag of each series,
     not any flag of the year: an old possible flare that later results settled raises
-    neither.
+    neither, and no repeat test is asked about for a flag whose episode a new treatment
+    line (with a result of its own) or another lab's later result ended.
     """
     flags, _older = summary_flags(data)
     kinds = {flag.kind for flag in flags}
     latest = latest_rise_flags(data)
+    ends = EpisodeEnds(data.trend.series, data.events, data.flare_window_days)
     asked: list[str] = []
-    if any(flag.status == UNCONFIRMED and flag.kind != POSSIBLE_FLARE for flag in latest):
+    if any(
+        flag.status == UNCONFIRMED and flag.kind != POSSIBLE_FLARE and not ends.ended(flag)
+        for flag in latest
+    ):
         asked.append("Is a repeat test needed to check the latest change, and when?")
     if any(flag.kind == POSSIBLE_FLARE and _flare_window_open(data, flag) for flag in latest):
         asked.append(

@@ -121,3 +121,40 @@ def test_the_symptoms_are_introduced_calmly() -> None:
         "women have none until the disease is extensive: bone pain;" in caveats
     )
     assert "Each of these also has many everyday causes." in caveats
+
+
+def test_no_repeat_question_for_a_rise_whose_episode_a_new_line_ended() -> None:
+    """Clinician review, problem 7: the last rise before a treatment change, with the new
+    line's own results falling, is "not rechecked before the treatment changed"."""
+    before = [
+        reading(1, "CA15-3", "2025-07-07", 36),
+        reading(2, "CA15-3", "2025-10-06", 47),  # drawn the morning fulvestrant started
+    ]
+    events = [
+        event(1, "treatment", "anastrozole", "2024-01-08"),
+        event(2, "treatment", "fulvestrant", "2025-10-06"),
+    ]
+    # The new line has no result yet: the change is still worth a repeat test.
+    assert REPEAT_QUESTION in questions(make_input(before, events))
+    later = [
+        reading(3, "CA15-3", "2025-12-15", 44),
+        reading(4, "CA15-3", "2026-03-16", 38),
+        reading(5, "CA15-3", "2026-06-15", 36),
+    ]
+    data = make_input(before + later, events)
+    [flag] = [flag for flag in data.trend.flags if flag.kind == "rise"]
+    assert (flag.status, flag.status_note) == (
+        "unconfirmed",
+        "not_rechecked_before_treatment_change",
+    )
+    assert REPEAT_QUESTION not in questions(data)
+    summary = page_body(pdf_pages(data)[0])
+    assert "not rechecked before the treatment changed" in summary
+    assert REPEAT_QUESTION not in summary
+
+
+def test_no_repeat_question_for_a_rise_at_a_lab_the_marker_left() -> None:
+    readings = [reading(1, "CEA", "2025-01-06", 2.0), reading(2, "CEA", "2025-04-07", 6.0)]
+    assert REPEAT_QUESTION in questions(make_input(readings))
+    moved = [*readings, reading(3, "CEA", "2025-07-07", 2.2, lab="Hospital Lab")]
+    assert REPEAT_QUESTION not in questions(make_input(moved))

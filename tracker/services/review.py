@@ -9,7 +9,9 @@ the latest rise-type flag of each (marker, lab) series while it is `unconfirmed`
 rise to a value still within the usual range is listed only once it is `confirmed`. That
 rule holds back the unconfirmed flag alone: when it is a further step of an episode whose
 earlier flag is confirmed and still up, the confirmed flag is listed instead, with the
-series' latest value beside it.
+series' latest value beside it. A flag whose episode later results ended (a new treatment
+line with a result of its own, or the marker's latest draw from another lab group;
+``tracker.trend.episodes``) is not open, whatever its status.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tracker.services.trend import load_trend_settings
 from tracker.store.models import Event, Patient, Reading
 from tracker.store.stored_rows import readable, readable_event
 from tracker.trend.engine import analyse
+from tracker.trend.episodes import EpisodeEnds
 from tracker.trend.headlines import RISE_TYPE_KINDS, flag_headline
 from tracker.trend.rules import MarkerRules, is_above, upper_limit_of
 from tracker.trend.types import (
@@ -61,6 +64,8 @@ class ReviewFlag:
     latest_drawn_on: date
     latest_value: float
     latest_qualifier: str | None
+    # The flagged value is at or below its upper limit: "still within the usual range".
+    within_range: bool
 
 
 @dataclass(frozen=True)
@@ -113,8 +118,9 @@ def review_patients(session: Session, *, today: date, only: Patient | None = Non
         points = readings.get(patient_id, [])
         flags: list[ReviewFlag] = []
         if points:
-            result = analyse(points, events.get(patient_id, []), settings)
-            flags = open_flags(result, points, settings)
+            patient_events = events.get(patient_id, [])
+            result = analyse(points, patient_events, settings)
+            flags = open_flags(result, points, patient_events, settings)
         items = due_items_from(_last_drawn(points), intervals.for_patient(patient_id), today)
         reviews.append(PatientReview(name, flags, _overdue(items)))
     reviews.sort(key=_urgency)
@@ -176,9 +182,13 @@ def _last_drawn(points: Iterable[ReadingPoint]) -> dict[str, date]:
 
 
 def open_flags(
-    result: TrendResult, readings: Sequence[ReadingPoint], settings: TrendSettings
+    result: TrendResult,
+    readings: Sequence[ReadingPoint],
+    events: Sequence[EventPoint],
+    settings: TrendSettings,
 ) -> list[ReviewFlag]:
     """The latest rise-type flag of each series while its episode is open (module doc)."""
+    ends = EpisodeEnds(result.series, events, settings.flare_window_days)
     rises: dict[tuple[str, str | None], list[Flag]] = {}
     for flag in result.flags:  # oldest first
         if flag.kind in RISE_TYPE_KINDS:
@@ -189,10 +199,13 @@ def open_flags(
     for key, flags in rises.items():
         summary = series.get(key)
         listed = _listed_flag(flags, summary, by_id, settings)
-        if listed is not None and summary is not None:
+        if listed is not None and summary is not None and not ends.ended(listed):
             shown.append(_review_flag(listed, summary.latest))
-    # Confirmed before unconfirmed, then the most recent first.
-    shown.sort(key=lambda f: (f.status != CONFIRMED, -f.drawn_on.toordinal(), f.marker))
+    # Confirmed before unconfirmed; at equal status above the upper limit before still
+    # within the usual range; then the most recent first.
+    shown.sort(
+        key=lambda f: (f.status != CONFIRMED, f.within_range, -f.drawn_on.toordinal(), f.marker)
+    )
     return shown
 
 
@@ -252,6 +265,7 @@ def _review_flag(flag: Flag, latest: ReadingPoint) -> ReviewFlag:
         latest_drawn_on=latest.drawn_on,
         latest_value=latest.value,
         latest_qualifier=latest.qualifier,
+        within_range=flag.within_range,
     )
 
 
@@ -273,12 +287,14 @@ def _overdue(items: Sequence[DueItem]) -> list[OverdueTest]:
     return overdue
 
 
-def _urgency(patient: PatientReview) -> tuple[int, int, int, str]:
-    """Confirmed rises first, then unconfirmed ones, then the longest overdue; then by name."""
-    confirmed = sum(flag.status == CONFIRMED for flag in patient.flags)
-    unconfirmed = len(patient.flags) - confirmed
+def _urgency(patient: PatientReview) -> tuple[int, int, int, int, str]:
+    """Confirmed rises above the upper limit first, then confirmed ones still within the
+    usual range, then unconfirmed ones, then the longest overdue; then by name."""
+    confirmed = [flag for flag in patient.flags if flag.status == CONFIRMED]
+    above = sum(not flag.within_range for flag in confirmed)
+    unconfirmed = len(patient.flags) - len(confirmed)
     longest = max((test.days_overdue for test in patient.overdue), default=0)
-    return (-confirmed, -unconfirmed, -longest, patient.name.casefold())
+    return (-above, -len(confirmed), -unconfirmed, -longest, patient.name.casefold())
 
 
 def review_document(review: Review) -> dict[str, Any]:
