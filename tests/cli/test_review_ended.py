@@ -83,28 +83,28 @@ def test_a_confirmed_rise_of_the_previous_line_leaves_the_list(tracker: Tracker)
     assert tracker("review", "--exit-code").exit_code == 0
 
 
-def test_a_rise_not_rechecked_at_this_lab_leaves_the_list(tracker: Tracker) -> None:
-    """The marker's latest draw from another lab ends the first lab's open episode."""
+def test_a_rise_not_rechecked_at_this_lab_stays_on_the_list(tracker: Tracker) -> None:
+    """A move to another lab does not take a rise off the worklist: the new lab's result is
+    not compared with it, so the rise is still what a nurse must see (docs/clinical-rules.md,
+    "Statuses": a lab change ends the comparison, not the need for a repeat test)."""
     tracker = _at_today(tracker)
     _draws(tracker, "CEA", [("2025-01-06", "2.0"), ("2025-04-07", "6.0")], "City Lab")
     assert _listed(tracker) == [("CEA", "rise", "unconfirmed", 6.0)]
     _draws(tracker, "CEA", [("2025-07-07", "2.2")], "Hospital Lab")
     assert _rise_flags(tracker) == [("rise", "unconfirmed", "not_rechecked_at_this_lab", 6.0)]
-    assert _listed(tracker) == []
-    # Back at City Lab, the comparison there resumes and the episode with it.
+    assert _listed(tracker) == [("CEA", "rise", "unconfirmed", 6.0)]
+    assert tracker("review", "--exit-code").exit_code == 3
+    # Back at City Lab, the comparison there resumes and confirms the rise.
     _draws(tracker, "CEA", [("2025-10-06", "6.5")], "City Lab")
     assert _listed(tracker) == [("CEA", "rise", "confirmed", 6.0)]
 
 
-def test_a_confirmed_rise_at_a_lab_the_marker_left_leaves_the_list(tracker: Tracker) -> None:
+def test_a_confirmed_rise_at_a_lab_the_marker_left_stays_on_the_list(tracker: Tracker) -> None:
     tracker = _at_today(tracker)
     city = [("2025-01-06", "2.0"), ("2025-04-07", "6.0"), ("2025-07-07", "6.5")]
     _draws(tracker, "CEA", city, "City Lab")
     assert _listed(tracker) == [("CEA", "rise", "confirmed", 6.0)]
     _draws(tracker, "CEA", [("2025-10-06", "6.4")], "Hospital Lab")
-    assert _listed(tracker) == []
-    # Both labs on the marker's latest day: City Lab's episode goes on.
-    _draws(tracker, "CEA", [("2025-10-06", "6.6")], "City Lab")
     assert _listed(tracker) == [("CEA", "rise", "confirmed", 6.0)]
 
 

@@ -153,8 +153,9 @@ def test_no_repeat_question_for_a_rise_whose_episode_a_new_line_ended() -> None:
     assert REPEAT_QUESTION not in summary
 
 
-def test_no_repeat_question_for_a_rise_at_a_lab_the_marker_left() -> None:
+def test_the_repeat_question_stays_for_a_rise_at_a_lab_the_marker_left() -> None:
+    """The new lab's result is not compared with the rise: a repeat test still decides."""
     readings = [reading(1, "CEA", "2025-01-06", 2.0), reading(2, "CEA", "2025-04-07", 6.0)]
     assert REPEAT_QUESTION in questions(make_input(readings))
     moved = [*readings, reading(3, "CEA", "2025-07-07", 2.2, lab="Hospital Lab")]
-    assert REPEAT_QUESTION not in questions(make_input(moved))
+    assert REPEAT_QUESTION in questions(make_input(moved))

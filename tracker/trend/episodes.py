@@ -2,10 +2,11 @@
 
 A flag keeps its status for good ("not rechecked before the treatment changed" stays
 `unconfirmed`), but its episode can end without a deciding draw (docs/clinical-rules.md,
-"Series and lab groups", "Treatment lines", "Episodes"): when a new treatment line starts,
-and when the marker's latest draw is from another lab group. The clinic's worklist
-(`review`) and the report's repeat-test question ask only about open episodes, so both
-read this one rule.
+"Treatment lines", "Episodes"): when a new treatment line has a result of its own. The
+clinic's worklist (`review`) and the report's repeat-test question ask only about open
+episodes, so both read this one rule. A move to another lab ends the engine's comparison
+but not the worklist entry: the new lab's result is not compared with the rise, so the
+rise stays what a nurse must see until a result of its own lab or a new line settles it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from datetime import date
 from tracker.catalogue.lab_names import lab_key
 from tracker.trend.lines import TreatmentTimeline
 from tracker.trend.types import (
-    NOT_RECHECKED_AT_THIS_LAB,
     NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
     EventPoint,
     Flag,
@@ -36,28 +36,19 @@ class EpisodeEnds:
         # The same grouping of starts into treatment changes as the engine's.
         self._timeline = TreatmentTimeline(tuple(events), flare_window_days)
         self._series_latest: dict[tuple[str, str | None], date] = {}
-        self._marker_latest: dict[str, date] = {}
         for summary in series:
-            day = summary.latest.drawn_on
-            self._series_latest[(summary.marker, lab_key(summary.lab))] = day
-            self._marker_latest[summary.marker] = max(
-                day, self._marker_latest.get(summary.marker, date.min)
-            )
+            self._series_latest[(summary.marker, lab_key(summary.lab))] = summary.latest.drawn_on
 
     def ended(self, flag: Flag) -> bool:
-        """The flag's episode ended after it: the marker's latest draw is from another lab
-        group, or a later treatment line has a result of the flag's group.
+        """The flag's episode ended after it: a later treatment line has a result of the
+        flag's group.
 
         A treatment started after the group's latest draw ends nothing yet: until the new
         line has a result, the last rise before the change is still the news.
         """
-        if flag.status_note == NOT_RECHECKED_AT_THIS_LAB:
-            return True
         series_latest = self._series_latest.get((flag.marker, lab_key(flag.lab)))
         if series_latest is None:
             return False
-        if series_latest < self._marker_latest[flag.marker]:
-            return True  # the marker's latest draw is from another lab group
         if flag.status_note == NOT_RECHECKED_BEFORE_TREATMENT_CHANGE:
             return series_latest > flag.drawn_on  # the group's next draw is the new line's
         # A confirmed flag has no note: its episode ended if the line changed since.
