@@ -7,8 +7,8 @@ import click
 from click.testing import CliRunner
 
 from tests.conftest import run_tracker
+from tracker.cli.groups import command_summary
 from tracker.cli.main import cli
-from tracker.cli.support import command_summary
 
 
 def _groups(group: click.Group, path: list[str]) -> list[tuple[list[str], click.Group]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import AppContext, confirm_or_refuse, pass_app
+from tracker.cli.groups import AppContext, confirm_or_refuse, pass_app
 
 
 @click.command("backup", short_help="Copy the database to a new FILE (private, consistent).")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.support import AppContext, pass_app, print_json
+from tracker.cli.groups import AppContext, pass_app, print_json
 
 if TYPE_CHECKING:
     from tracker.services.due import DueItem

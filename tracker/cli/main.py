@@ -15,13 +15,7 @@ from tracker.cli.admin import db_group, markers_command
 from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
 from tracker.cli.due import due_command
-from tracker.cli.import_export import export_command, import_command
-from tracker.cli.people import event_group, patient_group
-from tracker.cli.report import demo_command, report_command
-from tracker.cli.review import review_command
-from tracker.cli.serve import serve_command
-from tracker.cli.startup import pause_collector
-from tracker.cli.support import (
+from tracker.cli.groups import (
     AppContext,
     TrackerGroup,
     optional_date,
@@ -31,6 +25,12 @@ from tracker.cli.support import (
     print_wrapped,
     prompt_if_missing,
 )
+from tracker.cli.import_export import export_command, import_command
+from tracker.cli.people import event_group, patient_group
+from tracker.cli.report import demo_command, report_command
+from tracker.cli.review import review_command
+from tracker.cli.serve import serve_command
+from tracker.cli.startup import pause_collector
 from tracker.cli.trend import settings_command, trend_command
 from tracker.config import DB_URL_ENV, PATIENT_ENV
 
@@ -140,7 +140,7 @@ def add_command(
     database = app.database()
     stored = store_draw(database, app.patient_option, fields, today=clock.today())
     try:
-        from tracker.services.after_commit import pause_after_commit_for_tests
+        from tracker.store.pauses_for_tests import pause_after_commit_for_tests
 
         pause_after_commit_for_tests()
         logged = flag_draw(database, stored)
@@ -340,7 +340,7 @@ def edit_command(
 @pass_app
 def delete_command(app: AppContext, reading_ids: tuple[str, ...], yes: bool) -> None:
     """Remove readings (asks first unless --yes)."""
-    from tracker.cli.support import confirm_or_refuse
+    from tracker.cli.groups import confirm_or_refuse
     from tracker.errors import ValidationError
     from tracker.services.readings import delete_readings, describe, stored_reading
 

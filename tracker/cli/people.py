@@ -6,7 +6,7 @@ import click
 
 from tracker import clock
 from tracker.catalogue.event_kinds import EVENT_KINDS
-from tracker.cli.support import (
+from tracker.cli.groups import (
     AppContext,
     SummaryGroup,
     confirm_or_refuse,

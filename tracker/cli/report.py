@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker import clock
+from tracker.cli.groups import AppContext, optional_date, pass_app
 from tracker.cli.startup import collector_paused, spare_the_collector
-from tracker.cli.support import AppContext, optional_date, pass_app
 
 if TYPE_CHECKING:
     from tracker.reports import ReportInput

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.due import OVERDUE_EXIT_CODE
-from tracker.cli.support import AppContext, pass_app, print_json
+from tracker.cli.groups import AppContext, pass_app, print_json
 
 ATTENTION_EXIT_CODE = OVERDUE_EXIT_CODE  # docs/design.md: 3, as for `due --exit-code`
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from tracker.cli.support import AppContext, pass_app, print_indented, print_json
+from tracker.cli.groups import AppContext, pass_app, print_indented, print_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from tracker.catalogue.markers import find_marker
 from tracker.catalogue.units import format_number
 from tracker.errors import DuplicateError, ValidationError
-from tracker.services.after_commit import pause_after_commit_for_tests
 from tracker.services.patients import resolve_patient
 from tracker.services.readings import ReadingFields, add_reading, clean_lab
 from tracker.services.trend import flags_for_reading
 from tracker.store.models import Patient, Reading
+from tracker.store.pauses_for_tests import pause_after_commit_for_tests
 
 if TYPE_CHECKING:
     from tracker.store.database import Database

@@ -1,6 +1,6 @@
 """Once a command has committed, Ctrl-C no longer turns it into a failure (issue 15):
 real processes, interrupted with SIGINT after the test hook says the commit happened
-(tracker/services/after_commit.py), on SQLite and PostgreSQL."""
+(tracker/store/pauses_for_tests.py), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import run_tracker
-from tracker.services.after_commit import COMMITTED_SIGNAL, PAUSE_AFTER_COMMIT_ENV
+from tracker.store.pauses_for_tests import COMMITTED_SIGNAL, PAUSE_AFTER_COMMIT_ENV
 
 
 def _interrupted_after_commit(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
