@@ -141,7 +141,7 @@ def test_an_empty_filtered_list_says_what_it_filtered(tracker: Tracker) -> None:
 
 
 def test_prompts_on_both_backends(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tracker.cli.groups.interactive", lambda: True)
+    monkeypatch.setattr("tracker.cli.prompts.interactive", lambda: True)
     tracker.ok("add", "CA15-3", "20", "--date", "2026-01-05", "--lab", "City Lab")
     # Marker and value asked; then the date (Enter: today) and the lab (Enter: its last).
     result = tracker("add", input="ca153\n21\n\n\n")

@@ -53,7 +53,7 @@ def test_downgrade_asks_on_a_terminal_and_names_the_dump_on_a_server(
 ) -> None:
     _fill(tracker)
     before = database_snapshot(tracker.db)
-    monkeypatch.setattr("tracker.cli.groups.interactive", lambda: True)
+    monkeypatch.setattr("tracker.cli.prompts.interactive", lambda: True)
     declined = tracker("db", "downgrade", "0001", input="n\n")
     assert declined.exit_code == 1
     assert "Error: nothing was downgraded" in declined.stderr

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.groups import AppContext, SummaryGroup, pass_app
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.groups import SummaryGroup
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
@@ -68,7 +69,7 @@ def db_downgrade(app: AppContext, revision: str, yes: bool) -> None:
     Asks first unless --yes. A SQLite file is copied beside itself first; a server
     database is not, so take a dump (pg_dump) before.
     """
-    from tracker.cli.groups import confirm_or_refuse
+    from tracker.cli.prompts import confirm_or_refuse
     from tracker.errors import ValidationError
     from tracker.store import migrate as schema
     from tracker.store.database import KNOWN_REVISIONS
@@ -130,8 +131,8 @@ def markers_command(name: str | None) -> None:
     from tracker.catalogue.units import format_number
 
     if name is not None:
-        from tracker.cli.groups import print_indented
         from tracker.cli.marker_text import marker_lines
+        from tracker.cli.output import print_indented
 
         for line in marker_lines(find_marker(name)):
             print_indented(line)

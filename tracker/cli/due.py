@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.groups import AppContext, pass_app, print_json
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.output import print_json
 
 if TYPE_CHECKING:
     from tracker.services.due import DueItem

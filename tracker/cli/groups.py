@@ -1,6 +1,5 @@
-"""What every command shares: the context object, error handling, prompts and output.
-
-Nothing here imports SQLAlchemy at module level, so ``tracker --help`` stays fast.
+"""The click groups: every tracker error as one ``Error: …`` line and an exit code, and
+the command listing of ``--help``.
 """
 
 from __future__ import annotations
@@ -8,96 +7,16 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
-from datetime import date
-from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import IO, Any
 
 import click
 
-from tracker.config import DatabaseLocation, location_from
-from tracker.errors import ConfirmationRequired, TrackerError, ValidationError
+from tracker.cli.context import AppContext
+from tracker.cli.global_options import accept_global_options
+from tracker.cli.raw_arguments import refuse_undecodable, shown_bytes
+from tracker.errors import TrackerError
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from tracker.store.database import Database
-    from tracker.store.models import Patient
-
-F = TypeVar("F", bound=Callable[..., Any])
 DEBUG_ENV = "TRACKER_DEBUG"
-WRAP_WIDTH = 88
-MAX_ID = 2**63 - 1
-
-
-class AppContext:
-    """Built once by the top-level group; commands receive it with ``pass_app``."""
-
-    def __init__(self, db_option: str | None, patient_option: str | None) -> None:
-        self.db_option = db_option
-        self.patient_option = patient_option
-        self._database: Database | None = None
-        self._location: DatabaseLocation | None = None
-        # The info dicts of the sessions this command read a patient in: reads record
-        # there the ids of stored rows they had to skip (tracker/store/stored_rows.py).
-        self._session_infos: list[dict[Any, Any]] = []
-
-    def location(self) -> DatabaseLocation:
-        """The database chosen by --db, TRACKER_DB_URL or the default."""
-        return self._location or location_from(self.db_option)
-
-    def database(self, *, migrate: bool = True) -> Database:
-        """The chosen database, opened (and, for a fresh SQLite file, migrated) once."""
-        if self._database is None:
-            from tracker.cli.startup import resume_collector
-            from tracker.store.database import open_database
-
-            resume_collector()  # the command's code is loaded: its real work begins
-            self._database = open_database(self.location(), migrate=migrate)
-        return self._database
-
-    def use_location(self, location: DatabaseLocation) -> None:
-        """Point this command at another database (``demo`` uses its own file)."""
-        self.close()
-        self._database = None
-        self._location = location
-
-    def patient(self, session: Session, *, create: bool) -> Patient | None:
-        """The patient this command is about (may be None for reads of an empty database)."""
-        from tracker.services.patients import resolve_patient
-
-        self._session_infos.append(session.info)
-        return resolve_patient(session, self.patient_option, create_default=create)
-
-    def forget_unreadable(self, session: Session) -> None:
-        """The command showed the unreadable rows itself: no notice after it."""
-        from tracker.store.stored_rows import UNREADABLE_EVENTS_KEY, UNREADABLE_KEY
-
-        session.info.pop(UNREADABLE_KEY, None)
-        session.info.pop(UNREADABLE_EVENTS_KEY, None)
-
-    def _infos(self) -> list[dict[Any, Any]]:
-        # Sessions the command opened itself, and those the services opened for it.
-        opened = self._database.session_infos if self._database is not None else []
-        return [*self._session_infos, *opened]
-
-    def read_patients(self) -> bool:
-        """True once the command has read a patient's data (in any session)."""
-        return bool(self._session_infos) or any(self._infos())
-
-    def unreadable_ids(self, key: str) -> list[int]:
-        """Ids of stored rows this command's reads skipped because they cannot be read."""
-        ids: set[int] = set()
-        for info in self._infos():
-            ids.update(info.get(key, ()))
-        return sorted(ids)
-
-    def close(self) -> None:
-        if self._database is not None:
-            self._database.dispose()
-            self._database = None
-
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 class TrackerException(click.ClickException):
@@ -112,84 +31,6 @@ class TrackerException(click.ClickException):
         click.echo(f"Error: {self.format_message()}", err=True, file=stream)
         for line in self.details:
             click.echo(f"  {line}", err=True, file=stream)
-
-
-# On Linux, argument and environment bytes that are not UTF-8 arrive as lone
-# surrogates (PEP 383); they cannot be stored, compared or printed as text.
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
-# The variables the tracker reads as text (TRACKER_DEBUG only needs to be set).
-TEXT_ENVIRONMENT = ("TRACKER_DB_URL", "TRACKER_PATIENT", "TRACKER_SQLITE_BUSY_TIMEOUT_MS")
-
-
-def _shown_bytes(text: str) -> str:
-    """The text's bytes as Python writes them (``b'Ann\\xff'``), cut to stay on one line."""
-    shown = repr(os.fsencode(text))
-    return shown if len(shown) <= 60 else shown[:57] + "..."
-
-
-def refuse_undecodable(args: list[str]) -> None:
-    """Bytes that are not UTF-8 in an argument or a tracker variable: one clear error."""
-    for index, argument in enumerate(args):
-        if _UNDECODABLE.search(argument) is None:
-            continue
-        option, equals, value = argument.partition("=")
-        if argument.startswith("--") and equals:
-            what, argument = f"the value of {option}", value
-        elif index > 0 and args[index - 1].startswith("-") and not argument.startswith("-"):
-            what = f"the value of {args[index - 1]}"
-        else:
-            what = "an argument"
-        raise ValidationError(
-            f"{what} ({_shown_bytes(argument)}) is not UTF-8 text; the tracker reads "
-            "arguments as UTF-8 (check the terminal's or the script's encoding)"
-        )
-    for name in TEXT_ENVIRONMENT:
-        setting = os.environ.get(name)
-        if setting is not None and _UNDECODABLE.search(setting) is not None:
-            raise ValidationError(
-                f"the environment variable {name} ({_shown_bytes(setting)}) is not UTF-8 text"
-            )
-
-
-def _set_app_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value is None:
-        return
-    app = ctx.find_object(AppContext)
-    if app is not None and param.name is not None:
-        setattr(app, param.name, value)
-
-
-def accept_global_options(command: click.Command) -> None:
-    """Let ``--db`` and ``--patient`` follow the command name too (``tracker list
-    --patient Ann``), as people type them (docs/design.md, "Entering and correcting").
-
-    The top-level group has made the AppContext before a subcommand parses its options,
-    so these just overwrite its choice; subcommands of a group get them as well.
-    """
-    names = {param.name for param in command.params}
-    if "db_option" not in names:
-        command.params.append(
-            click.Option(
-                ["--db", "db_option"],
-                metavar="URL|PATH",
-                expose_value=False,
-                callback=_set_app_option,
-                help="Database (as before the command name).",
-            )
-        )
-    if "patient_option" not in names:
-        command.params.append(
-            click.Option(
-                ["--patient", "patient_option"],
-                metavar="NAME",
-                expose_value=False,
-                callback=_set_app_option,
-                help="Whose results (as before the command name).",
-            )
-        )
-    if isinstance(command, click.Group):
-        for subcommand in command.commands.values():
-            accept_global_options(subcommand)
 
 
 _SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.(?:\s|$)")
@@ -263,7 +104,7 @@ class TrackerGroup(SummaryGroup):
                 raise
             # Bytes that are not UTF-8 from somewhere refuse_undecodable does not look
             # (a file name in the user's data folder, HOME): one line, nothing changed.
-            undecodable = _shown_bytes(error.object[error.start : error.end])
+            undecodable = shown_bytes(error.object[error.start : error.end])
             raise TrackerException(
                 TrackerError(
                     f"text that is not UTF-8 ({undecodable}) reached the tracker; "
@@ -300,116 +141,3 @@ def _note_unreadable(ctx: click.Context) -> None:
         ids = app.unreadable_ids(key)
         if ids:
             click.echo(f"Note: {unreadable_notice(ids, noun=noun)}", err=True)
-
-
-def interactive() -> bool:
-    """True when a person can answer prompts (stdin is a terminal)."""
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except ValueError:  # closed stdin
-        return False
-
-
-def missing_argument(ctx: click.Context, name: str) -> NoReturn:
-    """Without a terminal nothing prompts: a missing argument is a usage error (exit 2)."""
-    raise click.UsageError(f"Missing argument '{name}'.", ctx)
-
-
-def prompt_if_missing(ctx: click.Context, value: str | None, name: str, question: str) -> str:
-    """Return the argument, asking for it on a terminal when it was left out.
-
-    An empty argument ('') was given: it goes on to validation (exit 1 with what is wrong
-    with it), like any other value the tracker checks.
-    """
-    if value is not None:
-        return value
-    if not interactive():
-        missing_argument(ctx, name)
-    answer: str = click.prompt(question, type=str)
-    return answer
-
-
-def confirm_or_refuse(question: str, yes: bool, *, refused: str) -> None:
-    """Ask before destroying data; without a terminal, refuse unless ``--yes``."""
-    if yes:
-        return
-    if not interactive():
-        raise ConfirmationRequired(f"{refused}: confirm with --yes (no terminal to ask on)")
-    if not click.confirm(question, default=False):
-        raise ConfirmationRequired(f"{refused}: not confirmed")
-
-
-def parse_id(text: str, what: str = "reading") -> int:
-    """A positive whole-number id typed by the user."""
-    cleaned = text.strip().lstrip("#")
-    listing = "tracker list" if what == "reading" else f"tracker {what} list"
-    # isascii: "²" and other Unicode digits pass isdigit() but not int().
-    if not (cleaned.isascii() and cleaned.isdigit()):
-        shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
-        raise ValidationError(f"{what} id {shown} is not a number like 12 (see `{listing}`)")
-    # Checked as text first: Python refuses to convert integers of over 4,300 digits.
-    digits = cleaned.lstrip("0")
-    if len(digits) > len(str(MAX_ID)) or int(digits or "0") > MAX_ID:
-        # No database can hold it (SQLite and PostgreSQL: 64 bits).
-        shown = digits if len(digits) <= 40 else f"{digits[:20]}... ({len(digits):,} digits)"
-        raise ValidationError(f"no {what} #{shown}: ids are at most {MAX_ID}")
-    if int(digits or "0") <= 0:
-        raise ValidationError(f"{what} id {text!r} is not a number like 12 (see `{listing}`)")
-    return int(digits)
-
-
-def optional_date(text: str | None, *, what: str = "date") -> date | None:
-    """Parse an optional date option (exit 1 with a clear message when malformed)."""
-    # Imported here: units loads the marker catalogue, which `--help` never needs.
-    from tracker.catalogue.units import parse_date
-
-    return None if text is None else parse_date(text, what=what)
-
-
-def print_json(document: Any) -> None:
-    """One JSON document and nothing else on stdout.
-
-    An array is written one element per line: as easy to read as an indented dump, and
-    json's C encoder does the work (indentation forces its pure-Python encoder, which
-    doubles the time of ``list --json`` on a long history).
-    """
-    import json
-
-    if isinstance(document, list) and document:
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        click.echo("[\n" + ",\n".join("  " + encode(item) for item in document) + "\n]")
-        return
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-
-
-def print_wrapped(text: str, indent: str = "  ") -> None:
-    """A paragraph wrapped for a terminal, indented under the line it belongs to."""
-    import textwrap
-
-    click.echo(
-        textwrap.fill(
-            text,
-            width=WRAP_WIDTH,
-            initial_indent=indent,
-            subsequent_indent=indent,
-            break_on_hyphens=False,
-        )
-    )
-
-
-def print_indented(line: str) -> None:
-    """A line wrapped under its own indent; a "- " item's later lines align with its text."""
-    import textwrap
-
-    text = line.lstrip()
-    indent = line[: len(line) - len(text)]
-    hanging = indent + ("  " if text.startswith("- ") else "")
-    click.echo(
-        textwrap.fill(
-            text,
-            width=WRAP_WIDTH,
-            initial_indent=indent,
-            subsequent_indent=hanging,
-            break_on_hyphens=False,
-        )
-    )

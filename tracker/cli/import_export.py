@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from tracker import clock
-from tracker.cli.groups import AppContext, pass_app, print_wrapped
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.output import print_wrapped
 from tracker.interchange.csv_dates import DATE_FORMATS as DATE_FORMAT_CHOICES
 
 if TYPE_CHECKING:

@@ -14,19 +14,14 @@ from tracker import __version__, clock
 from tracker.cli.admin import db_group, markers_command
 from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.due import due_command
-from tracker.cli.groups import (
-    AppContext,
-    TrackerGroup,
-    optional_date,
-    parse_id,
-    pass_app,
-    print_json,
-    print_wrapped,
-    prompt_if_missing,
-)
+from tracker.cli.groups import TrackerGroup
+from tracker.cli.ids_and_dates import optional_date, parse_id
 from tracker.cli.import_export import export_command, import_command
+from tracker.cli.output import print_json, print_wrapped
 from tracker.cli.people import event_group, patient_group
+from tracker.cli.prompts import prompt_if_missing
 from tracker.cli.report import demo_command, report_command
 from tracker.cli.review import review_command
 from tracker.cli.serve import serve_command
@@ -340,7 +335,7 @@ def edit_command(
 @pass_app
 def delete_command(app: AppContext, reading_ids: tuple[str, ...], yes: bool) -> None:
     """Remove readings (asks first unless --yes)."""
-    from tracker.cli.groups import confirm_or_refuse
+    from tracker.cli.prompts import confirm_or_refuse
     from tracker.errors import ValidationError
     from tracker.services.readings import delete_readings, describe, stored_reading
 

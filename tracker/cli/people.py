@@ -6,17 +6,11 @@ import click
 
 from tracker import clock
 from tracker.catalogue.event_kinds import EVENT_KINDS
-from tracker.cli.groups import (
-    AppContext,
-    SummaryGroup,
-    confirm_or_refuse,
-    optional_date,
-    parse_id,
-    pass_app,
-    print_json,
-    print_wrapped,
-    prompt_if_missing,
-)
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.groups import SummaryGroup
+from tracker.cli.ids_and_dates import optional_date, parse_id
+from tracker.cli.output import print_json, print_wrapped
+from tracker.cli.prompts import confirm_or_refuse, prompt_if_missing
 
 
 @click.group("patient", cls=SummaryGroup)

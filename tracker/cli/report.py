@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker import clock
-from tracker.cli.groups import AppContext, optional_date, pass_app
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.ids_and_dates import optional_date
 from tracker.cli.startup import collector_paused, spare_the_collector
 
 if TYPE_CHECKING:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.due import OVERDUE_EXIT_CODE
-from tracker.cli.groups import AppContext, pass_app, print_json
+from tracker.cli.output import print_json
 
 ATTENTION_EXIT_CODE = OVERDUE_EXIT_CODE  # docs/design.md: 3, as for `due --exit-code`
 
