@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import click
 
 from tracker import __version__, clock
-from tracker.cli.admin import db_group, markers_command
 from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
 from tracker.cli.context import AppContext, pass_app
@@ -20,10 +19,11 @@ from tracker.cli.groups import TrackerGroup
 from tracker.cli.ids_and_dates import optional_date, parse_id
 from tracker.cli.import_export import export_command, import_command
 from tracker.cli.output import print_json, print_wrapped
-from tracker.cli.people import event_group, patient_group
+from tracker.cli.patients import event_group, patient_group
 from tracker.cli.prompts import prompt_if_missing
 from tracker.cli.report import demo_command, report_command
 from tracker.cli.review import review_command
+from tracker.cli.schema import db_group, markers_command
 from tracker.cli.serve import serve_command
 from tracker.cli.startup import pause_collector
 from tracker.cli.trend import settings_command, trend_command
