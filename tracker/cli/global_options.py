@@ -6,6 +6,12 @@ import click
 
 from tracker.cli.context import AppContext
 
+# option, the AppContext attribute it sets, metavar, help: in the order --help lists them.
+_GLOBAL_OPTIONS = (
+    ("--db", "db_option", "URL|PATH", "Database (as before the command name)."),
+    ("--patient", "patient_option", "NAME", "Whose results (as before the command name)."),
+)
+
 
 def _set_app_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value is None:
@@ -23,26 +29,17 @@ def accept_global_options(command: click.Command) -> None:
     so these just overwrite its choice; subcommands of a group get them as well.
     """
     names = {param.name for param in command.params}
-    if "db_option" not in names:
-        command.params.append(
-            click.Option(
-                ["--db", "db_option"],
-                metavar="URL|PATH",
-                expose_value=False,
-                callback=_set_app_option,
-                help="Database (as before the command name).",
+    for option, name, metavar, help_text in _GLOBAL_OPTIONS:
+        if name not in names:
+            command.params.append(
+                click.Option(
+                    [option, name],
+                    metavar=metavar,
+                    expose_value=False,
+                    callback=_set_app_option,
+                    help=help_text,
+                )
             )
-        )
-    if "patient_option" not in names:
-        command.params.append(
-            click.Option(
-                ["--patient", "patient_option"],
-                metavar="NAME",
-                expose_value=False,
-                callback=_set_app_option,
-                help="Whose results (as before the command name).",
-            )
-        )
     if isinstance(command, click.Group):
         for subcommand in command.commands.values():
             accept_global_options(subcommand)

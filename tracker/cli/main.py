@@ -15,15 +15,17 @@ from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.due import due_command
+from tracker.cli.events import event_group
 from tracker.cli.groups import TrackerGroup
 from tracker.cli.ids_and_dates import optional_date, parse_id
 from tracker.cli.import_export import export_command, import_command
-from tracker.cli.output import print_json, print_wrapped
-from tracker.cli.patients import event_group, patient_group
+from tracker.cli.markers import markers_command
+from tracker.cli.output import print_json, print_rows_then_unreadable, print_wrapped
+from tracker.cli.patients import patient_group
 from tracker.cli.prompts import prompt_if_missing
 from tracker.cli.report import demo_command, report_command
 from tracker.cli.review import review_command
-from tracker.cli.schema import db_group, markers_command
+from tracker.cli.schema import db_group
 from tracker.cli.serve import serve_command
 from tracker.cli.startup import pause_collector
 from tracker.cli.trend import settings_command, trend_command
@@ -260,12 +262,9 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
                 return
             click.echo("No readings yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD")
             return
-        if readings:
-            click.echo(readings_table(readings))
-            if unreadable:
-                click.echo()
-        for line in unreadable_lines(unreadable):
-            click.echo(line)
+        print_rows_then_unreadable(
+            readings_table(readings) if readings else None, unreadable_lines(unreadable)
+        )
 
 
 @cli.command("edit")

@@ -56,3 +56,14 @@ def print_indented(line: str) -> None:
             break_on_hyphens=False,
         )
     )
+
+
+def print_rows_then_unreadable(table: str | None, unreadable_lines: list[str]) -> None:
+    """A listing: the table of readable rows (if any), a blank line, then the stored rows
+    that could not be read, one line each (``list`` and ``event list`` alike)."""
+    if table is not None:
+        click.echo(table)
+        if unreadable_lines:
+            click.echo()
+    for line in unreadable_lines:
+        click.echo(line)
