@@ -71,7 +71,6 @@ def db_downgrade(app: AppContext, revision: str, yes: bool) -> None:
     """
     from tracker.cli.prompts import confirm_or_refuse
     from tracker.errors import ValidationError
-    from tracker.store import migrate as schema
     from tracker.store.database import KNOWN_REVISIONS
 
     if revision != "base" and revision not in KNOWN_REVISIONS:
@@ -86,12 +85,10 @@ def db_downgrade(app: AppContext, revision: str, yes: bool) -> None:
     confirm_or_refuse(
         _downgrade_question(database, before, revision), yes, refused=_refusal(database)
     )
-    if database.is_sqlite and database.location.sqlite_path is not None:
-        backup = schema.backup_before_upgrade(database, before, "downgrade")
+    backup = database.back_up_before_downgrade(before)
+    if backup is not None:
         click.echo(f"Backed up the database to {backup}")
-    with database._translated(), database.write_engine.connect() as connection:
-        with connection.begin():
-            schema.run_downgrade(connection, revision)
+    database.downgrade(revision)
     click.echo(f"{database.location.display}: downgraded from {before} to {revision}")
 
 

@@ -302,6 +302,15 @@ class Database:
                 schema.run_upgrade(connection, target)
         return backup
 
+    def back_up_before_downgrade(self, revision: str) -> Path | None:
+        """Copy a SQLite file beside itself before a downgrade from ``revision``; a server
+        database is not copied (None: the user takes a dump first)."""
+        if not self.is_sqlite or self.location.sqlite_path is None:
+            return None
+        from tracker.store import migrate  # alembic is imported only when a migration runs
+
+        return migrate.backup_before_upgrade(self, revision, "downgrade")
+
     def downgrade(self, target: str) -> None:
         """Downgrade the schema to ``target`` under the write lock (the caller backs up)."""
         from tracker.store import migrate  # alembic is imported only when a migration runs
