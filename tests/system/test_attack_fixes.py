@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Tracker, database_snapshot, run_tracker
-from tracker.store.backup import COPYING_SIGNAL, PAUSE_DURING_COPY_ENV
+from tracker.store.pauses_for_tests import COPYING_SIGNAL, PAUSE_DURING_COPY_ENV
 
 
 def _filled(db: Path) -> None:

@@ -411,9 +411,3 @@ def marker_by_loinc(loinc: str) -> Marker | None:
 def benign_causes_for(condition_name: str) -> list[BenignCause]:
     """Every benign cause a logged condition's name counts for (negations read), in order."""
     return [BENIGN_CAUSES[code] for code in match_condition(condition_name).codes]
-
-
-def benign_cause_for(condition_name: str) -> BenignCause | None:
-    """The first benign cause a logged condition's name counts for, or None."""
-    causes = benign_causes_for(condition_name)
-    return causes[0] if causes else None

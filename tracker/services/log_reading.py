@@ -154,10 +154,3 @@ def log_draw(
     stored = store_draw(database, patient_name, entries, today=today)
     pause_after_commit_for_tests()
     return flag_draw(database, stored)
-
-
-def log_reading(
-    database: Database, patient_name: str | None, fields: ReadingFields, *, today: date
-) -> LoggedReading:
-    """Store one reading for the patient (created when none is stored), then flag it."""
-    return log_draw(database, patient_name, [fields], today=today)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 from tracker.config import DatabaseLocation, hide_password
 from tracker.errors import DatabaseError, TrackerError
 from tracker.store.driver_errors import translate_db_error
+from tracker.store.pauses_for_tests import pause_during_copy_for_tests
 from tracker.store.private_files import removed_on_termination, sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
@@ -28,20 +27,6 @@ SchemaDifferences = Callable[[sqlite3.Connection, str], list[str]]
 # SQLite's companions of a database file: a backup must never be given one of these names,
 # or SQLite would take it for (and delete or replay) the journal of a database beside it.
 JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
-
-
-# A hook for tests only: with this set to SECONDS, every copy pauses once its pages are
-# copied (before the rename), after printing COPYING_SIGNAL to stderr, so a test can send
-# a signal while the partial file exists. Unset, it does nothing.
-PAUSE_DURING_COPY_ENV = "TRACKER_TEST_PAUSE_DURING_COPY"
-COPYING_SIGNAL = "tracker-test: copying"
-
-
-def _pause_during_copy_for_tests() -> None:
-    seconds = os.environ.get(PAUSE_DURING_COPY_ENV)
-    if seconds:
-        print(COPYING_SIGNAL, file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
 
 
 def sqlite_uri(path: Path, mode: str = "ro") -> str:
@@ -184,7 +169,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
         try:
             create_private_file(partial)
             backup_pages(source, partial)
-            _pause_during_copy_for_tests()
+            pause_during_copy_for_tests()
             with partial.open("rb") as handle:
                 os.fsync(handle.fileno())
             os.replace(partial, target)

@@ -190,20 +190,6 @@ class Database:
                     raise
                 self._commit(transaction.commit, xid)
 
-    @contextmanager
-    def write_connection(self) -> Iterator[Connection]:
-        """A Core connection in one write transaction (bulk paths)."""
-        with self._translated():
-            with self.write_engine.connect() as connection:
-                transaction = connection.begin()
-                xid = self._server_transaction_id(connection)
-                try:
-                    yield connection
-                except BaseException:
-                    _rollback_quietly(transaction.rollback)
-                    raise
-                self._commit(transaction.commit, xid)
-
     def _server_transaction_id(self, connection: Connection) -> int | None:
         """On a server, the transaction's id: if the connection is lost during COMMIT, the
         server can still say whether that transaction was committed."""
