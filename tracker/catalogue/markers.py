@@ -20,8 +20,8 @@ RCV_Z = 1.65
 # Studies of CA 15-3 and CEA in metastatic breast cancer used >= 25 % as a significant
 # rise (Van Dalen 1996); the threshold is never below it.
 MIN_RISE_PCT = 25.0
-# Analytical CV assumed for every assay (docs/clinical-rules.md: "with CVA 5 %"); a design choice
-# the user can change per marker.
+# Analytical CV assumed for every assay (docs/clinical-rules.md, "How much change is
+# noise": the RCV table's CVA 5 %); a design choice the user can change per marker.
 DEFAULT_ANALYTICAL_CV_PCT = 5.0
 # The largest value any marker accepts: beyond it a value is a typing error.
 VALUE_CEILING = 100_000.0

@@ -60,7 +60,7 @@ def find_patient(session: Session, name: str) -> Patient:
 
 
 def resolve_patient(session: Session, name: str | None, *, create_default: bool) -> Patient | None:
-    """Who a command is about (docs/design.md, "CLI contract").
+    """Who a command is about (docs/design.md, "Command-line contract").
 
     A named patient must exist. Unnamed: the only patient; on an empty database the first
     write creates ``me`` (reads get None); several patients and none named is a usage error.
