@@ -7,9 +7,8 @@ report is actually drawn.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -41,10 +40,8 @@ def report_date() -> date:
     SOURCE_DATE_EPOCH (reproducible-builds.org) makes two runs on different days give
     the same bytes as well.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isascii() and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return clock.today()
+    pinned = clock.source_date_epoch()
+    return clock.today() if pinned is None else pinned.date()
 
 
 def check_request(request: ReportRequest) -> None:
