@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from tracker.reports import ReportInput, render_report
+from tracker.reports.data import ReportInput
+from tracker.reports.output import render_report
 from tracker.reports.panel import value_range
 from tracker.reports.summary import summary_flag_blocks
 

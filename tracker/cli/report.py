@@ -16,7 +16,7 @@ from tracker.cli.ids_and_dates import optional_date
 from tracker.cli.startup import collector_paused, spare_the_collector
 
 if TYPE_CHECKING:
-    from tracker.reports import ReportInput
+    from tracker.reports.data import ReportInput
 
 DEMO_REPORT = "demo-report.pdf"
 

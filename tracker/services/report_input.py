@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.catalogue.markers import MARKERS
 from tracker.errors import ValidationError
-from tracker.reports import ReportInput, check_destination, render_report, report_format
+from tracker.reports.data import ReportInput
+from tracker.reports.output import check_destination, render_report, report_format
 from tracker.services.events import event_points, list_events
 from tracker.services.trend import load_trend_settings, patient_trend, series_points
 from tracker.store.models import Patient
