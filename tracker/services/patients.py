@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.fields import clean_name as clean_name
-from tracker.catalogue.units import normalise_spaces
+from tracker.catalogue.typed_text import normalise_spaces
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError
 from tracker.services.due import forget_patient_intervals
 from tracker.store.models import Event, Patient, Reading, name_key_of, utcnow
