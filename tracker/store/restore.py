@@ -37,8 +37,8 @@ from tracker.store.backup import (
     sqlite_uri,
     summarise_sqlite,
 )
-from tracker.store.database import create_sqlite_file, retry_while_busy
 from tracker.store.driver_errors import translate_db_error
+from tracker.store.engines import create_sqlite_file, retry_while_busy
 from tracker.store.private_files import removed_on_termination, sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
