@@ -112,8 +112,8 @@ def _pg_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def cannot_write(path: Path) -> bool:
     """The file or its folder is not writable (root included: chattr +i, read-only mounts),
-    or the disk is full (tracker.store.backup.folder_writable)."""
-    from tracker.store.backup import folder_writable
+    or the disk is full (tracker.store.sqlite_copies.folder_writable)."""
+    from tracker.store.sqlite_copies import folder_writable
 
     return not os.access(path, os.W_OK) or not folder_writable(path)
 
@@ -135,11 +135,11 @@ def build_engine(location: DatabaseLocation, *, read_only: bool = False) -> Engi
 
     ``read_only`` (SQLite files only) opens the file with ``mode=ro`` and changes nothing
     in it, not even the journal mode; in a folder where nothing can be created it is
-    opened ``immutable`` (tracker.store.backup.sqlite_read_uri).
+    opened ``immutable`` (tracker.store.sqlite_copies.sqlite_read_uri).
     """
     try:
         if read_only and location.sqlite_path is not None:
-            from tracker.store.backup import sqlite_read_uri
+            from tracker.store.sqlite_copies import sqlite_read_uri
 
             uri = sqlite_read_uri(location.sqlite_path)
             timeout_s = sqlite_busy_timeout_ms() / 1000

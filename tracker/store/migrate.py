@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from tracker.store.backup import copy_to_new_file, reserve_numbered_copy
+from tracker.store.sqlite_copies import copy_to_new_file, reserve_numbered_copy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
