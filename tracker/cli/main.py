@@ -290,7 +290,8 @@ def edit_command(
 ) -> None:
     """Correct a reading (see ids with `tracker list`)."""
     from tracker.errors import ValidationError
-    from tracker.services.readings import describe, edit_reading
+    from tracker.services.reading_edits import edit_reading
+    from tracker.services.readings import describe
     from tracker.services.trend import flags_for_reading
     from tracker.store.stored_rows import UnreadableReading
     from tracker.trend.text_summary import brief_flag_lines
@@ -336,7 +337,8 @@ def delete_command(app: AppContext, reading_ids: tuple[str, ...], yes: bool) -> 
     """Remove readings (asks first unless --yes)."""
     from tracker.cli.prompts import confirm_or_refuse
     from tracker.errors import ValidationError
-    from tracker.services.readings import delete_readings, describe, stored_reading
+    from tracker.services.reading_edits import delete_readings
+    from tracker.services.readings import describe, stored_reading
 
     ids = list(dict.fromkeys(parse_id(text) for text in reading_ids))
     with app.database().writing() as session:
