@@ -14,7 +14,8 @@ from typing import IO, TYPE_CHECKING
 
 from tracker.errors import ValidationError
 from tracker.interchange.fhir_read import BundleReading, skipped_summary
-from tracker.interchange.hl7_oru import Hl7Result, read_hl7
+from tracker.interchange.hl7_message import Hl7Result
+from tracker.interchange.hl7_oru import read_hl7
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_fhir import FhirImportSummary, ReadingSink
 from tracker.services.patients import clean_name
