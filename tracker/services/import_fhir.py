@@ -25,14 +25,8 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import (
-    BundleContents,
-    BundleEvent,
-    BundleReading,
-    load_bundle,
-    read_bundle,
-    skipped_summary,
-)
+from tracker.interchange.fhir_entries import BundleEvent, BundleReading
+from tracker.interchange.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
 from tracker.interchange.json_bounds import read_document
 from tracker.services.import_birth_dates import refuse_rows_before_birth
 from tracker.services.import_csv import ImportOptions

@@ -13,7 +13,8 @@ from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import BundleReading, skipped_summary
+from tracker.interchange.fhir_entries import BundleReading
+from tracker.interchange.fhir_read import skipped_summary
 from tracker.interchange.hl7_message import Hl7Result
 from tracker.interchange.hl7_oru import read_hl7
 from tracker.services.import_csv import ImportOptions

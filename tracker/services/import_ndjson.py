@@ -12,7 +12,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import BundleReading
+from tracker.interchange.fhir_entries import BundleReading
 from tracker.interchange.ndjson import NdjsonPatient, NdjsonProblem, read_ndjson
 from tracker.services.import_csv import ImportOptions
 from tracker.services.import_fhir import (
