@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
-from tests.system.test_prompts import run_on_terminal
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
+from tests.helpers.terminal import run_on_terminal
 from tracker import Tracker as Library
 from tracker.errors import ValidationError
 

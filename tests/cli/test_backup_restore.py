@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.processes import finish, start_worker
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
 from tracker.config import location_from
 from tracker.store.models import Event, Patient, Reading
 

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
 from tests.helpers.csv_files import feed_fails, feed_ok
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES
 from tracker.cli.import_export import PROGRESS_MIN_BYTES
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from tests.conftest import Tracker, database_snapshot, pg_base_url, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot, pg_base_url
 from tracker.config import hide_password, location_from
 from tracker.store import migrate as schema
 from tracker.store.database import HEAD_REVISION, open_database

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tracker.config import location_from
 from tracker.errors import ValidationError
 from tracker.services.due import Interval, due_items, parse_every, parse_interval, update_intervals

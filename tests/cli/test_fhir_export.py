@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
 from tests.helpers.fhir_bundles import validated
 from tracker.interchange.fhir_resources import interpretation
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from click.testing import CliRunner
 
-from tests.conftest import run_tracker
+from tests.helpers.cli_runs import run_tracker
 from tracker.cli.groups import command_summary
 from tracker.cli.main import cli
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES
 
 ORU = FIXTURES / "lab_results.hl7"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker as Cli
+from tests.helpers.cli_runs import Tracker as Cli
 from tracker import Tracker
 
 

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tracker.config import location_from
 from tracker.services.due import update_intervals
 from tracker.services.patients import add_patient

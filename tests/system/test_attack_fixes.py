@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
 from tracker.store.pauses_for_tests import COPYING_SIGNAL, PAUSE_DURING_COPY_ENV
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import database_snapshot, run_tracker
+from tests.helpers.cli_runs import run_tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.processes import Outcome, assert_one_error_line
 from tracker.cli.main import cli
 from tracker.config import location_from

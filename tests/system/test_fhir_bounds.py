@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.memory import measured_result, start_measured
 from tracker.interchange.json_bounds import JSON_MAX_DEPTH, nests_too_deeply
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_tracker
+from tests.helpers.cli_runs import run_tracker
 
 ROWS_BEFORE_THE_PAUSE = 6_000  # more than one insert chunk (5,000 rows)
 

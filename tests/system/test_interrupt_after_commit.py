@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import run_tracker
+from tests.helpers.cli_runs import run_tracker
 from tracker.store.pauses_for_tests import COMMITTED_SIGNAL, PAUSE_AFTER_COMMIT_ENV
 
 

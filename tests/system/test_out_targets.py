@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
 
 CSV_HEADER = b"record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on\r\n"
 FULL_DEVICE = os.makedev(1, 7)  # Linux: /dev/full

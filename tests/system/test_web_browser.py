@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_tracker
+from tests.helpers.cli_runs import run_tracker
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = Path(os.environ.get("TRACKER_SCREENS", "/work/notes/screens"))
