@@ -4,13 +4,11 @@ through the CLI and the library, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.databases import database_snapshot
-from tests.helpers.terminal import run_on_terminal
 from tracker import Tracker as Library
 from tracker.errors import ValidationError
 
@@ -117,18 +115,6 @@ def test_the_library_adds_a_draw(db_url: str) -> None:
             assert "one marker" in error.message
         else:
             raise AssertionError("ref_high with two entries was accepted")
-
-
-def test_prompts_ask_for_date_and_the_markers_last_lab(tmp_path: Path) -> None:
-    db = str(tmp_path / "t.db")
-    run_tracker(["--db", db, "add", "CEA", "3", "--date", "2026-01-05", "--lab", "City Lab"])
-    transcript = run_on_terminal(
-        ["--db", db, "add"],
-        [("Marker", "CEA"), ("Value", "3.2"), ("Date of the draw", "2026-02-01"), ("Lab", "")],
-        tmp_path,
-    )
-    assert "[City Lab]" in transcript
-    assert "Added #2: CEA 3.2 ng/mL on 2026-02-01 (City Lab)" in transcript
 
 
 def test_an_empty_filtered_list_says_what_it_filtered(tracker: Tracker) -> None:

@@ -161,6 +161,7 @@ with private_output(Path(sys.argv[1])) as stream:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_terminating_signal_removes_the_temporary_file(tmp_path: Path, signum: int) -> None:
     out = tmp_path / "export.csv"
@@ -180,6 +181,7 @@ def test_a_terminating_signal_removes_the_temporary_file(tmp_path: Path, signum:
     assert _partials(tmp_path) == [] and not out.exists()
 
 
+@pytest.mark.slow
 def test_sigterm_during_a_real_export_leaves_no_temporary_file(tmp_path: Path) -> None:
     db = str(tmp_path / "big.db")
     rows = ["marker,value,drawn_on"] + [

@@ -26,3 +26,15 @@ def test_delete_asks_on_a_terminal(tmp_path: Path) -> None:
     transcript = run_on_terminal(["--db", db, "delete", "1"], [("Delete #1", "y")], tmp_path)
     assert "Deleted #1: CEA 3 ng/mL on 2026-01-05" in transcript
     assert run_tracker(["--db", db, "list", "--json"]).stdout.strip() == "[]"
+
+
+def test_prompts_ask_for_date_and_the_markers_last_lab(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    run_tracker(["--db", db, "add", "CEA", "3", "--date", "2026-01-05", "--lab", "City Lab"])
+    transcript = run_on_terminal(
+        ["--db", db, "add"],
+        [("Marker", "CEA"), ("Value", "3.2"), ("Date of the draw", "2026-02-01"), ("Lab", "")],
+        tmp_path,
+    )
+    assert "[City Lab]" in transcript
+    assert "Added #2: CEA 3.2 ng/mL on 2026-02-01 (City Lab)" in transcript

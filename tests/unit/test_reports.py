@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import stat
 import struct
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +14,6 @@ from tracker.reports.output import render_report
 from tracker.reports.panel import value_range
 from tracker.reports.summary import summary_flag_blocks
 
-from tests.helpers.paths import ROOT
 from tests.helpers.report_inputs import (
     RUNNING_HEAD,
     SMALL_EVENTS,
@@ -350,28 +347,6 @@ def test_written_atomically_private_when_new_and_keeping_an_old_mode(
     assert stat.S_IMODE(shared.stat().st_mode) == 0o644
     assert shared.read_bytes().startswith(PNG_MAGIC)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["new.pdf", "shared.png"]
-
-
-def test_importing_reports_loads_no_matplotlib_and_drawing_never_loads_pyplot(
-    tmp_path: Path,
-) -> None:
-    script = (
-        "import sys\n"
-        "import tracker.reports\n"
-        "assert 'matplotlib' not in sys.modules\n"
-        "from tests.helpers.report_inputs import SMALL_EVENTS, SMALL_READINGS, make_input\n"
-        "from tracker.services.report_input import write_patient_report\n"
-        "from pathlib import Path\n"
-        f"out = Path({str(tmp_path / 'r.pdf')!r})\n"
-        "write_patient_report(make_input(SMALL_READINGS, SMALL_EVENTS), out)\n"
-        "assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules\n"
-    )
-    root = ROOT
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
 
 
 def test_older_flags_are_listed_in_one_line_each_and_labs_get_a_column() -> None:
