@@ -10,7 +10,7 @@ import pytest
 from tests.helpers.cli_runs import Tracker
 from tests.helpers.csv_files import feed_fails, feed_ok
 from tests.helpers.databases import database_snapshot
-from tracker.services.import_csv import CHUNK_ROWS
+from tracker.services.importing.csv_file import CHUNK_ROWS
 
 HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"
 
