@@ -47,7 +47,7 @@ def due_command(
     """
     from tracker import clock
     from tracker.services.due import any_overdue, due_by_patient, due_items
-    from tracker.services.due import update_intervals as update
+    from tracker.services.due_intervals import update_intervals as update
 
     today = clock.today()
     database = app.database()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tracker.catalogue.fields import clean_name as clean_name
 from tracker.catalogue.typed_text import normalise_spaces
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError
-from tracker.services.due import forget_patient_intervals
+from tracker.services.due_intervals import forget_patient_intervals
 from tracker.store.models import Event, Patient, Reading, name_key_of, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 

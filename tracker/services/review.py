@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
-from tracker.services.due import DueItem, all_intervals, due_items_from
+from tracker.services.due import DueItem, due_items_from
+from tracker.services.due_intervals import all_intervals
 from tracker.services.trend import load_trend_settings
 from tracker.store.models import Event, Patient, Reading
 from tracker.store.stored_rows import readable, readable_event
