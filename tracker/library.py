@@ -163,7 +163,8 @@ class Tracker:
         """
         from tracker import clock
         from tracker.services.patients import find_patient
-        from tracker.services.review import review_document, review_patients
+        from tracker.services.review import review_patients
+        from tracker.services.review_json import review_document
 
         with self.database.reading() as session:
             only = find_patient(session, self.patient) if self.patient else None

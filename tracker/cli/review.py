@@ -29,7 +29,8 @@ def review_command(app: AppContext, as_json: bool, exit_code: bool) -> None:
     --patient every patient is listed.
     """
     from tracker import clock
-    from tracker.services.review import review_document, review_patients
+    from tracker.services.review import review_patients
+    from tracker.services.review_json import review_document
 
     today = clock.today()
     with app.database().reading() as session:
