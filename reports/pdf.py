@@ -8,10 +8,10 @@ the same bytes.
 from __future__ import annotations
 
 import io
-import os
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from tracker import clock
 from tracker.catalogue.markers import Marker
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import plural
@@ -47,10 +47,7 @@ CHART_HEIGHT_IN = 3.7
 
 def pdf_dates() -> datetime | None:
     """The creation date to record: the one ``SOURCE_DATE_EPOCH`` names, else none."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not (epoch.isascii() and epoch.isdigit()):
-        return None
-    return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return clock.source_date_epoch()
 
 
 def render_pdf(data: ReportInput) -> bytes:

@@ -65,7 +65,7 @@ def _flare_window_open(data: ReportInput, flag: Flag) -> bool:
     """Whether a possible flare is still inside its window at its series' latest result.
 
     The window runs from the latest treatment start on or before the flag's draw
-    (docs/clinical-rules.md, "Flare window"); a later result past it tells more.
+    (docs/clinical-rules.md, "Flares"); a later result past it tells more.
     """
     starts = [
         event.started_on

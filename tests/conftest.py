@@ -8,21 +8,19 @@ that cannot be reached fails the test; it never skips.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from hypothesis import settings
 
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import PG_ENV, pg_base_url
 from tracker.cli.main import cli
 
 # CI explores the same examples on every run, so a submission lands or fails on its own
@@ -32,13 +30,8 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-PG_ENV = "TRACKER_TEST_PG_URL"
 BACKENDS = ["sqlite", "postgresql"]
 PG_SKIP_REASON = f"{PG_ENV} is not set; PostgreSQL tests run in CI"
-
-
-def pg_base_url() -> str | None:
-    return os.environ.get(PG_ENV) or None
 
 
 def _with_search_path(url: str, schema: str) -> str:
@@ -83,35 +76,6 @@ def sqlite_path(tmp_path: Path) -> Path:
     return tmp_path / "tracker.db"
 
 
-@dataclass
-class Tracker:
-    """Runs the CLI against one database, in-process (fast) with exact outputs."""
-
-    db: str
-    env: dict[str, str]
-
-    def __call__(self, *args: str, input: str | None = None, patient: str | None = None) -> Result:
-        argv = ["--db", self.db]
-        if patient is not None:
-            argv += ["--patient", patient]
-        runner = CliRunner()
-        return runner.invoke(cli, [*argv, *args], input=input, env=self.env)
-
-    def ok(self, *args: str, patient: str | None = None) -> Result:
-        result = self(*args, patient=patient)
-        assert result.exit_code == 0, (result.output, result.stderr)
-        return result
-
-    def json(self, *args: str, patient: str | None = None) -> Any:
-        return json.loads(self.ok(*args, "--json", patient=patient).stdout)
-
-    def fails(self, *args: str, code: int = 1, patient: str | None = None) -> Result:
-        result = self(*args, patient=patient)
-        assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
-        assert "Traceback" not in result.output
-        return result
-
-
 @pytest.fixture
 def tracker(db_url: str, tmp_path: Path) -> Tracker:
     """The CLI bound to a fresh database of each backend."""
@@ -122,50 +86,6 @@ def tracker(db_url: str, tmp_path: Path) -> Tracker:
 def sqlite_tracker(sqlite_path: Path, tmp_path: Path) -> Tracker:
     """The CLI bound to a fresh SQLite file (tests of SQLite-only behaviour)."""
     return Tracker(str(sqlite_path), {"HOME": str(tmp_path / "home"), "TRACKER_PATIENT": ""})
-
-
-def run_tracker(
-    args: Sequence[str],
-    *,
-    env: dict[str, str] | None = None,
-    input: str | None = None,
-    timeout: float = 120,
-    python: str | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m tracker`` as a real process."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [python or sys.executable, "-m", "tracker", *args],
-        capture_output=True,
-        text=True,
-        input=input,
-        env=full_env,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def database_snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every tracker table, to prove a failed command changed nothing."""
-    import sqlalchemy as sa
-
-    from tracker.config import location_from
-
-    location = location_from(url)
-    engine = sa.create_engine(location.url)
-    try:
-        with engine.connect() as connection:
-            tables = sa.inspect(connection).get_table_names()
-            return {
-                table: sorted(
-                    (tuple(row) for row in connection.execute(sa.text(f'SELECT * FROM "{table}"'))),
-                    key=repr,
-                )
-                for table in sorted(tables)
-            }
-    finally:
-        engine.dispose()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

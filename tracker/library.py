@@ -26,9 +26,9 @@ from tracker.catalogue.units import parse_date
 from tracker.config import location_from
 from tracker.errors import ValidationError
 from tracker.services.events import add_event
-from tracker.services.export_file import ExportFormat, export_file
-from tracker.services.import_csv import ImportOptions
-from tracker.services.import_file import ImportOutcome, import_file
+from tracker.services.exporting.file import ExportFormat, export_file
+from tracker.services.importing.csv_file import ImportOptions
+from tracker.services.importing.file import ImportOutcome, import_file
 from tracker.services.log_reading import LoggedReading, log_draw
 from tracker.services.patient_report import write_report_for
 from tracker.services.patients import add_patient, resolve_patient
@@ -39,7 +39,7 @@ from tracker.store.database import Database, open_database
 from tracker.trend.json_document import trend_document
 
 if TYPE_CHECKING:
-    from tracker.services.export_csv import ExportCounts
+    from tracker.services.exporting.csv_file import ExportCounts
     from tracker.store.models import Event
 
 __all__ = ["LoggedReading", "Tracker"]
@@ -163,7 +163,8 @@ class Tracker:
         """
         from tracker import clock
         from tracker.services.patients import find_patient
-        from tracker.services.review import review_document, review_patients
+        from tracker.services.review import review_patients
+        from tracker.services.review_json import review_document
 
         with self.database.reading() as session:
             only = find_patient(session, self.patient) if self.patient else None

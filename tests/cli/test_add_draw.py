@@ -4,12 +4,11 @@ through the CLI and the library, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from tests.cli.test_prompts import run_on_terminal
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tracker import Tracker as Library
 from tracker.errors import ValidationError
 
@@ -118,18 +117,6 @@ def test_the_library_adds_a_draw(db_url: str) -> None:
             raise AssertionError("ref_high with two entries was accepted")
 
 
-def test_prompts_ask_for_date_and_the_markers_last_lab(tmp_path: Path) -> None:
-    db = str(tmp_path / "t.db")
-    run_tracker(["--db", db, "add", "CEA", "3", "--date", "2026-01-05", "--lab", "City Lab"])
-    transcript = run_on_terminal(
-        ["--db", db, "add"],
-        [("Marker", "CEA"), ("Value", "3.2"), ("Date of the draw", "2026-02-01"), ("Lab", "")],
-        tmp_path,
-    )
-    assert "[City Lab]" in transcript
-    assert "Added #2: CEA 3.2 ng/mL on 2026-02-01 (City Lab)" in transcript
-
-
 def test_an_empty_filtered_list_says_what_it_filtered(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "3", "--date", "2025-01-05")
     since = tracker.ok("list", "--since", "yesterday").stdout
@@ -141,7 +128,7 @@ def test_an_empty_filtered_list_says_what_it_filtered(tracker: Tracker) -> None:
 
 
 def test_prompts_on_both_backends(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tracker.cli.support.interactive", lambda: True)
+    monkeypatch.setattr("tracker.cli.prompts.interactive", lambda: True)
     tracker.ok("add", "CA15-3", "20", "--date", "2026-01-05", "--lab", "City Lab")
     # Marker and value asked; then the date (Enter: today) and the lab (Enter: its last).
     result = tracker("add", input="ca153\n21\n\n\n")

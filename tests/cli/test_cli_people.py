@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 
 
 def test_first_write_creates_me_and_patient_add_creates_only_the_named(tracker: Tracker) -> None:

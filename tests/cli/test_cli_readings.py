@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 
 LIST_KEYS = ["id", "patient", "marker", "value", "qualifier", "unit", "drawn_on", "lab",
              "ref_high", "note"]  # fmt: skip

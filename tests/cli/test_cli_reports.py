@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tracker.cli.main import cli
 from tracker.services.demo import DRAWS, EVENTS
 

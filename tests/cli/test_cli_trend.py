@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 from tracker.config import location_from
 
 SERIES_KEYS = ["marker", "lab", "unit", "count", "latest", "nadir", "upper_limit",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker as Cli
+from tests.helpers.cli_runs import Tracker as Cli
 from tests.helpers.paths import ROOT
 from tracker import Tracker
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.csv_files import feed_fails, feed_ok
-from tracker.services.import_csv import CHUNK_ROWS
+from tests.helpers.databases import database_snapshot
+from tracker.services.importing.csv_file import CHUNK_ROWS
 
 HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"
 

@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.paths import FIXTURES
 
 HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on"

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tracker.config import location_from
 from tracker.errors import ValidationError
-from tracker.services.due import Interval, due_items, parse_every, parse_interval, update_intervals
+from tracker.services.due import due_items
+from tracker.services.due_intervals import Interval, parse_every, parse_interval, update_intervals
 from tracker.services.patients import add_patient, find_patient
 from tracker.services.readings import ReadingFields, add_reading
 from tracker.store.database import open_database

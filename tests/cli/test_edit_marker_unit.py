@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 
 
 def test_a_new_marker_with_another_unit_asks_for_the_value(tracker: Tracker) -> None:

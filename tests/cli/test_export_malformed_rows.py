@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_malformed_rows import NOTICE, plant, plant_sqlite, three_readings
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.malformed_rows import NOTICE, plant, plant_sqlite, three_readings
 
 READINGS_NOTICE = NOTICE.format(count="2 stored readings", ids="#2, #3")
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker, run_tracker
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.fhir_bundles import validated
 from tracker.interchange.fhir_resources import interpretation
 
@@ -177,19 +174,3 @@ def test_interpretation_against_the_labs_limit(
     qualifier: str | None, value: float, ref_high: float | None, expected: str | None
 ) -> None:
     assert interpretation(qualifier, value, ref_high) == expected
-
-
-def test_the_tracker_never_imports_fhir_resources(tmp_path: Path) -> None:
-    # fhir.resources is a test-only dependency: the tracker writes plain JSON.
-    db = str(tmp_path / "t.db")
-    assert run_tracker(["--db", db, "add", "CEA", "2", "--date", "2026-01-01"]).returncode == 0
-    script = (
-        "import runpy, sys\n"
-        f"sys.argv = ['tracker', '--db', {db!r}, 'export', '--format', 'fhir']\n"
-        "try:\n    runpy.run_module('tracker', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "assert not [m for m in sys.modules if m.startswith('fhir')]\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["entry"][1]["resource"]["resourceType"] == "Observation"

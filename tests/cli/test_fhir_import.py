@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.csv_files import feed_ok
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES
 
 PORTAL = FIXTURES / "portal_bundle.json"

@@ -10,7 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cli.test_csv_roundtrip import (
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.csv_files import feed_ok
+from tests.helpers.fhir_bundles import validated
+from tests.helpers.roundtrip import (
     Event,
     Reading,
     empty_url,
@@ -20,9 +23,6 @@ from tests.cli.test_csv_roundtrip import (
     readings,
     store,
 )
-from tests.conftest import Tracker
-from tests.helpers.csv_files import feed_ok
-from tests.helpers.fhir_bundles import validated
 
 __all__ = ["empty_url"]  # a fixture, used by name below
 

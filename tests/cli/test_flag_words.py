@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 
 CA153_CAUSES = [
     "  Benign conditions that can also raise CA 15-3: chronic liver disease (cirrhosis,",

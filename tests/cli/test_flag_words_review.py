@@ -6,7 +6,7 @@ conditions" and "Wording").
 
 from __future__ import annotations
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 
 
 def _note(tracker: Tracker, kind: str, name: str) -> str:

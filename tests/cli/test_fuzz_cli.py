@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 from tracker.cli.main import cli
 from tracker.config import location_from
 from tracker.store.models import Base

@@ -6,9 +6,8 @@ from __future__ import annotations
 import click
 from click.testing import CliRunner
 
-from tests.conftest import run_tracker
+from tracker.cli.groups import command_summary
 from tracker.cli.main import cli
-from tracker.cli.support import command_summary
 
 
 def _groups(group: click.Group, path: list[str]) -> list[tuple[list[str], click.Group]]:
@@ -45,17 +44,6 @@ def test_the_event_add_usage_line_breaks_no_word() -> None:
     assert "treatment, supportive, surgery, condition, symptom, imaging, other" in " ".join(
         result.stdout.split()
     )
-
-
-def test_bash_completion_as_the_readme_says() -> None:
-    script = run_tracker([], env={"_TRACKER_COMPLETE": "bash_source"})
-    assert script.returncode == 0
-    assert "_tracker_completion" in script.stdout
-    words = run_tracker(
-        [],
-        env={"_TRACKER_COMPLETE": "bash_complete", "COMP_WORDS": "tracker ev", "COMP_CWORD": "1"},
-    )
-    assert "plain,event" in words.stdout
 
 
 def test_export_help_names_both_formats() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 
 ROWS = "marker,value,unit,drawn_on\nCEA,2,ng/mL,2026-01-05\nCEA,6,ng/mL,2026-03-05\n"
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.csv_files import feed_fails, feed_ok
+from tests.helpers.databases import database_snapshot
 
 HEADER = "record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on\n"
 

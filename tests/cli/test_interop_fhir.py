@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES
 
 SYNTHEA = FIXTURES / "synthea_transaction.json"

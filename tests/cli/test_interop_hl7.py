@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES
 
 ORU = FIXTURES / "lab_results.hl7"
@@ -125,7 +126,7 @@ def test_a_malformed_segment_is_one_error_and_stores_nothing(
     assert database_snapshot(tracker.db) == before
 
 
-# The patient rule (PatientIds in tracker/services/import_patients.py) reaches HL7 rows
+# The patient rule (PatientIds in tracker/services/importing/patients.py) reaches HL7 rows
 # through ReadingSink.
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES
 
 SEARCHSET = FIXTURES / "portal_searchset.json"
@@ -134,7 +135,7 @@ def test_without_patient_each_named_patient_is_used_or_created(
     assert [r["value"] for r in tracker.json("list", patient="Bea")] == [3.0]
 
 
-# The rule with --patient (PatientIds in tracker/services/import_patients.py) reaches
+# The rule with --patient (PatientIds in tracker/services/importing/patients.py) reaches
 # NDJSON rows through ReadingSink.
 def test_with_patient_a_file_naming_several_patients_is_refused(
     tracker: Tracker, tmp_path: Path

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 import tracker.services.log_reading as log_reading_module
-from tests.conftest import Tracker as Cli
-from tests.conftest import database_snapshot
+from tests.helpers.cli_runs import Tracker as Cli
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES, ROOT
 from tracker import LoggedReading, Tracker
 from tracker.errors import NotFoundError, TrackerError, ValidationError

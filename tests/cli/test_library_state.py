@@ -1,4 +1,4 @@
-"""Library calls leave process-wide state as they found it (docs/design.md, "Library").
+"""Library calls leave process-wide state as they found it (docs/design.md, "Process-wide state").
 
 The garbage collector (enabled or not, what is frozen, its thresholds), matplotlib's
 rcParams and the warnings filters belong to the program that uses the library; only the
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker as Cli
+from tests.helpers.cli_runs import Tracker as Cli
 from tracker import Tracker
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 
 
 def test_a_near_miss_marker_gets_a_suggestion(tracker: Tracker) -> None:

@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tracker.config import location_from
 from tracker.services.patients import list_patients
 from tracker.store.database import open_database

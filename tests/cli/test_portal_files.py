@@ -1,4 +1,4 @@
-"""Files from lab portals and spreadsheets as they come (docs/design.md, "CSV").
+"""Files from lab portals and spreadsheets as they come (README, "CSV export and import").
 
 Four portal styles in tests/fixtures/portals (two of them the shipped examples/), then
 each rule on its own: header names, reference ranges, dates and the delimiter hint.
@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.paths import FIXTURES
 
 PORTALS = FIXTURES / "portals"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.paths import FIXTURES
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
 from tracker.config import location_from
-from tracker.services.due import update_intervals
+from tracker.services.due_intervals import update_intervals
 from tracker.services.patients import add_patient
 from tracker.services.readings import ReadingFields, add_reading
 from tracker.store.database import open_database

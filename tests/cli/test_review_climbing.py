@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 
 
 def test_a_confirmed_rise_stays_listed_under_a_further_unconfirmed_step(tracker: Tracker) -> None:

@@ -1,1 +1,2 @@
-"""What several test modules share: paths, worker processes and outcome checks."""
+"""What several test modules share: running the tracker, databases, files, processes,
+and the inputs the trend and report tests build."""

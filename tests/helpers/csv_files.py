@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import Result
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 
 
 def feed_ok(tracker: Tracker, text: str, *args: str, patient: str | None = None) -> Result:

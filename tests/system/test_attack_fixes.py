@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
-from tracker.store.backup import COPYING_SIGNAL, PAUSE_DURING_COPY_ENV
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
+from tracker.store.pauses_for_tests import COPYING_SIGNAL, PAUSE_DURING_COPY_ENV
 
 
 def _filled(db: Path) -> None:
@@ -51,6 +52,7 @@ def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_backup_leaves_no_file(tmp_path: Path, signum: int) -> None:
     db = tmp_path / "t.db"
@@ -65,6 +67,7 @@ def test_a_signal_during_backup_leaves_no_file(tmp_path: Path, signum: int) -> N
     assert database_snapshot(str(db)) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_the_safety_copy_leaves_the_database_alone(
     tmp_path: Path, signum: int
@@ -84,6 +87,7 @@ def test_a_signal_during_the_safety_copy_leaves_the_database_alone(
     assert database_snapshot(str(db)) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_while_replacing_a_damaged_file_leaves_it_as_it_was(
     tmp_path: Path, signum: int

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
 
 UTF8_HINT = (
     "is not UTF-8 text; the tracker reads arguments as UTF-8 (check the terminal's or the "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
 from tests.helpers.processes import finish, start_worker
 from tests.helpers.workers import DRAWN_ON, worker_value
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import run_tracker
+from tests.helpers.cli_runs import run_tracker
 from tests.helpers.processes import ROOT, start_worker
 from tracker.config import location_from
 from tracker.store.database import BUSY_TIMEOUT_ENV
@@ -191,12 +191,12 @@ def test_a_restore_killed_midway_leaves_the_old_or_the_new_database(tmp_path: Pa
 
     # Killed for certain mid-restore: while it waits for the write lock that this test
     # holds (the restore takes the lock before its safety copy, so none is left).
-    from tests.system.test_restore_races import _wait_until_waiting_for_a_lock
+    from tests.helpers.lock_waits import wait_until_waiting_for_a_lock
 
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     process = restore()
-    _wait_until_waiting_for_a_lock(process)
+    wait_until_waiting_for_a_lock(process)
     kill(process)
     holder.execute("ROLLBACK")
     holder.close()

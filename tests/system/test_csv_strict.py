@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tests.conftest import Tracker, database_snapshot
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.csv_files import feed_fails, feed_ok
+from tests.helpers.databases import database_snapshot
 from tests.helpers.memory import measured_result, start_measured
 
 HEADER = "marker,value,drawn_on,note\n"

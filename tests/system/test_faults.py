@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import database_snapshot, run_tracker
+from tests.helpers.cli_runs import run_tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.processes import Outcome, assert_one_error_line
 from tracker.cli.main import cli
 from tracker.config import location_from
-from tracker.store.database import BUSY_TIMEOUT_ENV, open_database, retry_while_busy
+from tracker.store.database import BUSY_TIMEOUT_ENV, open_database
+from tracker.store.engines import retry_while_busy
 
 WRITES = [
     ["add", "CEA", "9", "--date", "2026-02-01"],

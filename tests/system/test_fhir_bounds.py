@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.memory import measured_result, start_measured
 from tracker.interchange.json_bounds import JSON_MAX_DEPTH, nests_too_deeply
 
@@ -18,6 +19,7 @@ from tracker.interchange.json_bounds import JSON_MAX_DEPTH, nests_too_deeply
 PEAK_RSS_LIMIT_KB = 150_000
 
 
+@pytest.mark.slow
 def test_an_endless_stream_of_braces_stops_with_a_clear_error(tmp_path: Path) -> None:
     db = str(tmp_path / "t.db")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
@@ -42,6 +44,7 @@ def test_an_endless_stream_of_braces_stops_with_a_clear_error(tmp_path: Path) ->
     )
 
 
+@pytest.mark.slow
 def test_the_brace_stream_peak_memory_is_bounded(tmp_path: Path) -> None:
     braces = subprocess.Popen(["yes", "{"], stdout=subprocess.PIPE)
     assert braces.stdout is not None

@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 import pytest
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 from tracker.cli.main import cli
 
 NOT_UTF8 = b"ab\xff\xfecd"

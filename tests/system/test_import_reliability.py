@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
 from tests.helpers.processes import ROOT, assert_one_error_line, finish, start_worker
 from tests.helpers.workers import worker_value
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_tracker
+from tests.helpers.cli_runs import run_tracker
 
 ROWS_BEFORE_THE_PAUSE = 6_000  # more than one insert chunk (5,000 rows)
 
@@ -25,6 +25,7 @@ def _blocked_reading_stdin(pid: int) -> bool:
     return len(fields) > 1 and fields[0] == "0" and int(fields[1], 16) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_mid_import_stores_nothing_and_leaves_no_files(
     tmp_path: Path, signum: int

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.ndjson_bench import write_ndjson
 from benchmarks.timing import peak_memory_kib
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 from tests.helpers.paths import ROOT
 
 LARGE = 100_000

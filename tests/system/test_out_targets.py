@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
 
 CSV_HEADER = b"record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,name,ended_on\r\n"
 FULL_DEVICE = os.makedev(1, 7)  # Linux: /dev/full
@@ -161,6 +161,7 @@ with private_output(Path(sys.argv[1])) as stream:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_terminating_signal_removes_the_temporary_file(tmp_path: Path, signum: int) -> None:
     out = tmp_path / "export.csv"
@@ -180,6 +181,7 @@ def test_a_terminating_signal_removes_the_temporary_file(tmp_path: Path, signum:
     assert _partials(tmp_path) == [] and not out.exists()
 
 
+@pytest.mark.slow
 def test_sigterm_during_a_real_export_leaves_no_temporary_file(tmp_path: Path) -> None:
     db = str(tmp_path / "big.db")
     rows = ["marker,value,drawn_on"] + [

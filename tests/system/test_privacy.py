@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Tracker, pg_base_url, run_tracker
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import pg_base_url
 from tests.helpers.paths import ROOT
 from tracker.cli.main import cli
 

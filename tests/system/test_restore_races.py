@@ -12,21 +12,17 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.conftest import Tracker, database_snapshot
-from tests.helpers.paths import ROOT
-
-# clock_nanosleep and nanosleep on x86-64 and aarch64: how SQLite's busy handler waits.
-SLEEP_SYSCALLS = {"230", "35", "115", "101"}
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env.update(extra)
-    return env
+from tests.helpers.cli_runs import Tracker
+from tests.helpers.databases import database_snapshot
+from tests.helpers.lock_waits import (
+    hold_lock,
+    release_lock,
+    untracked_env,
+    wait_until_waiting_for_a_lock,
+)
 
 
 def _fill(tracker: Tracker) -> None:
@@ -40,50 +36,14 @@ def _values(path: Path) -> list[float]:
         return sorted(row[0] for row in connection.execute("SELECT value FROM reading"))
 
 
-def _hold_lock(db: str, mode: str) -> subprocess.Popen[str]:
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.helpers.lock_holder", db, mode],
-        cwd=ROOT,
-        env=_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    assert holder.stdout.readline() == "ready\n", holder.stderr.read() if holder.stderr else ""
-    return holder
-
-
-def _release(holder: subprocess.Popen[str], answer: str) -> str:
-    stdout, stderr = holder.communicate(f"{answer}\n", timeout=60)
-    assert holder.returncode == 0, stderr
-    return stdout.strip()
-
-
 def _start_tracker(*args: str, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tracker", *args],
-        env=_env(**env),
+        env=untracked_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def _wait_until_waiting_for_a_lock(process: subprocess.Popen[str]) -> None:
-    """Return once ``process`` sleeps in a busy handler (it can go no further)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        try:
-            syscall = Path(f"/proc/{process.pid}/syscall").read_text().split()[0]
-        except (OSError, IndexError):
-            syscall = ""
-        if syscall in SLEEP_SYSCALLS:
-            return
-        time.sleep(0.005)
-    raise AssertionError("the process never waited for the lock")
 
 
 def _safety_copies(db: str) -> list[Path]:
@@ -99,10 +59,10 @@ def test_a_row_committed_while_restore_waits_is_in_the_safety_copy(
     backup = tmp_path / "b.db"
     sqlite_tracker.ok("backup", str(backup))
     sqlite_tracker.ok("add", "CEA", "5", "--date", "2026-02-01")
-    holder = _hold_lock(sqlite_tracker.db, "write")
+    holder = hold_lock(sqlite_tracker.db, "write")
     restore = _start_tracker("--db", sqlite_tracker.db, "restore", str(backup), "--yes")
-    _wait_until_waiting_for_a_lock(restore)
-    assert _release(holder, "commit") == "committed"
+    wait_until_waiting_for_a_lock(restore)
+    assert release_lock(holder, "commit") == "committed"
     stdout, stderr = restore.communicate(timeout=120)
     assert restore.returncode == 0, stderr
     [safety] = _safety_copies(sqlite_tracker.db)
@@ -119,12 +79,12 @@ def test_a_writer_waiting_for_a_restore_sees_the_restored_data(
     _fill(sqlite_tracker)
     backup = tmp_path / "b.db"
     sqlite_tracker.ok("backup", str(backup))
-    holder = _hold_lock(sqlite_tracker.db, "write")
+    holder = hold_lock(sqlite_tracker.db, "write")
     restore = _start_tracker("--db", sqlite_tracker.db, "restore", str(backup), "--yes")
-    _wait_until_waiting_for_a_lock(restore)
+    wait_until_waiting_for_a_lock(restore)
     adder = _start_tracker("--db", sqlite_tracker.db, "add", "CEA", "9", "--date", "2026-03-01")
-    _wait_until_waiting_for_a_lock(adder)
-    assert _release(holder, "rollback") == "rolled back"
+    wait_until_waiting_for_a_lock(adder)
+    assert release_lock(holder, "rollback") == "rolled back"
     _, restored_err = restore.communicate(timeout=120)
     _, added_err = adder.communicate(timeout=120)
     assert restore.returncode == 0, restored_err
@@ -176,7 +136,7 @@ def test_a_locked_healthy_database_is_busy_not_damaged(
     _fill(sqlite_tracker)
     backup = tmp_path / "b.db"
     sqlite_tracker.ok("backup", str(backup))
-    holder = _hold_lock(sqlite_tracker.db, "exclusive")
+    holder = hold_lock(sqlite_tracker.db, "exclusive")
     restore = _start_tracker(
         "--db",
         sqlite_tracker.db,
@@ -191,7 +151,7 @@ def test_a_locked_healthy_database_is_busy_not_damaged(
         f"Error: database {sqlite_tracker.db} is busy: another program held it for over "
         "0.3 s; nothing was changed; try again\n"
     )
-    assert _release(holder, "commit") == "committed"
+    assert release_lock(holder, "commit") == "committed"
     assert _values(Path(sqlite_tracker.db)) == [3.1, 28.0, 77.0]
     assert _safety_copies(sqlite_tracker.db) == []
 

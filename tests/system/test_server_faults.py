@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import database_snapshot, pg_base_url, run_tracker
+from tests.helpers.cli_runs import run_tracker
+from tests.helpers.databases import database_snapshot, pg_base_url
 from tests.helpers.processes import ROOT
 from tracker.config import location_from
 from tracker.store.database import open_database

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import database_snapshot, run_tracker
+from tests.helpers.cli_runs import run_tracker
+from tests.helpers.databases import database_snapshot
 
 BUSY_END = " is busy: another session held a lock for over 0.5 s; nothing was changed; try again\n"
 

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import Tracker
+from tests.helpers.cli_runs import Tracker
 from tracker.cli.startup import resume_collector
 
 PAUSE_THEN_RESUME = """

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Tracker, database_snapshot, run_tracker
-from tests.system.test_restore_races import _hold_lock, _release
+from tests.helpers.cli_runs import Tracker, run_tracker
+from tests.helpers.databases import database_snapshot
+from tests.helpers.lock_waits import hold_lock, release_lock
 
 
 def _fill(tracker: Tracker) -> None:
@@ -53,7 +54,7 @@ def test_downgrade_asks_on_a_terminal_and_names_the_dump_on_a_server(
 ) -> None:
     _fill(tracker)
     before = database_snapshot(tracker.db)
-    monkeypatch.setattr("tracker.cli.support.interactive", lambda: True)
+    monkeypatch.setattr("tracker.cli.prompts.interactive", lambda: True)
     declined = tracker("db", "downgrade", "0001", input="n\n")
     assert declined.exit_code == 1
     assert "Error: nothing was downgraded" in declined.stderr
@@ -209,7 +210,7 @@ def test_a_failed_backup_or_restore_leaves_no_copy(sqlite_tracker: Tracker, tmp_
     _fill(sqlite_tracker)
     backup = tmp_path / "b.db"
     sqlite_tracker.ok("backup", str(backup))
-    holder = _hold_lock(sqlite_tracker.db, "exclusive")
+    holder = hold_lock(sqlite_tracker.db, "exclusive")
     env = {"TRACKER_SQLITE_BUSY_TIMEOUT_MS": "200"}
     failed_backup = run_tracker(
         ["--db", sqlite_tracker.db, "backup", str(tmp_path / "c.db")], env=env
@@ -217,7 +218,7 @@ def test_a_failed_backup_or_restore_leaves_no_copy(sqlite_tracker: Tracker, tmp_
     failed_restore = run_tracker(
         ["--db", sqlite_tracker.db, "restore", str(backup), "--yes"], env=env
     )
-    _release(holder, "rollback")
+    release_lock(holder, "rollback")
     for result in (failed_backup, failed_restore):
         assert result.returncode == 1
         assert result.stderr.startswith(f"Error: database {sqlite_tracker.db} is busy")

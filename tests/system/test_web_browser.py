@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import run_tracker
+from tests.helpers.cli_runs import run_tracker
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

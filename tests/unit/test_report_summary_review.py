@@ -8,7 +8,7 @@ from __future__ import annotations
 from tracker.reports.summary import questions, summary_flag_blocks
 from tracker.reports.wording import nadir_line
 
-from tests.unit.test_reports import event, make_input, page_body, pdf_pages, reading
+from tests.helpers.report_inputs import event, make_input, page_body, pdf_pages, reading
 from tracker.trend.types import ReadingPoint
 
 FLARE_QUESTION = "Could a rise soon after starting treatment be a short flare"

@@ -2,110 +2,38 @@
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import stat
 import struct
-import subprocess
-import sys
 import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-from tracker.reports import ReportInput, render_report
+from tracker.reports.data import ReportInput
+from tracker.reports.output import render_report
 from tracker.reports.panel import value_range
 from tracker.reports.summary import summary_flag_blocks
 
-from tests.helpers.paths import ROOT
+from tests.helpers.report_inputs import (
+    RUNNING_HEAD,
+    SMALL_EVENTS,
+    SMALL_READINGS,
+    make_input,
+    page_body,
+    pdf_pages,
+    reading,
+)
 from tracker.errors import TrackerError, ValidationError
 from tracker.services.report_input import write_patient_report as write_report
 from tracker.trend.engine import analyse
-from tracker.trend.types import EventPoint, ReadingPoint
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-CITY = "City Lab"
-
-
-def reading(
-    rid: int,
-    marker: str,
-    day: str,
-    value: float,
-    *,
-    qualifier: str | None = None,
-    lab: str | None = CITY,
-    note: str | None = None,
-) -> ReadingPoint:
-    return ReadingPoint(rid, marker, value, qualifier, date.fromisoformat(day), lab, None, note)
-
-
-def event(eid: int, kind: str, name: str, start: str, end: str | None = None) -> EventPoint:
-    return EventPoint(
-        eid, kind, name, date.fromisoformat(start), date.fromisoformat(end) if end else None
-    )
-
-
-def make_input(
-    readings: list[ReadingPoint],
-    events: list[EventPoint] | None = None,
-    *,
-    patient: str = "Ann Example",
-    since: date | None = None,
-    markers: tuple[str, ...] = (),
-) -> ReportInput:
-    events = events or []
-    return ReportInput(
-        patient=patient,
-        born=date(1961, 2, 3),
-        generated_on=date(2025, 6, 1),
-        readings=readings,
-        events=events,
-        trend=analyse(readings, events),
-        since=since,
-        markers=markers,
-    )
-
-
-SMALL_READINGS = [
-    reading(1, "CEA", "2025-01-10", 0.5, qualifier="<"),
-    reading(2, "CEA", "2025-03-10", 2.2, note="fasting"),
-    reading(3, "CEA", "2025-05-10", 3.1),
-    reading(4, "CA15-3", "2025-01-10", 20),
-    reading(5, "CA15-3", "2025-03-10", 22),
-    reading(6, "CA15-3", "2025-05-10", 21),
-]
-SMALL_EVENTS = [
-    event(1, "treatment", "letrozole", "2024-12-01"),
-    event(2, "condition", "smoking", "2015-01-01"),
-    event(3, "symptom", "bone pain", "2025-04-01"),
-    event(4, "supportive", "zoledronate", "2025-02-01"),
-]
 
 
 @pytest.fixture
 def small() -> ReportInput:
     return make_input(SMALL_READINGS, SMALL_EVENTS)
-
-
-def pdf_pages(data: ReportInput) -> list[str]:
-    """Each page's text, white space collapsed (lines wrap anywhere)."""
-    reader = PdfReader(io.BytesIO(render_report(data, "pdf")))
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
-
-
-RUNNING_HEAD = "Tumor-marker report · Ann Example "
-
-
-def page_body(page: str) -> str:
-    """A page's own text: no chart labels, running head, "(continued)" heading or footer.
-
-    A chart's labels come first in the extracted text, then the running head.
-    """
-    body = page.split(RUNNING_HEAD, 1)[1].split(" Ann Example · made ", 1)[0]
-    return re.sub(r"^.{0,80}?\(continued\) ", "", body)
 
 
 def test_png_is_a_wide_png_without_a_software_stamp(small: ReportInput) -> None:
@@ -420,28 +348,6 @@ def test_written_atomically_private_when_new_and_keeping_an_old_mode(
     assert stat.S_IMODE(shared.stat().st_mode) == 0o644
     assert shared.read_bytes().startswith(PNG_MAGIC)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["new.pdf", "shared.png"]
-
-
-def test_importing_reports_loads_no_matplotlib_and_drawing_never_loads_pyplot(
-    tmp_path: Path,
-) -> None:
-    script = (
-        "import sys\n"
-        "import tracker.reports\n"
-        "assert 'matplotlib' not in sys.modules\n"
-        "from tests.unit.test_reports import SMALL_EVENTS, SMALL_READINGS, make_input\n"
-        "from tracker.services.report_input import write_patient_report\n"
-        "from pathlib import Path\n"
-        f"out = Path({str(tmp_path / 'r.pdf')!r})\n"
-        "write_patient_report(make_input(SMALL_READINGS, SMALL_EVENTS), out)\n"
-        "assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules\n"
-    )
-    root = ROOT
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
 
 
 def test_older_flags_are_listed_in_one_line_each_and_labs_get_a_column() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_trend_cases import Case, ca125, ca153, day, event, observed, reading
+from tests.helpers.trend_cases import Case, ca125, ca153, day, event, observed, reading
 from tracker.trend.engine import analyse, trend_document
 from tracker.trend.types import EventPoint, TrendSettings
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, timedelta
 from random import Random
@@ -10,6 +9,7 @@ from random import Random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.trend_strategies import DIAGNOSTIC_WORDS, LABS, MARKER_CODES, STEPS
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse
 from tracker.trend.types import (
@@ -22,15 +22,9 @@ from tracker.trend.types import (
 )
 
 START = date(2024, 1, 1)
-MARKER_CODES = list(MARKERS)
-LABS = [None, "Lab A", " lab  a", "Lab B"]
 # Mostly one lab, so that series are long enough to creep, confirm and fall back.
 USUAL_LABS = ["Lab A"] * 8 + LABS
 CONDITIONS = ["smoking", "smoker", "hepatitis", "endometriosis", "ckd", "bone pain"]
-DIAGNOSTIC_WORDS = re.compile(
-    r"progress|recurren|metasta|cancer|tumou?r|grow|spread|relapse|wors|diagnos|malignan",
-    re.IGNORECASE,
-)
 CLOSING = "Discuss with your oncologist."
 
 fast = settings(max_examples=60, deadline=None)
@@ -45,9 +39,6 @@ def day_offsets(draw: st.DrawFn, size: int) -> list[int]:
         total += gap
         offsets.append(total)
     return offsets
-
-
-STEPS = [0.6, 0.85, 0.95, 1.0, 1.05, 1.08, 1.1, 1.2, 1.3, 1.5, 2.0]
 
 
 @st.composite

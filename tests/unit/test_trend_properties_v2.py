@@ -16,7 +16,7 @@ from random import Random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_trend_properties import DIAGNOSTIC_WORDS, LABS, MARKER_CODES, STEPS
+from tests.helpers.trend_strategies import DIAGNOSTIC_WORDS, LABS, MARKER_CODES, STEPS
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse, trend_document

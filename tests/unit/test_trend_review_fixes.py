@@ -14,8 +14,8 @@ import pytest
 
 from reports.legend import key_labels
 from reports.wording import series_lines as series_report_lines
-from tests.unit.test_reports import make_input as make_report_input
-from tests.unit.test_trend_cases import ca153, event, observed, reading
+from tests.helpers.report_inputs import make_input as make_report_input
+from tests.helpers.trend_cases import ca153, event, observed, reading
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse, flags_for_reading, trend_document
 from tracker.trend.headlines import flag_headline, lowest_label, rising_run_line

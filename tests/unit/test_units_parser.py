@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tracker.catalogue.markers import MARKERS
+from tracker.catalogue.typed_text import clean_label, display_text
 from tracker.catalogue.units import (
     SMALLEST_POSITIVE_VALUE,
     VALUE_MAX_CHARS,
-    clean_label,
-    display_text,
     measurement,
     parse_value,
 )

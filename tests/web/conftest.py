@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Tracker as Cli
+from tests.helpers.cli_runs import Tracker as Cli
 from tracker.library import Tracker
 from tracker.web.access import Access
 from tracker.web.app import create_app

@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import database_snapshot
+from tests.helpers.databases import database_snapshot
 from tests.web.conftest import Web, client_for
 
 
@@ -244,7 +244,7 @@ def test_export_csv_round_trips_through_import(web: Web, tmp_path: Path, db_url:
     exported = tmp_path / "web.csv"
     exported.write_text(web.get("/export.csv").text)
     other_db = str(tmp_path / "other.db")
-    from tests.conftest import Tracker as Cli
+    from tests.helpers.cli_runs import Tracker as Cli
 
     other = Cli(other_db, web.cli.env)
     other.ok("import", str(exported))

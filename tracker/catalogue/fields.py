@@ -11,14 +11,8 @@ import math
 
 from tracker.catalogue.event_kinds import EVENT_KINDS
 from tracker.catalogue.markers import VALUE_CEILING, Marker
-from tracker.catalogue.units import (
-    SMALLEST_POSITIVE_VALUE,
-    clean_label,
-    normalise_spaces,
-    parse_value,
-    refuse_control_characters,
-    unit_factor,
-)
+from tracker.catalogue.typed_text import clean_label, normalise_spaces, refuse_control_characters
+from tracker.catalogue.units import SMALLEST_POSITIVE_VALUE, parse_value, unit_factor
 from tracker.errors import ValidationError
 
 NOTE_MAX_CHARS = 2000

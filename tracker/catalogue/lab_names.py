@@ -8,7 +8,7 @@ one lab, so a change of spelling never reads as a change of lab (docs/clinical-r
 
 from __future__ import annotations
 
-from tracker.catalogue.units import normalise_spaces
+from tracker.catalogue.typed_text import normalise_spaces
 
 
 def lab_key(lab: str | None) -> str | None:

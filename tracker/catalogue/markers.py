@@ -1,4 +1,6 @@
-"""The marker catalogue: codes, aliases, LOINC, units, limits, variation and benign causes.
+"""The marker catalogue: codes, aliases, LOINC, units, limits, variation and lookups.
+
+The benign causes each marker names are in ``benign_causes.py``.
 
 Every number here comes from ``docs/clinical-rules.md`` and names its source; the numbers that are
 design choices (the absolute floors, the default analytical CV) say so and can be changed
@@ -11,8 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from tracker.catalogue.condition_synonyms import NOT_ALWAYS_BENIGN, SYNONYMS_BY_CODE
-from tracker.catalogue.condition_words import match_condition
+from tracker.catalogue.benign_causes import BENIGN_CAUSES, LIVER_DISEASE, BenignCause
 from tracker.errors import DatabaseError, ValidationError
 
 # Z for a one-sided 95 % reference change value (Fokkema et al. 2006).
@@ -20,26 +21,11 @@ RCV_Z = 1.65
 # Studies of CA 15-3 and CEA in metastatic breast cancer used >= 25 % as a significant
 # rise (Van Dalen 1996); the threshold is never below it.
 MIN_RISE_PCT = 25.0
-# Analytical CV assumed for every assay (docs/clinical-rules.md: "with CVA 5 %"); a design choice
-# the user can change per marker.
+# Analytical CV assumed for every assay (docs/clinical-rules.md, "How much change is
+# noise": the RCV table's CVA 5 %); a design choice the user can change per marker.
 DEFAULT_ANALYTICAL_CV_PCT = 5.0
 # The largest value any marker accepts: beyond it a value is a typing error.
 VALUE_CEILING = 100_000.0
-
-
-@dataclass(frozen=True)
-class BenignCause:
-    """A non-cancer condition that can raise one or more markers."""
-
-    code: str
-    synonyms: tuple[str, ...]
-    # Marker code -> the wording used for that marker (docs/clinical-rules.md, per marker).
-    labels: dict[str, str]
-
-    @property
-    def always_benign(self) -> bool:
-        """False for fluid in the chest or abdomen, which can itself come from the cancer."""
-        return self.code not in NOT_ALWAYS_BENIGN
 
 
 @dataclass(frozen=True)
@@ -123,112 +109,6 @@ def rcv_pct(biological_cv_pct: float, analytical_cv_pct: float, *, upward: bool)
 _CEA_UNITS = {"ng/ml": 1.0, "ug/l": 1.0, "mcg/l": 1.0}
 _KU_UNITS = {"u/ml": 1.0, "ku/l": 1.0}
 
-_LIVER = "liver_disease"
-
-
-def _synonyms(code: str) -> tuple[str, ...]:
-    """The words that name a cause, from the condition-synonyms table."""
-    return SYNONYMS_BY_CODE[code].synonyms
-
-
-BENIGN_CAUSES: dict[str, BenignCause] = {
-    cause.code: cause
-    for cause in (
-        BenignCause(
-            "smoking",
-            _synonyms("smoking"),
-            {"CEA": "cigarette smoking"},
-        ),
-        BenignCause(
-            "peptic_ulcer",
-            _synonyms("peptic_ulcer"),
-            {"CEA": "stomach (peptic) ulcer or gastritis"},
-        ),
-        BenignCause(
-            "colon_polyps",
-            _synonyms("colon_polyps"),
-            {"CEA": "colon polyps"},
-        ),
-        BenignCause(
-            "ibd",
-            _synonyms("ibd"),
-            {"CEA": "inflammatory bowel disease (ulcerative colitis, Crohn's)"},
-        ),
-        BenignCause(
-            _LIVER,
-            _synonyms(_LIVER),
-            {
-                "CEA": "liver disease (cirrhosis, hepatitis)",
-                "CA15-3": "chronic liver disease (cirrhosis, hepatitis)",
-                "CA27.29": "chronic liver disease (cirrhosis, hepatitis)",
-                "CA125": "liver disease",
-            },
-        ),
-        BenignCause(
-            "biliary_obstruction",
-            _synonyms("biliary_obstruction"),
-            {"CEA": "bile-duct obstruction"},
-        ),
-        BenignCause(
-            "pancreatitis",
-            _synonyms("pancreatitis"),
-            {"CEA": "pancreatitis", "CA125": "pancreatitis"},
-        ),
-        BenignCause(
-            "kidney_disease",
-            _synonyms("kidney_disease"),
-            {
-                "CEA": "chronic kidney disease",
-                "CA15-3": "kidney impairment",
-                "CA27.29": "kidney impairment",
-            },
-        ),
-        BenignCause(
-            "hypothyroidism",
-            _synonyms("hypothyroidism"),
-            {"CEA": "hypothyroidism (underactive thyroid)"},
-        ),
-        BenignCause(
-            "lung_disease",
-            _synonyms("lung_disease"),
-            {
-                "CEA": "chronic lung disease (COPD, interstitial lung disease)",
-                "CA15-3": "interstitial lung disease",
-                "CA27.29": "interstitial lung disease",
-            },
-        ),
-        BenignCause(
-            "b12_anaemia",
-            _synonyms("b12_anaemia"),
-            {
-                "CA15-3": "vitamin B12 (megaloblastic) anaemia",
-                "CA27.29": "vitamin B12 (megaloblastic) anaemia",
-            },
-        ),
-        BenignCause("endometriosis", _synonyms("endometriosis"), {"CA125": "endometriosis"}),
-        BenignCause("menstruation", _synonyms("menstruation"), {"CA125": "menstruation"}),
-        BenignCause("pregnancy", _synonyms("pregnancy"), {"CA125": "pregnancy"}),
-        BenignCause(
-            "pelvic_inflammatory_disease",
-            _synonyms("pelvic_inflammatory_disease"),
-            {"CA125": "pelvic inflammatory disease"},
-        ),
-        BenignCause(
-            "ovarian_cyst",
-            _synonyms("ovarian_cyst"),
-            {"CA125": "benign ovarian cysts"},
-        ),
-        BenignCause(
-            "effusion",
-            _synonyms("effusion"),
-            {
-                "CA125": "fluid in the abdomen or chest (ascites, pleural effusion) "
-                "and heart failure"
-            },
-        ),
-    )
-}
-
 # Caveats that apply to every marker (docs/clinical-rules.md, "Assay caveats").
 ASSAY_CAVEATS = (
     "Results from different labs or methods are not interchangeable: compare a result "
@@ -258,7 +138,7 @@ MARKERS: dict[str, Marker] = {
                 "peptic_ulcer",
                 "colon_polyps",
                 "ibd",
-                _LIVER,
+                LIVER_DISEASE,
                 "biliary_obstruction",
                 "pancreatitis",
                 "kidney_disease",
@@ -290,7 +170,7 @@ MARKERS: dict[str, Marker] = {
             variation_source="CVI 6.2 % (Sölétormos et al. 1993); Guillaume et al. 2023: 3.9-6.5 %",
             rise_floor=3.0,
             description="cancer antigen 15-3 (MUC1)",
-            benign_cause_codes=(_LIVER, "b12_anaemia", "lung_disease", "kidney_disease"),
+            benign_cause_codes=(LIVER_DISEASE, "b12_anaemia", "lung_disease", "kidney_disease"),
         ),
         Marker(
             code="CA27.29",
@@ -308,7 +188,7 @@ MARKERS: dict[str, Marker] = {
             "(same MUC1 antigen)",
             rise_floor=3.0,
             description="cancer antigen 27.29 (MUC1, like CA 15-3)",
-            benign_cause_codes=(_LIVER, "b12_anaemia", "lung_disease", "kidney_disease"),
+            benign_cause_codes=(LIVER_DISEASE, "b12_anaemia", "lung_disease", "kidney_disease"),
         ),
         Marker(
             code="CA125",
@@ -331,7 +211,7 @@ MARKERS: dict[str, Marker] = {
                 "pregnancy",
                 "pelvic_inflammatory_disease",
                 "ovarian_cyst",
-                _LIVER,
+                LIVER_DISEASE,
                 "pancreatitis",
                 "effusion",
             ),
@@ -406,14 +286,3 @@ def marker_by_code(code: str) -> Marker:
 def marker_by_loinc(loinc: str) -> Marker | None:
     """The catalogue entry with this LOINC code, or None."""
     return _BY_LOINC.get(loinc)
-
-
-def benign_causes_for(condition_name: str) -> list[BenignCause]:
-    """Every benign cause a logged condition's name counts for (negations read), in order."""
-    return [BENIGN_CAUSES[code] for code in match_condition(condition_name).codes]
-
-
-def benign_cause_for(condition_name: str) -> BenignCause | None:
-    """The first benign cause a logged condition's name counts for, or None."""
-    causes = benign_causes_for(condition_name)
-    return causes[0] if causes else None

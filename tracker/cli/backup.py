@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.support import AppContext, confirm_or_refuse, pass_app
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.prompts import confirm_or_refuse
 
 
 @click.command("backup", short_help="Copy the database to a new FILE (private, consistent).")

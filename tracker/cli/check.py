@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.support import AppContext, pass_app
+from tracker.cli.context import AppContext, pass_app
 
 
 @click.command("check", short_help="Look for stored rows that cannot be right (read-only).")

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.support import AppContext, pass_app, print_json
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.output import print_json
 
 if TYPE_CHECKING:
     from tracker.services.due import DueItem
@@ -46,7 +47,7 @@ def due_command(
     """
     from tracker import clock
     from tracker.services.due import any_overdue, due_by_patient, due_items
-    from tracker.services.due import update_intervals as update
+    from tracker.services.due_intervals import update_intervals as update
 
     today = clock.today()
     database = app.database()

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from tracker import clock
-from tracker.cli.support import AppContext, pass_app, print_wrapped
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.output import print_wrapped
 from tracker.interchange.csv_dates import DATE_FORMATS as DATE_FORMAT_CHOICES
 
 if TYPE_CHECKING:
     from tracker.trend.types import Flag
 
-# Formats `export --format` writes (services.export_file.EXPORT_FORMATS, which --help
+# Formats `export --format` writes (services.exporting.file.EXPORT_FORMATS, which --help
 # must not import).
 EXPORT_FORMATS = ("csv", "fhir")
 # Below this size an import is over before a progress bar would be worth drawing.
@@ -51,7 +52,7 @@ def export_command(app: AppContext, out: str, export_format: str, all_patients: 
     name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
     a FHIR R4 Bundle (JSON) instead, which `tracker import` reads back just as exactly.
     """
-    from tracker.services.export_file import export_file, export_stream
+    from tracker.services.exporting.file import export_file, export_stream
 
     database = app.database()
     if out == "-":
@@ -109,9 +110,9 @@ def import_command(
     Bulk Data export, one resource a line) is streamed; a .hl7 file (or content
     starting with MSH|) is read as HL7 v2 ORU^R01 lab messages.
     """
-    from tracker.services.import_csv import ImportOptions, open_file
-    from tracker.services.import_file import import_stream
-    from tracker.services.import_summary import ImportSummary, summary_line
+    from tracker.services.importing.csv_file import ImportOptions, open_file
+    from tracker.services.importing.file import import_stream
+    from tracker.services.importing.summary import ImportSummary, summary_line
     from tracker.trend.text_summary import brief_flag_lines
 
     options = ImportOptions(app.patient_option, delimiter, decimal_comma, dry_run, date_format)

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker import clock
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.ids_and_dates import optional_date
 from tracker.cli.startup import collector_paused, spare_the_collector
-from tracker.cli.support import AppContext, optional_date, pass_app
 
 if TYPE_CHECKING:
-    from tracker.reports import ReportInput
+    from tracker.reports.data import ReportInput
 
 DEMO_REPORT = "demo-report.pdf"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.due import OVERDUE_EXIT_CODE
-from tracker.cli.support import AppContext, pass_app, print_json
+from tracker.cli.output import print_json
 
 ATTENTION_EXIT_CODE = OVERDUE_EXIT_CODE  # docs/design.md: 3, as for `due --exit-code`
 
@@ -28,7 +29,8 @@ def review_command(app: AppContext, as_json: bool, exit_code: bool) -> None:
     --patient every patient is listed.
     """
     from tracker import clock
-    from tracker.services.review import review_document, review_patients
+    from tracker.services.review import review_patients
+    from tracker.services.review_json import review_document
 
     today = clock.today()
     with app.database().reading() as session:

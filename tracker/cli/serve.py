@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from tracker.cli.support import AppContext, pass_app
+from tracker.cli.context import AppContext, pass_app
 
 
 @click.command("serve")

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tracker.catalogue.markers import marker_by_code
-from tracker.catalogue.units import display_text, format_number, shown_value
+from tracker.catalogue.typed_text import display_text
+from tracker.catalogue.units import format_number, shown_value
 from tracker.store.models import Event, Reading
 
 if TYPE_CHECKING:

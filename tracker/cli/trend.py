@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
-from tracker.cli.support import AppContext, pass_app, print_json
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.output import print_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 

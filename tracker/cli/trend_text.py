@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import marker_by_code
-from tracker.cli.support import print_indented
+from tracker.cli.output import print_indented
 from tracker.services.events import event_points, list_events
 from tracker.services.trend_stream import stream_trend
 from tracker.store.models import Patient

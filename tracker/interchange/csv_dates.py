@@ -1,10 +1,10 @@
 """Dates as lab portals and spreadsheets write them: ISO, ``03.11.2025``, ``03/11/2025``.
 
-docs/design.md ("CSV"): dates follow ``--date-format``; without it ISO and ``DD.MM.YYYY``
-are read, and slashed dates only once the file itself settles the order (a first number
-above 12 means day first, a second number above 12 month first). Until then a slashed
-date such as ``03/11/2025`` is *pending*: the importer keeps its row and reads it once the
-order is known, or refuses the file with a hint naming ``--date-format``.
+The README ("CSV export and import"): dates follow ``--date-format``; without it ISO and
+``DD.MM.YYYY`` are read, and slashed dates only once the file itself settles the order (a
+first number above 12 means day first, a second number above 12 month first). Until then
+a slashed date such as ``03/11/2025`` is *pending*: the importer keeps its row and reads it
+once the order is known, or refuses the file with a hint naming ``--date-format``.
 """
 
 from __future__ import annotations

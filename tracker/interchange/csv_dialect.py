@@ -2,7 +2,7 @@
 
 Files come from the tracker's own export, from spreadsheets and from lab portals, so the
 header is matched leniently (any order, any case, ``date`` for ``drawn_on``, extra columns
-ignored) while the cells keep one exact meaning (docs/design.md, "CSV").
+ignored) while the cells keep one exact meaning (the README, "CSV export and import").
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ EXPORT_HEADER = (
     "record", "patient", "marker", "value", "unit", "drawn_on", "lab", "ref_high", "note",
     "kind", "name", "ended_on",
 )  # fmt: skip
-# A lab portal's range column, read for its upper bound (docs/design.md, "CSV").
+# A lab portal's range column, read for its upper bound (README, "CSV export and import").
 REFERENCE_RANGE = "reference_range"
 KNOWN_COLUMNS = (*EXPORT_HEADER, REFERENCE_RANGE)
 # Spreadsheet and lab-portal names (compared lower case, spaces and hyphens as "_").

@@ -1,71 +1,31 @@
 """Reading a FHIR R4 Bundle: the tracker's own export, or a patient portal's.
 
-An Observation is taken when one of its codings is a catalogue LOINC code; its value is
-converted through the catalogue (``units.measurement``) exactly as ``add`` converts a
-typed one. Events are taken only from resources that carry the tracker's event-kind
-coding (its own export): a portal's medication list does not say which drugs start a
-treatment line, so it is skipped rather than guessed. Observations not taken are counted
+Each entry's resource is read by ``fhir_entries.py``. Observations not taken are counted
 as skipped, with why; other resources are not results and are not counted. Every problem
 names the entry (``Bundle.entry[3]``); the caller imports nothing when there is any.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tracker.catalogue.event_kinds import EVENT_KINDS
-from tracker.catalogue.fields import (
-    clean_event_name,
-    clean_lab,
-    clean_name,
-    clean_note,
-    parse_ref_high,
-)
-from tracker.catalogue.markers import Marker, marker_by_loinc
-from tracker.catalogue.units import Measurement, measurement, parse_date
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_resources import (
-    EVENT_KIND_SYSTEM,
-    LOINC_SYSTEM,
-    PATIENT_SYSTEM,
-    UCUM_SYSTEM,
+from tracker.interchange.fhir_entries import (
+    EVENT_FIELDS,
+    BundleEvent,
+    BundleReading,
+    Resources,
+    event_from,
+    full_date,
+    json_list,
+    json_object,
+    observation_reading,
+    tracker_patient_name,
 )
 from tracker.interchange.json_bounds import parse_bounded_json
-from tracker.interchange.reference_range import upper_bound
-
-# Results a lab has released; "preliminary", "cancelled", "entered-in-error"… are skipped.
-RELEASED_STATUSES = ("final", "amended", "corrected")
-_COMPARATORS = ("<", "<=", ">", ">=")
-_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T.*)?$")
-
-
-@dataclass(frozen=True)
-class BundleReading:
-    """A reading taken from an Observation (patient None: the selected patient)."""
-
-    patient: str | None
-    marker: Marker
-    measured: Measurement
-    drawn_on: date
-    lab: str | None
-    ref_high: float | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class BundleEvent:
-    """An event taken from one of the tracker's own event resources."""
-
-    patient: str | None
-    kind: str
-    name: str
-    started_on: date
-    ended_on: date | None
-    note: str | None
 
 
 @dataclass
@@ -94,211 +54,13 @@ def load_bundle(data: bytes, name: str) -> dict[str, Any]:
     return document
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [] if value is None else [value]
-
-
-def _text(value: Any) -> str | None:
-    # Texts that are stored go through clean_note / clean_lab / …, which refuse control
-    # characters; here only their presence is judged.
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _codings(concepts: Any) -> list[dict[str, Any]]:
-    return [_obj(c) for concept in _list(concepts) for c in _list(_obj(concept).get("coding"))]
-
-
-def _date(value: Any, what: str, today: date) -> date:
-    if not isinstance(value, str) or not _FULL_DATE.match(value):
-        raise ValidationError(f"{what} {value!r} is not a full date (YYYY-MM-DD)")
-    # A time and zone may follow: the date is the one written, as the lab reported it.
-    return parse_date(value[:10], today=today, what=what)
-
-
-def full_date(value: Any, what: str, today: date) -> date:
-    """A FHIR date or dateTime as the date written (ValidationError if it is not one)."""
-    return _date(value, what, today)
-
-
-def _number_text(value: Any, what: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(f"{what} {value!r} is not a number")
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _unit(quantity: dict[str, Any]) -> str | None:
-    if quantity.get("system") == UCUM_SYSTEM and _text(quantity.get("code")):
-        return str(quantity["code"])
-    return _text(quantity.get("unit")) or _text(quantity.get("code"))
-
-
-class Resources:
-    """Resources by fullUrl and by ``Type/id``, to follow subject and performer references."""
-
-    def __init__(self, entries: list[Any]) -> None:
-        self._by_reference: dict[str, dict[str, Any]] = {}
-        for entry in entries:
-            resource = _obj(_obj(entry).get("resource"))
-            if isinstance(_obj(entry).get("fullUrl"), str):
-                self._by_reference[entry["fullUrl"]] = resource
-            self.add(resource)
-
-    def add(self, resource: dict[str, Any]) -> None:
-        """Make ``resource`` findable as ``Type/id`` (NDJSON adds Patients as it reads them)."""
-        if resource.get("id") is not None:
-            self._by_reference[f"{resource.get('resourceType')}/{resource['id']}"] = resource
-
-    def get(self, reference: Any) -> dict[str, Any]:
-        key = _obj(reference).get("reference")
-        return self._by_reference.get(key, {}) if isinstance(key, str) else {}
-
-
-def tracker_patient_name(resource: dict[str, Any]) -> str | None:
-    """The tracker name of a Patient the tracker wrote (None for anyone else's Patient)."""
-    for identifier in _list(resource.get("identifier")):
-        identifier = _obj(identifier)
-        if identifier.get("system") == PATIENT_SYSTEM and _text(identifier.get("value")):
-            return clean_name(identifier["value"])
-    return None
-
-
-def _performer(resource: dict[str, Any], resources: Resources) -> str | None:
-    for performer in _list(resource.get("performer")):
-        name = _text(_obj(performer).get("display")) or _text(resources.get(performer).get("name"))
-        if name:
-            return clean_lab(name)
-    return None
-
-
-def _note(resource: dict[str, Any]) -> str | None:
-    texts = [
-        text for note in _list(resource.get("note")) if (text := _text(_obj(note).get("text")))
-    ]
-    return clean_note("\n\n".join(texts)) if texts else None
-
-
-def _ref_high(resource: dict[str, Any], marker: Marker, measured: Measurement) -> float | None:
-    """The lab's upper limit: the first range with a ``high``, else one whose text has one."""
-    ranges = [_obj(r) for r in _list(resource.get("referenceRange"))]
-    for reference_range in ranges:
-        high = _obj(reference_range.get("high"))
-        if "value" in high:
-            limit = _number_text(high["value"], "reference range high")
-            return parse_ref_high(marker, limit, _unit(high) or measured.entered_unit)
-    for reference_range in ranges:
-        text = _text(reference_range.get("text"))
-        bound = upper_bound(text) if text else None
-        if bound is not None:
-            return parse_ref_high(marker, bound[0], bound[1] or measured.entered_unit)
-    return None
-
-
-def observation_reading(
-    resource: dict[str, Any], resources: Resources, today: date
-) -> BundleReading | str:
-    """A reading from one Observation, or why it is skipped (ValidationError if it is bad)."""
-    return _observation(resource, resources, today)
-
-
-def _observation(
-    resource: dict[str, Any], resources: Resources, today: date
-) -> BundleReading | str:
-    """A reading, or why the Observation is skipped."""
-    codings = _codings(resource.get("code"))
-    loinc = [c.get("code") for c in codings if c.get("system") == LOINC_SYSTEM]
-    marker = next((m for code in loinc if (m := marker_by_loinc(str(code)))), None)
-    if marker is None:
-        return (
-            f"Observation with another code (LOINC {loinc[0]})"
-            if loinc
-            else ("Observation without a LOINC code")
-        )
-    status = resource.get("status")
-    if status not in RELEASED_STATUSES:
-        return f"{marker.name} result with status {status!r}"
-    when = resource.get("effectiveDateTime") or _obj(resource.get("effectivePeriod")).get("start")
-    if when is None:
-        raise ValidationError(f"the {marker.name} result has no date (effectiveDateTime)")
-    drawn_on = _date(when, "date", today)
-    quantity = _obj(resource.get("valueQuantity"))
-    if "value" in quantity:
-        comparator = quantity.get("comparator") or ""
-        if comparator not in ("", *_COMPARATORS):
-            raise ValidationError(f"comparator {comparator!r} is not <, <=, > or >=")
-        value_text = comparator + _number_text(quantity["value"], "value")
-        measured = measurement(marker, value_text, _unit(quantity))
-    elif _text(resource.get("valueString")):
-        measured = measurement(marker, resource["valueString"])
-    else:
-        raise ValidationError(f"the {marker.name} result has no value (valueQuantity)")
-    ref_high = _ref_high(resource, marker, measured)
-    return BundleReading(
-        patient=tracker_patient_name(resources.get(resource.get("subject"))),
-        marker=marker,
-        measured=measured,
-        drawn_on=drawn_on,
-        lab=_performer(resource, resources),
-        ref_high=ref_high,
-        note=_note(resource),
-    )
-
-
-_EVENT_FIELDS = {
-    # resource type: (where the name is, the period, the start date, the end date)
-    "MedicationStatement": (
-        "medicationCodeableConcept", "effectivePeriod", "effectiveDateTime", None
-    ),
-    "Procedure": ("code", "performedPeriod", "performedDateTime", None),
-    "Condition": ("code", None, "onsetDateTime", "abatementDateTime"),
-}  # fmt: skip
-
-
-def _event(resource: dict[str, Any], resources: Resources, today: date) -> BundleEvent | str:
-    """An event from a resource the tracker wrote, or why the resource is skipped."""
-    resource_type = str(resource.get("resourceType"))
-    kinds = [c.get("code") for c in _codings(resource.get("category"))
-             if c.get("system") == EVENT_KIND_SYSTEM]  # fmt: skip
-    if resource_type not in _EVENT_FIELDS or not kinds:
-        return resource_type
-    if kinds[0] not in EVENT_KINDS:
-        raise ValidationError(f"unknown event kind {kinds[0]!r}")
-    name_at, period_at, start_at, end_at = _EVENT_FIELDS[resource_type]
-    concept = _obj(resource.get(name_at))
-    name = _text(concept.get("text")) or next(
-        (text for c in _codings(concept) if (text := _text(c.get("display")))), None
-    )
-    period = _obj(resource.get(period_at)) if period_at else {}
-    start = period.get("start") or resource.get(start_at)
-    end = period.get("end") or (resource.get(end_at) if end_at else None)
-    if start is None:
-        raise ValidationError(f"the {kinds[0]} event has no start date")
-    started_on = _date(start, "start date", today)
-    ended_on = _date(end, "end date", today) if end is not None else None
-    if ended_on is not None and ended_on < started_on:
-        raise ValidationError(f"end date {ended_on} is before the start date {started_on}")
-    return BundleEvent(
-        patient=tracker_patient_name(resources.get(resource.get("subject"))),
-        kind=kinds[0],
-        name=clean_event_name(name or ""),
-        started_on=started_on,
-        ended_on=ended_on,
-        note=_note(resource),
-    )
-
-
 def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
     """Everything the tracker keeps from a Bundle, in entry order."""
-    entries = _list(document.get("entry"))
+    entries = json_list(document.get("entry"))
     resources = Resources(entries)
     contents = BundleContents()
     for index, entry in enumerate(entries):
-        resource = _obj(_obj(entry).get("resource"))
+        resource = json_object(json_object(entry).get("resource"))
         resource_type = resource.get("resourceType")
         where = f"Bundle.entry[{index}] ({resource_type or 'no resource'})"
         try:
@@ -307,13 +69,13 @@ def read_bundle(document: dict[str, Any], *, today: date) -> BundleContents:
                 if name is None:
                     continue
                 born = resource.get("birthDate")
-                contents.patients[name] = _date(born, "birth date", today) if born else None
+                contents.patients[name] = full_date(born, "birth date", today) if born else None
                 continue
             taken: BundleReading | BundleEvent | str
             if resource_type == "Observation":
-                taken = _observation(resource, resources, today)
-            elif resource_type in _EVENT_FIELDS:
-                taken = _event(resource, resources, today)
+                taken = observation_reading(resource, resources, today)
+            elif resource_type in EVENT_FIELDS:
+                taken = event_from(resource, resources, today)
             else:
                 continue  # not a result (Encounter, Organization…): not counted
         except ValidationError as error:

@@ -4,7 +4,7 @@ Large systems export each resource type to its own file (``Observation.ndjson``)
 resource per line. The file is read line by line, so memory does not grow with its size:
 only the Patients and Organizations met so far are kept, to follow the references of the
 Observations after them. Observations are read exactly as in a Bundle
-(``fhir_read.observation_reading``); an Observation not taken is counted as skipped, with
+(``fhir_entries.observation_reading``); an Observation not taken is counted as skipped, with
 why; other resources are not results and are not counted. A bad
 line is named by its line number (README "Importing from your lab or hospital").
 """
@@ -18,7 +18,7 @@ from datetime import date
 from typing import IO, Any
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import (
+from tracker.interchange.fhir_entries import (
     BundleReading,
     Resources,
     full_date,

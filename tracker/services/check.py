@@ -32,6 +32,7 @@ from tracker.services.check_rows import (
 from tracker.store.database import Database
 from tracker.store.models import Event, Patient, Reading
 from tracker.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+from tracker.store.schema_differences import schema_differences
 
 # A named default (a design choice, not a published figure): a marker whose last
 # LAB_SWITCH_WINDOW readings switch lab more than LAB_SWITCH_LIMIT times is reported,
@@ -137,72 +138,6 @@ def check_database(database: Database, *, today: date) -> CheckReport:
     report.problems.extend(_duplicates(readings, patients))
     report.problems.extend(_lab_switches(readings, patients))
     return report
-
-
-def schema_differences(database: Database, revision: str) -> list[str]:
-    """Anything beyond (or missing from) the schema the migrations make: triggers, views,
-    extra tables, columns or indexes — which a crafted file could use to change data."""
-    from tracker.store.schema_shape import differences, expected_shape, read_shape
-
-    with database.engine.connect() as connection:
-        if database.is_sqlite:
-            raw = connection.connection.driver_connection
-            assert raw is not None  # a connection in use is never detached
-            return differences(read_shape(raw), expected_shape(revision))
-        return _server_schema_differences(connection, at_head=revision == HEAD_REVISION)
-
-
-def _server_schema_differences(connection: Any, *, at_head: bool) -> list[str]:
-    """On PostgreSQL: tables, columns and indexes against the models; triggers and views.
-
-    Below the head revision, what the newer migrations add (a column, an index) is
-    missing by design: the revision line already says to upgrade, so only what is extra
-    is reported then.
-    """
-    from sqlalchemy import inspect, text
-
-    from tracker.store.models import Base
-
-    inspector = inspect(connection)
-    expected = dict(Base.metadata.tables)
-    lines = []
-    for view in sorted(inspector.get_view_names()):
-        lines.append(f"view {view!r} is not part of the tracker's schema")
-    triggers = connection.execute(
-        text(
-            "SELECT DISTINCT trigger_name FROM information_schema.triggers "
-            "WHERE trigger_schema = current_schema() ORDER BY trigger_name"
-        )
-    )
-    lines += [f"trigger {row[0]!r} is not part of the tracker's schema" for row in triggers]
-    for name in sorted(set(inspector.get_table_names()) - {"alembic_version"}):
-        table = expected.get(name)
-        if table is None:
-            lines.append(f"table {name!r} is not part of the tracker's schema")
-            continue
-        columns = {column["name"] for column in inspector.get_columns(name)}
-        lines += [
-            f"table {name!r} has a column {column!r} that is not part of the tracker's schema"
-            for column in sorted(columns - set(table.columns.keys()))
-        ]
-        lines += [
-            f"table {name!r} lacks the column {column!r}"
-            for column in sorted(set(table.columns.keys()) - columns)
-            if at_head
-        ]
-        # Unique constraints are backed by indexes of the same name on PostgreSQL.
-        known = {index.name for index in table.indexes} | {c.name for c in table.constraints}
-        found = {index["name"] for index in inspector.get_indexes(name) if index["name"]}
-        lines += [
-            f"index {index!r} is not part of the tracker's schema"
-            for index in sorted(found - known)
-        ]
-        lines += [
-            f"index {index.name!r} is missing"
-            for index in sorted(table.indexes, key=lambda index: str(index.name))
-            if index.name not in found and at_head
-        ]
-    return lines
 
 
 def _raw(column: Any) -> Any:

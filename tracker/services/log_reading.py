@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from tracker.catalogue.markers import find_marker
 from tracker.catalogue.units import format_number
 from tracker.errors import DuplicateError, ValidationError
-from tracker.services.after_commit import pause_after_commit_for_tests
 from tracker.services.patients import resolve_patient
 from tracker.services.readings import ReadingFields, add_reading, clean_lab
 from tracker.services.trend import flags_for_reading
 from tracker.store.models import Patient, Reading
+from tracker.store.pauses_for_tests import pause_after_commit_for_tests
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
@@ -154,10 +154,3 @@ def log_draw(
     stored = store_draw(database, patient_name, entries, today=today)
     pause_after_commit_for_tests()
     return flag_draw(database, stored)
-
-
-def log_reading(
-    database: Database, patient_name: str | None, fields: ReadingFields, *, today: date
-) -> LoggedReading:
-    """Store one reading for the patient (created when none is stored), then flag it."""
-    return log_draw(database, patient_name, [fields], today=today)

@@ -18,7 +18,7 @@ from tracker.services.report_input import (
 )
 
 if TYPE_CHECKING:
-    from tracker.reports import ReportInput
+    from tracker.reports.data import ReportInput
     from tracker.store.database import Database
 
 NO_READINGS = "no readings yet; add one with `tracker add MARKER VALUE --date YYYY-MM-DD`"

@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.fields import clean_name as clean_name
-from tracker.catalogue.units import normalise_spaces
+from tracker.catalogue.typed_text import normalise_spaces
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError
-from tracker.services.due import forget_patient_intervals
+from tracker.services.due_intervals import forget_patient_intervals
 from tracker.store.models import Event, Patient, Reading, name_key_of, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
@@ -60,7 +60,7 @@ def find_patient(session: Session, name: str) -> Patient:
 
 
 def resolve_patient(session: Session, name: str | None, *, create_default: bool) -> Patient | None:
-    """Who a command is about (docs/design.md, "CLI contract").
+    """Who a command is about (docs/design.md, "Command-line contract").
 
     A named patient must exist. Unnamed: the only patient; on an empty database the first
     write creates ``me`` (reads get None); several patients and none named is a usage error.

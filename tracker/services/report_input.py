@@ -7,9 +7,8 @@ report is actually drawn.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -17,13 +16,13 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.catalogue.markers import MARKERS
 from tracker.errors import ValidationError
-from tracker.reports import ReportInput, check_destination, render_report, report_format
+from tracker.reports.data import ReportInput
+from tracker.reports.output import check_destination, render_report, report_format
 from tracker.services.events import event_points, list_events
 from tracker.services.readings import list_readings, reading_points
-from tracker.services.trend import load_trend_settings
+from tracker.services.trend import load_trend_settings, patient_trend
 from tracker.store.models import Patient
 from tracker.store.private_files import write_private_bytes
-from tracker.trend.engine import analyse
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,8 @@ def report_date() -> date:
     SOURCE_DATE_EPOCH (reproducible-builds.org) makes two runs on different days give
     the same bytes as well.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isascii() and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return clock.today()
+    pinned = clock.source_date_epoch()
+    return clock.today() if pinned is None else pinned.date()
 
 
 def check_request(request: ReportRequest) -> None:
@@ -55,20 +52,19 @@ def check_request(request: ReportRequest) -> None:
 
 def report_input(session: Session, patient: Patient, request: ReportRequest) -> ReportInput:
     """Everything the report shows, as plain data (the trend runs on the whole history)."""
-    readings = list_readings(session, patient, marker_code=request.marker_code)
-    if not any(request.since is None or r.drawn_on >= request.since for r in readings):
+    # The readings the charts draw; the trend itself is `tracker trend`'s own
+    # (services/trend.py, patient_trend), so the report and the command cannot differ.
+    points = reading_points(list_readings(session, patient, marker_code=request.marker_code))
+    if not any(request.since is None or p.drawn_on >= request.since for p in points):
         raise ValidationError(_nothing_to_report(patient.name, request))
-    events = list_events(session, patient)
     settings = load_trend_settings(session)
-    points = reading_points(readings)
-    event_list = event_points(events)
     return ReportInput(
         patient=patient.name,
         born=patient.born,
         generated_on=report_date(),
         readings=points,
-        events=event_list,
-        trend=analyse(points, event_list, settings),
+        events=event_points(list_events(session, patient)),
+        trend=patient_trend(session, patient, settings, marker_code=request.marker_code),
         since=request.since,
         markers=(request.marker_code,) if request.marker_code else (),
         flare_window_days=settings.flare_window_days,

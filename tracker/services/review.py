@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, select, true
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
-from tracker.services.due import DueItem, all_intervals, due_items_from
+from tracker.services.due import DueItem, due_items_from
+from tracker.services.due_intervals import all_intervals
 from tracker.services.trend import load_trend_settings
 from tracker.store.models import Event, Patient, Reading
 from tracker.store.stored_rows import readable, readable_event
@@ -295,45 +295,3 @@ def _urgency(patient: PatientReview) -> tuple[int, int, int, int, str]:
     unconfirmed = len(patient.flags) - len(confirmed)
     longest = max((test.days_overdue for test in patient.overdue), default=0)
     return (-above, -len(confirmed), -unconfirmed, -longest, patient.name.casefold())
-
-
-def review_document(review: Review) -> dict[str, Any]:
-    """``review --json`` (docs/design.md): keys are only ever added."""
-    return {
-        "today": review.today.isoformat(),
-        "attention": review.attention,
-        "patients": [
-            {
-                "patient": patient.name,
-                "attention": patient.attention,
-                "flags": [
-                    {
-                        "marker": flag.marker,
-                        "lab": flag.lab,
-                        "kind": flag.kind,
-                        "status": flag.status,
-                        "drawn_on": flag.drawn_on.isoformat(),
-                        "value": flag.value,
-                        "qualifier": flag.qualifier,
-                        "unit": flag.unit,
-                        "change_pct": flag.change_pct,
-                        "headline": flag.headline,
-                        "latest_drawn_on": flag.latest_drawn_on.isoformat(),
-                        "latest_value": flag.latest_value,
-                        "latest_qualifier": flag.latest_qualifier,
-                    }
-                    for flag in patient.flags
-                ],
-                "overdue": [
-                    {
-                        "marker": test.marker,
-                        "last_drawn_on": test.last_drawn_on.isoformat(),
-                        "next_due": test.next_due.isoformat(),
-                        "days_overdue": test.days_overdue,
-                    }
-                    for test in patient.overdue
-                ],
-            }
-            for patient in review.patients
-        ],
-    }

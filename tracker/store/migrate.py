@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from tracker.store.backup import copy_to_new_file, reserve_numbered_copy
+from tracker.store.sqlite_copies import copy_to_new_file, reserve_numbered_copy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -48,11 +47,6 @@ def run_upgrade(connection: Connection, target: str = "head") -> None:
 def run_downgrade(connection: Connection, target: str) -> None:
     """Downgrade inside the caller's transaction."""
     command.downgrade(alembic_config(connection), target)
-
-
-def current_revision(connection: Connection) -> str | None:
-    """The revision stored in the database, as alembic reads it."""
-    return MigrationContext.configure(connection).get_current_revision()
 
 
 def backup_before_upgrade(database: Database, revision: str, change: str = "upgrade") -> Path:

@@ -26,20 +26,22 @@ from tracker.store.backup import (
     DamagedDatabase,
     DatabaseSummary,
     UnknownRevision,
+    orphan_row,
+    summarise_sqlite,
+)
+from tracker.store.driver_errors import translate_db_error
+from tracker.store.engines import create_sqlite_file, retry_while_busy
+from tracker.store.private_files import removed_on_termination, sync_folder
+from tracker.store.sqlite_copies import (
     copy_sqlite,
     create_private_file,
     is_same_file,
     journal_name_problem,
-    orphan_row,
     reserve_and_copy,
     reserve_numbered_copy,
     sqlite_read_uri,
     sqlite_uri,
-    summarise_sqlite,
 )
-from tracker.store.database import create_sqlite_file, retry_while_busy
-from tracker.store.driver_errors import translate_db_error
-from tracker.store.private_files import removed_on_termination, sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 
 

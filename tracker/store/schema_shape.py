@@ -2,8 +2,8 @@
 
 A backup is only put back when its tables, columns, foreign keys and indexes are
 exactly those the migrations produce at its revision, with no triggers and no views: a
-trigger in a crafted file would run on the user's next ``add`` (docs/design.md,
-"Data model"). ``tracker check`` reports the same differences. The expected shape is
+trigger in a crafted file would run on the user's next ``add`` (the README,
+"Restore"). ``tracker check`` reports the same differences. The expected shape is
 made by running the real migrations into an in-memory database, so it can never drift
 from them.
 """

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.catalogue.benign_causes import BENIGN_CAUSES
 from tracker.catalogue.condition_synonyms import (
     EPISODIC_LEAD_DAYS,
     RECENTLY_ENDED_DAYS,
@@ -18,7 +19,6 @@ from tracker.catalogue.condition_synonyms import (
 )
 from tracker.catalogue.condition_words import match_condition
 from tracker.catalogue.event_kinds import CONDITION
-from tracker.catalogue.markers import BENIGN_CAUSES
 from tracker.trend.types import EventPoint
 
 

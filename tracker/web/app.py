@@ -384,7 +384,7 @@ def _report_pdf(database: Database, patient: str | None) -> bytes:
 
 
 def _export(database: Database, patient: str | None, kind: str) -> str:
-    from tracker.services.export_file import export_stream
+    from tracker.services.exporting.file import export_stream
 
     out = io.StringIO()
     export_stream(database, out, kind, patient=patient, all_patients=False)

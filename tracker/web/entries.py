@@ -18,13 +18,8 @@ from tracker.errors import ValidationError
 from tracker.services.events import add_event, delete_event, edit_event, get_event
 from tracker.services.log_reading import log_draw
 from tracker.services.patients import resolve_patient
-from tracker.services.readings import (
-    ReadingFields,
-    delete_readings,
-    describe,
-    edit_reading,
-    get_reading,
-)
+from tracker.services.reading_edits import delete_readings, edit_reading
+from tracker.services.readings import ReadingFields, describe, get_reading
 from tracker.store.models import Event
 from tracker.store.stored_rows import UnreadableEvent
 

@@ -1,4 +1,4 @@
-"""``tracker db …`` (schema management) and ``tracker markers`` (the catalogue)."""
+"""``tracker db …``: show, upgrade or downgrade the database's schema."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.support import AppContext, SummaryGroup, pass_app
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.groups import SummaryGroup
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
@@ -68,9 +69,8 @@ def db_downgrade(app: AppContext, revision: str, yes: bool) -> None:
     Asks first unless --yes. A SQLite file is copied beside itself first; a server
     database is not, so take a dump (pg_dump) before.
     """
-    from tracker.cli.support import confirm_or_refuse
+    from tracker.cli.prompts import confirm_or_refuse
     from tracker.errors import ValidationError
-    from tracker.store import migrate as schema
     from tracker.store.database import KNOWN_REVISIONS
 
     if revision != "base" and revision not in KNOWN_REVISIONS:
@@ -85,12 +85,10 @@ def db_downgrade(app: AppContext, revision: str, yes: bool) -> None:
     confirm_or_refuse(
         _downgrade_question(database, before, revision), yes, refused=_refusal(database)
     )
-    if database.is_sqlite and database.location.sqlite_path is not None:
-        backup = schema.backup_before_upgrade(database, before, "downgrade")
+    backup = database.back_up_before_downgrade(before)
+    if backup is not None:
         click.echo(f"Backed up the database to {backup}")
-    with database._translated(), database.write_engine.connect() as connection:
-        with connection.begin():
-            schema.run_downgrade(connection, revision)
+    database.downgrade(revision)
     click.echo(f"{database.location.display}: downgraded from {before} to {revision}")
 
 
@@ -116,51 +114,3 @@ def _refusal(database: Database) -> str:
     if database.is_sqlite:
         return "nothing was downgraded"
     return "nothing was downgraded (on a server, take a dump with pg_dump first)"
-
-
-@click.command("markers", short_help="The marker catalogue: names, units, limits, benign causes.")
-@click.argument("name", required=False)
-def markers_command(name: str | None) -> None:
-    """Show the marker catalogue: names, aliases, units, LOINC, limits and benign causes.
-
-    With a NAME (e.g. `tracker markers ca153`), that marker in full, with the source
-    article's context.
-    """
-    from tracker.catalogue.markers import ASSAY_CAVEATS, MARKERS, MIN_RISE_PCT, find_marker
-    from tracker.catalogue.units import format_number
-
-    if name is not None:
-        from tracker.cli.marker_text import marker_lines
-        from tracker.cli.support import print_indented
-
-        for line in marker_lines(find_marker(name)):
-            print_indented(line)
-        return
-
-    for marker in MARKERS.values():
-        click.echo(f"{marker.name} ({marker.description})")
-        click.echo(f"  also written: {', '.join(sorted(set(marker.aliases) - {marker.name}))}")
-        click.echo(f"  unit: {marker.unit} (accepted: {', '.join(marker.unit_names)})")
-        click.echo(f"  LOINC: {marker.loinc}")
-        note = f"; {marker.upper_limit_note}" if marker.upper_limit_note else ""
-        click.echo(
-            f"  usual upper limit: {format_number(marker.upper_limit)} {marker.unit} "
-            f"(a lab's own limit wins{note})"
-        )
-        rcv = marker.rcv_up_pct()
-        variation = (
-            f"tests usually differ by up to +{rcv:.1f}% (" + marker.variation_source + ")"
-            if rcv is not None
-            else marker.variation_source
-        )
-        click.echo(f"  normal variation: {variation}")
-        click.echo(
-            f"  a rise is flagged from {marker.rise_threshold_pct():.1f}% "
-            f"(never below {MIN_RISE_PCT:.0f}%) and at least "
-            f"{format_number(marker.rise_floor)} {marker.unit}"
-        )
-        click.echo(f"  can also be raised by: {', '.join(marker.benign_cause_labels())}")
-        click.echo("")
-    click.echo("For every marker:")
-    for caveat in ASSAY_CAVEATS:
-        click.echo(f"  - {caveat}")

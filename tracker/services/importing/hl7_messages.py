@@ -13,10 +13,12 @@ from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import BundleReading, skipped_summary
-from tracker.interchange.hl7_oru import Hl7Result, read_hl7
-from tracker.services.import_csv import ImportOptions
-from tracker.services.import_fhir import FhirImportSummary, ReadingSink
+from tracker.interchange.fhir_entries import BundleReading
+from tracker.interchange.fhir_read import skipped_summary
+from tracker.interchange.hl7_message import Hl7Result
+from tracker.interchange.hl7_oru import read_hl7
+from tracker.services.importing.csv_file import ImportOptions
+from tracker.services.importing.fhir_bundle import FhirImportSummary, ReadingSink
 from tracker.services.patients import clean_name
 from tracker.services.readings import clean_lab, parse_ref_high
 

@@ -1,6 +1,6 @@
 """Once a command has committed, Ctrl-C no longer turns it into a failure (issue 15):
 real processes, interrupted with SIGINT after the test hook says the commit happened
-(tracker/services/after_commit.py), on SQLite and PostgreSQL."""
+(tracker/store/pauses_for_tests.py), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import run_tracker
-from tracker.services.after_commit import COMMITTED_SIGNAL, PAUSE_AFTER_COMMIT_ENV
+import pytest
+
+from tests.helpers.cli_runs import run_tracker
+from tracker.store.pauses_for_tests import COMMITTED_SIGNAL, PAUSE_AFTER_COMMIT_ENV
 
 
 def _interrupted_after_commit(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
@@ -39,6 +41,7 @@ def _interrupted_after_commit(args: list[str], home: Path) -> subprocess.Complet
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, seen + stderr)
 
 
+@pytest.mark.slow
 def test_add_interrupted_after_commit_reports_and_exits_0(db_url: str, tmp_path: Path) -> None:
     done = _interrupted_after_commit(
         ["--db", db_url, "add", "CEA", "3.1", "CA15-3", "28", "--date", "2026-01-05"], tmp_path
@@ -54,6 +57,7 @@ def test_add_interrupted_after_commit_reports_and_exits_0(db_url: str, tmp_path:
     assert listed.stdout.count('"id"') == 2
 
 
+@pytest.mark.slow
 def test_import_interrupted_after_commit_reports_and_exits_0(db_url: str, tmp_path: Path) -> None:
     source = tmp_path / "many.csv"
     rows = [f"CEA,{1 + n / 1000:.3f},2025-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(300)]

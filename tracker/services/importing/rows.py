@@ -37,7 +37,7 @@ from tracker.interchange.csv_dialect import (
     range_upper_bound,
     unprotect_formula,
 )
-from tracker.services.import_patients import PatientIds
+from tracker.services.importing.patients import PatientIds
 from tracker.store.bulk_insert import EventRow, ReadingRow
 
 CSV_SOURCE = "csv"

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import MARKERS
-from tracker.services.import_rows import CSV_SOURCE
+from tracker.services.importing.rows import CSV_SOURCE
 from tracker.store.models import Patient, Reading
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ the selected patient, as a CSV row without a patient does.
 ``import_ndjson``, HL7 v2 in ``import_hl7``): rows that name their patient go through
 ``import_patients.PatientIds`` and the batched bulk insert (README "Importing from your
 lab or hospital"). With ``--patient`` the patient rule of
-``tracker.services.import_patients`` applies: one named patient (or none), filed under
+``tracker.services.importing.patients`` applies: one named patient (or none), filed under
 the selected one.
 """
 
@@ -25,19 +25,13 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import (
-    BundleContents,
-    BundleEvent,
-    BundleReading,
-    load_bundle,
-    read_bundle,
-    skipped_summary,
-)
+from tracker.interchange.fhir_entries import BundleEvent, BundleReading
+from tracker.interchange.fhir_read import BundleContents, load_bundle, read_bundle, skipped_summary
 from tracker.interchange.json_bounds import read_document
-from tracker.services.import_birth_dates import refuse_rows_before_birth
-from tracker.services.import_csv import ImportOptions
-from tracker.services.import_patients import NAMED_LIMIT, PatientIds
-from tracker.services.import_summary import (
+from tracker.services.importing.birth_dates import refuse_rows_before_birth
+from tracker.services.importing.csv_file import ImportOptions
+from tracker.services.importing.patients import NAMED_LIMIT, PatientIds
+from tracker.services.importing.summary import (
     ImportSummary,
     count_readings,
     import_transaction,

@@ -1,4 +1,4 @@
-"""``tracker patient …`` and ``tracker event …``."""
+"""``tracker event …``: treatments, supportive care, surgery, conditions, symptoms, scans."""
 
 from __future__ import annotations
 
@@ -6,87 +6,11 @@ import click
 
 from tracker import clock
 from tracker.catalogue.event_kinds import EVENT_KINDS
-from tracker.cli.support import (
-    AppContext,
-    SummaryGroup,
-    confirm_or_refuse,
-    optional_date,
-    parse_id,
-    pass_app,
-    print_json,
-    print_wrapped,
-    prompt_if_missing,
-)
-
-
-@click.group("patient", cls=SummaryGroup)
-def patient_group() -> None:
-    """Manage the people whose results are stored."""
-
-
-@patient_group.command("add")
-@click.argument("name")
-@click.option("--born", metavar="DATE", help="Date of birth (optional).")
-@pass_app
-def patient_add(app: AppContext, name: str, born: str | None) -> None:
-    """Add a person."""
-    from tracker.services.patients import add_patient
-
-    born_on = optional_date(born, what="birth date")
-    with app.database().writing() as session:
-        patient = add_patient(session, name, born_on)
-        click.echo(f"Added patient {patient.name!r}")
-
-
-@patient_group.command("list")
-@pass_app
-def patient_list(app: AppContext) -> None:
-    """List people with their number of readings and events."""
-    from tracker.cli.tables import text_table
-    from tracker.services.patients import list_patients
-
-    with app.database().reading() as session:
-        rows = [
-            [p.name, p.born.isoformat() if p.born else "", str(readings), str(events)]
-            for p, readings, events in list_patients(session)
-        ]
-    if not rows:
-        click.echo("No patients yet; the first `tracker add` creates one named 'me'.")
-        return
-    click.echo(text_table(["Name", "Born", "Readings", "Events"], rows, right={2, 3}))
-
-
-@patient_group.command("rename")
-@click.argument("old")
-@click.argument("new")
-@pass_app
-def patient_rename(app: AppContext, old: str, new: str) -> None:
-    """Rename a person."""
-    from tracker.services.patients import rename_patient
-
-    with app.database().writing() as session:
-        patient = rename_patient(session, old, new)
-        click.echo(f"Renamed {old!r} to {patient.name!r}")
-
-
-@patient_group.command("delete", short_help="Delete a person and all their data (asks first).")
-@click.argument("name")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@pass_app
-def patient_delete(app: AppContext, name: str, yes: bool) -> None:
-    """Delete a person with all their readings and events (asks first unless --yes)."""
-    from tracker.services.patients import delete_patient, find_patient, patient_counts
-
-    with app.database().writing() as session:
-        patient = find_patient(session, name)
-        readings, events = patient_counts(session, patient)
-        confirm_or_refuse(
-            f"Delete {patient.name!r} with {readings} readings and {events} events?",
-            yes,
-            refused="nothing was deleted",
-        )
-        delete_patient(session, patient)
-    click.echo(f"Deleted patient {name!r} ({readings} readings, {events} events)")
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.groups import SummaryGroup
+from tracker.cli.ids_and_dates import optional_date, parse_id
+from tracker.cli.output import print_json, print_rows_then_unreadable, print_wrapped
+from tracker.cli.prompts import confirm_or_refuse, prompt_if_missing
 
 
 @click.group(
@@ -205,12 +129,9 @@ def event_list(app: AppContext, as_json: bool) -> None:
         if not events and not unreadable:
             click.echo("No events yet. Add one with: tracker event add treatment letrozole")
             return
-        if events:
-            click.echo(events_table(events))
-            if unreadable:
-                click.echo()
-        for line in unreadable_event_lines(unreadable):
-            click.echo(line)
+        print_rows_then_unreadable(
+            events_table(events) if events else None, unreadable_event_lines(unreadable)
+        )
 
 
 @event_group.command("delete")

@@ -22,7 +22,7 @@ from tracker.interchange.fhir_resources import (
     observation_resource,
     patient_resource,
 )
-from tracker.services.export_csv import FETCH_ROWS, ExportCounts, record_skipped
+from tracker.services.exporting.csv_file import FETCH_ROWS, ExportCounts, record_skipped
 from tracker.services.patients import resolve_patient
 from tracker.store.models import Event, Patient, Reading
 from tracker.store.stored_rows import readable, readable_event

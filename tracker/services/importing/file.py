@@ -18,12 +18,12 @@ from typing import IO, TYPE_CHECKING, Literal
 
 from tracker.interchange.hl7_oru import looks_like_hl7
 from tracker.interchange.ndjson import looks_like_ndjson
-from tracker.services.after_commit import pause_after_commit_for_tests
-from tracker.services.import_csv import ImportOptions, import_csv, open_file
-from tracker.services.import_fhir import import_fhir, looks_like_fhir
-from tracker.services.import_hl7 import import_hl7
-from tracker.services.import_ndjson import import_ndjson
-from tracker.services.import_summary import ImportFlags, ImportSummary, imported_flags
+from tracker.services.importing.csv_file import ImportOptions, import_csv, open_file
+from tracker.services.importing.fhir_bundle import import_fhir, looks_like_fhir
+from tracker.services.importing.hl7_messages import import_hl7
+from tracker.services.importing.ndjson_lines import import_ndjson
+from tracker.services.importing.summary import ImportFlags, ImportSummary, imported_flags
+from tracker.store.pauses_for_tests import pause_after_commit_for_tests
 
 if TYPE_CHECKING:
     from tracker.store.database import Database

@@ -1,4 +1,4 @@
-"""On a terminal, missing arguments are asked for and deletions are confirmed."""
+"""Running the tracker on a pseudo-terminal, as a person at a keyboard would."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-from tests.conftest import run_tracker
 
 
 def _read_until(fd: int, text: str, timeout: float = 30.0) -> str:
@@ -64,23 +62,3 @@ def run_on_terminal(args: list[str], answers: list[tuple[str, str]], home: Path)
             process.kill()
     assert process.returncode == 0, transcript
     return transcript
-
-
-def test_add_prompts_for_missing_marker_and_value(tmp_path: Path) -> None:
-    db = str(tmp_path / "t.db")
-    transcript = run_on_terminal(
-        ["--db", db, "add", "--date", "2026-01-05"],
-        [("Marker", "ca153"), ("Value", "28"), ("Lab", "City Lab")],
-        tmp_path,
-    )
-    assert "Added #1: CA 15-3 28 U/mL on 2026-01-05 (City Lab)" in transcript
-    listed = run_tracker(["--db", db, "list", "--json"])
-    assert '"marker": "CA 15-3"' in listed.stdout
-
-
-def test_delete_asks_on_a_terminal(tmp_path: Path) -> None:
-    db = str(tmp_path / "t.db")
-    assert run_tracker(["--db", db, "add", "CEA", "3", "--date", "2026-01-05"]).returncode == 0
-    transcript = run_on_terminal(["--db", db, "delete", "1"], [("Delete #1", "y")], tmp_path)
-    assert "Deleted #1: CEA 3 ng/mL on 2026-01-05" in transcript
-    assert run_tracker(["--db", db, "list", "--json"]).stdout.strip() == "[]"

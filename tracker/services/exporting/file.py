@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from tracker.errors import ValidationError
-from tracker.services.export_csv import ExportCounts, check_marker_codes, export_csv
-from tracker.services.export_fhir import export_fhir
+from tracker.services.exporting.csv_file import ExportCounts, check_marker_codes, export_csv
+from tracker.services.exporting.fhir_bundle import export_fhir
 from tracker.services.patients import resolve_patient
 from tracker.store.private_files import atomic_private_text
 

@@ -7,8 +7,8 @@ line of it, is. Everything happens in one transaction: a file with any bad row i
 nothing and names each bad row by its spreadsheet row number. Duplicates (against the
 database, or within the file) are skipped by the identity unique indexes with
 ``ON CONFLICT DO NOTHING`` and counted as already present, so no key of the file is ever
-held in memory. (Counting and the summary are in ``tracker.services.import_summary``, export in
-``tracker.services.export_csv``.)
+held in memory. (Counting and the summary are in ``tracker.services.importing.summary``, export in
+``tracker.services.exporting.csv_file``.)
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ from tracker.interchange.csv_lines import (
     header_cells,
     quote_inside_a_cell,
 )
-from tracker.services.import_birth_dates import refuse_rows_before_birth
-from tracker.services.import_patients import PatientIds
-from tracker.services.import_rows import NOT_UTF8, UTF8_HINT, RowBuilder
-from tracker.services.import_summary import (
+from tracker.services.importing.birth_dates import refuse_rows_before_birth
+from tracker.services.importing.patients import PatientIds
+from tracker.services.importing.rows import NOT_UTF8, UTF8_HINT, RowBuilder
+from tracker.services.importing.summary import (
     ERROR_LIMIT,
     ImportSummary,
     count_readings,

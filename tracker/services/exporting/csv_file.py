@@ -1,8 +1,8 @@
 """CSV export: every reading and event, streamed from the database to a text stream.
 
 Rows are written as the query yields them (``yield_per``: a server-side cursor on
-PostgreSQL), so memory stays flat. The format is docs/design.md's "CSV": exactly
-``EXPORT_HEADER``; zero is ``0``; a value keeps its qualifier; numbers are written so
+PostgreSQL), so memory stays flat. The format is the README's "CSV export and import":
+exactly ``EXPORT_HEADER``; zero is ``0``; a value keeps its qualifier; numbers are written so
 they read back as the same float; a text cell a spreadsheet would run as a formula gets
 one extra leading ``'``. A stored row another program wrote malformed (a date
 2025-02-30, a value 1.5x) is left out and named in the notice ``trend`` prints

@@ -12,16 +12,16 @@ from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from tracker.errors import ValidationError
-from tracker.interchange.fhir_read import BundleReading
+from tracker.interchange.fhir_entries import BundleReading
 from tracker.interchange.ndjson import NdjsonPatient, NdjsonProblem, read_ndjson
-from tracker.services.import_csv import ImportOptions
-from tracker.services.import_fhir import (
+from tracker.services.importing.csv_file import ImportOptions
+from tracker.services.importing.fhir_bundle import (
     FHIR_SOURCE,
     FhirImportSummary,
     ReadingSink,
     create_patients,
 )
-from tracker.services.import_summary import ERROR_LIMIT
+from tracker.services.importing.summary import ERROR_LIMIT
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
