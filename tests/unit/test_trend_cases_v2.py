@@ -467,8 +467,10 @@ def test_flare_words_follow_the_first_draw_after_the_window() -> None:
     # Not the first result after the window (the review of issue 12, item 4): named by date.
     assert (
         "The result of 26 Mar 2026 (21 U/mL), after the level had settled, had come back "
-        "down, as happens after a flare"
+        "down from 40 U/mL: it was 5% above the level before letrozole started (20 U/mL on "
+        "4 Jan 2026), under the 25% this tracker flags."
     ) in settled
+    assert "as happens after a flare" not in settled
     assert "says nothing either way about whether the treatment works" in settled
 
 
@@ -680,4 +682,9 @@ def test_a_treatment_change_names_each_start() -> None:
     ) in message
     assert "a rise within 52 days of the start is not read on its own" in message
     assert "A recheck after that window, from 27 Feb 2026, gives a clearer picture." in message
-    assert "(2.1 ng/mL on 6 Mar 2026) had come back down" in message
+    # 2.6 -> 2.1 is -19 %, within CEA's usual fall (-21.8 %): stated, not called a fall.
+    assert (
+        "The first result after the flare window (2.1 ng/mL on 6 Mar 2026) was 5% above the "
+        "level before letrozole and palbociclib started (2 ng/mL on 3 Jan 2026), under the "
+        "27.9% this tracker flags."
+    ) in message

@@ -230,9 +230,11 @@ def test_a_flare_settled_by_a_later_result_names_that_result_by_date() -> None:
     flare = _rise(result, 2)
     assert (flare.kind, flare.status) == ("possible_flare", "not_confirmed")
     assert "The first result after the flare window" not in flare.message
+    # 84 is 24 % under the flagged 110, more than CA 27.29's usual fall (-16.9 %): back down.
     assert (
         "The result of 2 Jun 2026 (84 U/mL), after the level had settled, had come back "
-        "down, as happens after a flare." in flare.message
+        "down from 110 U/mL: it was 5% above the level before paclitaxel started (80 U/mL on "
+        "2 Mar 2026), under the 25% this tracker flags." in flare.message
     )
 
 
