@@ -650,7 +650,12 @@ def test_trend_document_matches_the_contract() -> None:
     assert cea["doubling_time_days"] == round(cea["doubling_time_days"], 1)
     assert ca["doubling_time_days"] is None
     # 2.0 -> 2.2 -> 2.42 -> 6.3: three increases, +215 % in all.
-    assert cea["rising_run"] == {"increases": 3, "since": "2026-01-05", "change_pct": 215.0}
+    assert cea["rising_run"] == {
+        "increases": 3,
+        "since": "2026-01-05",
+        "change_pct": 215.0,
+        "from_qualifier": None,
+    }
     assert ca["rising_run"] is None
 
     # 6.3 over 2.42: +160.3 %; it also crosses 5.0 (+160.3 % over the previous 2.42).

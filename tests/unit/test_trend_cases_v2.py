@@ -589,6 +589,7 @@ def test_rising_run_and_doubling_time_of_a_real_rise() -> None:
         "increases": 3,
         "since": "2026-01-05",
         "change_pct": 100.0,
+        "from_qualifier": None,
     }
 
 

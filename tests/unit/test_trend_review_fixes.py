@@ -196,14 +196,26 @@ def test_a_rising_run_from_below_the_range_says_at_least() -> None:
     )
     [summary] = result.series
     assert summary.rising_run is not None
+    # Worded in units, as a rise from "<x" is (the clinician's review, item 9): a
+    # percentage of a value below the measurable range ("at least +520%") means nothing.
     assert rising_run_line(summary.rising_run) == (
-        "Rising at 3 tests in a row since 5 Jan 2026: at least +520%"
+        "Rising at 3 tests in a row since 5 Jan 2026: from below 0.5 to 3.1 ng/mL, a rise of "
+        "at least 2.6 ng/mL"
     )
+    assert "%" not in rising_run_line(summary.rising_run)
+    run = trend_document("me", result)["series"][0]["rising_run"]
+    assert run == {
+        "increases": 3,
+        "since": "2026-01-05",
+        "change_pct": 520.0,
+        "from_qualifier": "<",
+    }
     # Measured values on both ends: no "at least".
     plain = analyse([reading(1, 0, 0.5), reading(2, 30, 1.0), reading(3, 60, 2.0)], [])
     [summary] = plain.series
     assert summary.rising_run is not None
     assert "at least" not in rising_run_line(summary.rising_run)
+    assert trend_document("me", plain)["series"][0]["rising_run"]["from_qualifier"] is None
 
 
 # -- 4. the reading named is the one compared with -------------------------------------

@@ -240,11 +240,25 @@ def draw_values(draw: Sequence[ReadingPoint], unit: str) -> str:
 
 
 def rising_run_line(run: RisingRun) -> str:
-    """``Rising at 3 tests in a row since 12 Jan 2026: +147%``."""
-    pct = f"{run.change_pct:.0f}%" if run.change_pct >= 10 else f"{run.change_pct:.1f}%"
-    # From "<x" the true change is larger than the one computed from x.
-    at_least = "at least " if run.at_least else ""
-    text = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: {at_least}+{pct}"
+    """``Rising at 3 tests in a row since 12 Jan 2026: +147%``.
+
+    A run from ``<x`` is worded in units, as a rise from ``<x`` is (docs/clinical-rules.md,
+    "Qualified values"): a percentage of a value below the measurable range means nothing.
+    """
+    since = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: "
+    first, last = run.first, run.last
+    if first is not None and last is not None and first.qualifier == "<":
+        unit = MARKERS[first.marker].unit
+        text = (
+            f"{since}from below {format_number(first.value)} to "
+            f"{format_value(last.qualifier, last.value)} {unit}, a rise of at least "
+            f"{_amount(last.value - first.value, unit)}"
+        )
+    else:
+        pct = f"{run.change_pct:.0f}%" if run.change_pct >= 10 else f"{run.change_pct:.1f}%"
+        # Ending at ">x" the true change is larger than the one computed from x.
+        at_least = "at least " if run.at_least else ""
+        text = f"{since}{at_least}+{pct}"
     if run.in_flare_window:
         text += " (inside the flare window after a treatment start, when a short rise can happen)"
     return text

@@ -84,7 +84,8 @@ def series_lines(
         (f"{marker.name} ({lab}): {plural(summary.count, 'result')}", False)
     ]
     if summary.rising_run is not None:
-        lines.append((f"  {rising_run_line(summary.rising_run)}", False))
+        # Wrapped: a run from "<x" is worded in units, which can be long.
+        lines.append((f"  {rising_run_line(summary.rising_run)}", True))
     latest = _draw_text(summary.latest_draw, summary.latest, summary.unit)
     lines.append((f"  Latest: {latest}", False))
     if summary.count > 1:

@@ -172,6 +172,11 @@ class RisingRun:
     in_flare_window: bool = False  # the run ends inside a treatment's flare window
     # The run starts at a "<x" value (or ends at ">x"): its change is a lower bound.
     at_least: bool = False
+    # The run's first reading (its draw's highest) and its last (the latest draw's
+    # lowest): a run from "<x" is worded in units from them (docs/clinical-rules.md,
+    # "Rising run and doubling time").
+    first: ReadingPoint | None = None
+    last: ReadingPoint | None = None
 
 
 @dataclass(frozen=True)
