@@ -27,7 +27,7 @@ from tracker.trend.types import (
     Flag,
     ReadingPoint,
 )
-from tracker.trend.wording import RiseFacts, rise_message
+from tracker.trend.wording import BASIS_BASELINE, RiseFacts, rise_message
 
 # The empty list every flag without causes (or logged conditions) shares.
 _NONE: list[str] = []
@@ -110,6 +110,9 @@ def rise_flag(
         treatment_start=change.first_start if change is not None and window else None,
         flare_window_end=change.flare_window_end if change is not None and window else None,
         previous_draw_elsewhere=facts.previous_draw_elsewhere,
+        before_treatment=change.describe()
+        if change is not None and facts.basis == BASIS_BASELINE
+        else None,
     )
 
 
@@ -130,6 +133,7 @@ def make_flag(
     treatment_start: date | None = None,
     flare_window_end: date | None = None,
     previous_draw_elsewhere: bool = False,
+    before_treatment: str | None = None,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
     change = None if compared is None else change_pct(reading, compared)
@@ -164,4 +168,5 @@ def make_flag(
         treatment_start=treatment_start,
         flare_window_end=flare_window_end,
         previous_draw_elsewhere=previous_draw_elsewhere,
+        before_treatment=before_treatment,
     )

@@ -110,6 +110,9 @@ def _basis(flag: Flag, when: str) -> str:
         return f"since the previous result on {when}"
     if flag.kind == FURTHER_RISE:
         return f"since the flagged result on {when}"
+    if flag.kind == "rise_from_nadir" and flag.before_treatment is not None:
+        # The line's nadir is its baseline: named as the full text names it.
+        return f"since the level before {flag.before_treatment} started, on {when}"
     if flag.kind == "rise_from_nadir":
         return f"since the lowest result, on {when}"
     if flag.kind == "steady_rise":

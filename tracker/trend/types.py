@@ -155,6 +155,9 @@ class Flag:
     previous_draw_elsewhere: bool = False
     # lab_changed on a return to a lab with history: that lab's latest earlier draw date.
     same_lab_before: date | None = None
+    # The compared reading is the line's level before these treatments started ("eribulin"):
+    # the headline names it so, as the full text does (docs/clinical-rules.md, "Wording").
+    before_treatment: str | None = None
 
     @cached_property
     def message(self) -> str:
