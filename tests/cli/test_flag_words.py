@@ -27,7 +27,7 @@ def test_add_prints_a_headline_then_causes_and_advice_once(tracker: Tracker) -> 
         "  CA 15-3 rise: 22.5 -> 29.1 U/mL (+29%) since the previous result on 3 Aug 2023 — still",
         "  within the usual range; unconfirmed: ask whether a repeat test is needed",
         *CA153_CAUSES,
-        "  Renal impairment is logged for this person and can also raise CA 15-3.",
+        "  Renal impairment, logged for this person, can also raise CA 15-3.",
         "  Discuss with your oncologist.",
     ]
 
@@ -114,7 +114,7 @@ def test_trend_is_brief_and_shows_the_latest_lab_first(tracker: Tracker) -> None
     assert "  - 3 Oct 2023, above the upper reference limit: 36 U/mL" in lines
     assert body.count("Benign conditions that can also raise CA 15-3") == 1
     assert body.count("Discuss with your oncologist.") == 1
-    assert "  CKD stage 3 is logged for this person and can also raise CA 15-3." in lines
+    assert "  CKD stage 3, logged for this person, can also raise CA 15-3." in lines
     assert " 1 results" not in body and " 1 tests" not in body
     verbose = " ".join(tracker.ok("trend", "-v").stdout.split())
     # -v: full texts without their causes and advice, which still come once per marker.
@@ -221,7 +221,7 @@ def test_conditions_are_named_by_their_words(tracker: Tracker) -> None:
     tracker.ok("add", "CEA", "2", "--date", "2026-01-05")
     out = tracker.ok("add", "CEA", "3", "--date", "2026-02-05").stdout
     # Kidney impairment can raise CEA too; the negated names and nasal polyps count for none.
-    assert "  Renal impairment is logged for this person and can also raise CEA." in out
+    assert "  Renal impairment, logged for this person, can also raise CEA." in out
     flags = {
         flag["marker"]: flag for flag in tracker.json("trend")["flags"] if flag["kind"] == "rise"
     }

@@ -379,8 +379,8 @@ def test_smoker_is_named_in_the_flag() -> None:
     result = analyse([reading(1, 0, 3.0), reading(2, 30, 4.5)], events)
     (rise,) = result.flags
     assert rise.logged_conditions == ["smoking", "Hepatitis"]
-    assert "Smoking is logged for this person; it can raise CEA." in rise.message
-    assert "Hepatitis is logged for this person; it can raise CEA." in rise.message
+    assert "Smoking, logged for this person, can raise CEA." in rise.message
+    assert "Hepatitis, logged for this person, can raise CEA." in rise.message
     assert rise.benign_causes[0] == "cigarette smoking"
     assert len(rise.benign_causes) == 10
 

@@ -521,9 +521,13 @@ def test_confirmed_repeat_advice_follows_the_status() -> None:
 
 
 def test_logged_names_start_sentences_with_a_capital() -> None:
+    # "Ovarian cysts is logged" (the clinician's review, item 12): the verb is "can",
+    # which agrees with any name the user chose.
     events = [event(1, "condition", "smoking", -10), event(2, "condition", "hepatitis C", -10)]
     (flag,) = analyse([reading(1, 0, 2.0), reading(2, 30, 3.0)], events).flags
-    assert "Smoking is logged for this person; it can raise CEA." in flag.message
+    assert "Smoking, logged for this person, can raise CEA." in flag.message
+    assert "Hepatitis C, logged for this person, can raise CEA." in flag.message
+    assert "is logged" not in flag.message
     assert flag.logged_conditions[0] == "smoking"
 
 
@@ -531,7 +535,7 @@ def test_a_condition_that_ended_is_not_named() -> None:
     case = _case("issue 4: a condition that ended before the rise is not named")
     (flag,) = analyse(case.readings, case.events).flags
     assert flag.logged_conditions == []
-    assert "is logged for this person" not in flag.message
+    assert "logged for this person" not in flag.message
     ongoing = [ended_condition(1, "smoking", -9000, 40)]
     (flag,) = analyse(case.readings, ongoing).flags
     assert flag.logged_conditions == ["smoking"]

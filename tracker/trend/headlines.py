@@ -277,9 +277,10 @@ def logged_line(marker: Marker, flags: Sequence[Flag]) -> str | None:
     names = list(dict.fromkeys(name for flag in flags for name in flag.logged_conditions))
     if not names:
         return None
-    verb = "is" if len(names) == 1 else "are"
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    return capitalised(f"{listed} {verb} logged for this person and can also raise {marker.name}.")
+    # "can" agrees with any subject: "ovarian cysts", "lupus", "COPD and CKD stage 3" need
+    # no singular or plural verb chosen from words the user typed.
+    listed = treatments_text(names)
+    return capitalised(f"{listed}, logged for this person, can also raise {marker.name}.")
 
 
 def closing_lines(marker: Marker, flags: Sequence[Flag]) -> list[str]:
