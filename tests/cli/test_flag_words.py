@@ -88,6 +88,8 @@ def test_ca125_names_fluid_apart_from_the_benign_causes(tracker: Tracker) -> Non
 
 
 def test_trend_is_brief_and_shows_the_latest_lab_first(tracker: Tracker) -> None:
+    # Pinned a month after the last result: no "more than 12 months old" line here.
+    tracker.env["TRACKER_TODAY"] = "2023-12-01"
     tracker.ok("add", "CA15-3", "22.5", "--date", "2023-05-01", "--lab", "City Lab")
     tracker.ok("event", "add", "condition", "CKD stage 3", "--date", "2023-01-01")
     for value, day in (("22.5", "2023-08-03"), ("29.1", "2023-09-03"), ("36", "2023-10-03")):
@@ -103,7 +105,7 @@ def test_trend_is_brief_and_shows_the_latest_lab_first(tracker: Tracker) -> None
         "  - 3 Nov 2023, from another lab (North Lab): 30 U/mL — not compared with results from",
         "    other labs; two results from this lab set a new baseline",
     ]
-    assert lines[7] == "CA 15-3 (City Lab, an earlier lab): 4 results"
+    assert lines[7] == "CA 15-3 (City Lab, another lab): 4 results"
     assert "  Lowest recorded: 22.5 U/mL on 1 May 2023 (latest +60%)" in lines
     body = "\n".join(lines)
     assert (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
 from tracker.catalogue.event_kinds import TREATMENT
 from tracker.catalogue.markers import MARKERS, Marker
@@ -265,6 +266,23 @@ def rising_run_line(run: RisingRun) -> str:
     if run.in_flare_window:
         text += " (inside the flare window after a treatment start, when a short rise can happen)"
     return text
+
+
+def age_sentence(drawn_on: date, today: date) -> str | None:
+    """``The latest result is more than 12 months old.``, when it is over a year old.
+
+    Said once per marker (its latest lab's section) against ``today`` (tracker.clock's),
+    in whole months, never rounded up: "13 months old" only from the day 13 months after
+    the draw, "more than 12 months" between. A year-old result is a fact worth seeing
+    beside a trend that may have moved since.
+    """
+    months = (today.year - drawn_on.year) * 12 + today.month - drawn_on.month
+    if today.day < drawn_on.day:
+        months -= 1
+    exact = today.day == drawn_on.day
+    if months < 12 or (months == 12 and exact):
+        return None  # a year old or less (the anniversary itself is not "more than")
+    return f"The latest result is {'' if exact else 'more than '}{plural(months, 'month')} old."
 
 
 def needs_causes(flags: Sequence[Flag]) -> bool:

@@ -1,6 +1,6 @@
 """The human-readable ``tracker trend`` summary: calm lines, numbers first, flags in brief.
 
-Each marker's series come with the group of its latest reading first (earlier labs
+Each marker's series come with the group of its latest reading first (other labs
 after it); a series that keeps rising leads with its rising run; each flag is one
 headline, and the benign causes and "Discuss with your oncologist." follow once per
 marker (docs/clinical-rules.md, "Wording"). ``verbose`` prints the full flag texts.
@@ -9,11 +9,14 @@ marker (docs/clinical-rules.md, "Wording"). ``verbose`` prints the full flag tex
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from tracker import clock
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import marker_by_code
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import (
+    age_sentence,
     capitalised,
     closing_lines,
     day_text,
@@ -74,12 +77,19 @@ def series_lines(
     earlier_lab: bool = False,
     events: Sequence[EventPoint] = (),
     verbose: bool = False,
+    today: date | None = None,
 ) -> list[tuple[str, bool]]:
-    """Lines for one series: (text, whether to wrap it as a paragraph)."""
+    """Lines for one series: (text, whether to wrap it as a paragraph).
+
+    ``earlier_lab``: a lab group after the marker's latest one; it is "another lab", which
+    holds whether it was used before the latest lab or beside it on the same days.
+    ``today`` (the marker's latest lab only): the day a latest result over a year old is
+    measured against.
+    """
     marker = marker_by_code(summary.marker)
     lab = summary.lab or "lab not recorded"
     if earlier_lab:
-        lab += ", an earlier lab"
+        lab += ", another lab"
     lines: list[tuple[str, bool]] = [
         (f"{marker.name} ({lab}): {plural(summary.count, 'result')}", False)
     ]
@@ -88,6 +98,9 @@ def series_lines(
         lines.append((f"  {rising_run_line(summary.rising_run)}", True))
     latest = _draw_text(summary.latest_draw, summary.latest, summary.unit)
     lines.append((f"  Latest: {latest}", False))
+    age = None if today is None else age_sentence(summary.latest.drawn_on, today)
+    if age is not None:
+        lines.append((f"  {age}", False))
     if summary.count > 1:
         # Wrapped: it names the current line's treatments, which can be long.
         lines.append((_nadir_line(summary), True))
@@ -136,8 +149,14 @@ def trend_lines(
     *,
     events: Sequence[EventPoint] = (),
     verbose: bool = False,
+    today: date | None = None,
 ) -> list[tuple[str, bool]]:
-    """The whole summary for a patient (``marker_name``: the marker asked for, if one)."""
+    """The whole summary for a patient (``marker_name``: the marker asked for, if one).
+
+    ``today`` defaults to tracker.clock's (``TRACKER_TODAY`` pins it).
+    """
+    if today is None:
+        today = clock.today()
     if not result.series:
         what = f"No {marker_name} readings" if marker_name else "No readings"
         return [(f"{what} yet. Add one with: tracker add CEA 3.1 --date YYYY-MM-DD", False)]
@@ -148,20 +167,26 @@ def trend_lines(
         lines.append(("", False))
     for members in _by_marker(result.series):
         marker = marker_by_code(members[0].marker)
-        marker_flags: list[Flag] = []
+        marker_flags = [flag for summary in members for flag in _flags_of(result, summary)]
+        # The causes and "Discuss with your oncologist." follow the last section with
+        # flags, never a section reading "No flags" (docs/clinical-rules.md, "Wording").
+        last_flagged = max(
+            (position for position, summary in enumerate(members) if _flags_of(result, summary)),
+            default=None,
+        )
         for position, summary in enumerate(members):
-            flags = _flags_of(result, summary)
-            marker_flags.extend(flags)
             lines.extend(
                 series_lines(
                     summary,
-                    flags,
+                    _flags_of(result, summary),
                     earlier_lab=position > 0,
                     events=events,
                     verbose=verbose,
+                    today=today if position == 0 else None,
                 )
             )
-        lines.extend((f"  {line}", True) for line in closing_lines(marker, marker_flags))
+            if position == last_flagged:
+                lines.extend((f"  {line}", True) for line in closing_lines(marker, marker_flags))
         lines.append(("", False))
     lines.append(
         (
