@@ -11,6 +11,7 @@ from datetime import date
 from tracker.catalogue.markers import MARKERS
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import (
+    age_sentence,
     capitalised,
     draw_values,
     lowest_label,
@@ -100,6 +101,10 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
         f"{format_number(summary.upper_limit)} {unit}; {summary.count} "
         f"test{'s' if summary.count != 1 else ''}."
     )
+    # The marker's latest series comes first: its age is the marker's (said once).
+    age = age_sentence(latest.drawn_on, data.generated_on)
+    if age is not None:
+        lines.append(age)
     lines.append(nadir_line(summary))
     if summary.doubling_time_days is not None:
         lines.append(

@@ -52,7 +52,7 @@ def test_report_writes_the_pdf(tracker: Tracker, tmp_path: Path) -> None:
         "is needed." in text
     )
     assert "– 10 May 2025, rise: 22 -> 29 U/mL (+32%) since the previous result" in text
-    assert "Smoking is logged for this person and can also raise CEA." in text
+    assert "Smoking, logged for this person, can also raise CEA." in text
     assert "Benign conditions that can also raise CEA" in text and "oncologist" in text
 
 

@@ -43,7 +43,7 @@ def test_fluid_is_named_apart_from_the_benign_causes_everywhere(tracker: Tracker
     trend = _text(tracker, "trend")
     for text in (added, trend):
         assert FLUID in text
-        assert "Pleural effusion is logged for this person and can also raise CA 125." in text
+        assert "Pleural effusion, logged for this person, can also raise CA 125." in text
         assert "benign" not in text.split(FLUID)[1]
     assert FLUID in _text(tracker, "markers", "ca125")
 
@@ -105,8 +105,8 @@ def test_verbose_trend_says_causes_and_advice_once_per_marker(tracker: Tracker) 
     verbose = _text(tracker, "trend", "-v")
     assert verbose.count("Discuss with your oncologist.") == 1
     assert verbose.count("can also raise CA 15-3:") == 1
-    assert verbose.count("CKD stage 3 is logged") == 1
-    assert "is logged for this person; it can raise" not in verbose
+    assert verbose.count("CKD stage 3, logged for this person") == 1
+    assert "logged for this person, can raise" not in verbose
     for flag in flags:
         first = flag["message"].split(". ")[0]
         assert " ".join(first.split()) in verbose
@@ -152,6 +152,6 @@ def test_full_texts_name_fluid_apart_too(tracker: Tracker) -> None:
     messages = [flag["message"] for flag in flags if flag["kind"] == "rise"]
     assert messages and all(FLUID in message for message in messages)
     assert all(
-        "Ascites is logged for this person; it can raise CA 125." in message for message in messages
+        "Ascites, logged for this person, can raise CA 125." in message for message in messages
     )
     assert "fluid in the abdomen or chest" in tracker.json("trend")["flags"][0]["benign_causes"][-1]

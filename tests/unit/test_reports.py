@@ -82,8 +82,8 @@ def test_summary_words_the_flags_briefly_and_asks_questions(small: ReportInput) 
         "(peptic) ulcer or gastritis, colon polyps," in summary
     )
     assert (
-        "chronic lung disease (COPD, interstitial lung disease). Smoking is logged for this "
-        "person and can also raise CEA. Discuss with your oncologist. Questions" in summary
+        "chronic lung disease (COPD, interstitial lung disease). Smoking, logged for this "
+        "person, can also raise CEA. Discuss with your oncologist. Questions" in summary
     )
     # The causes and the advice once per marker, not once per flag.
     assert summary.count("Benign conditions that can also raise CEA") == 1

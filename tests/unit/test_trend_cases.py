@@ -319,8 +319,8 @@ def test_smoker_is_named_in_the_flag() -> None:
     result = analyse([reading(1, 0, 3.0), reading(2, 30, 4.5)], events)
     (rise,) = result.flags
     assert rise.logged_conditions == ["smoking", "Hepatitis"]
-    assert "Smoking is logged for this person; it can raise CEA." in rise.message
-    assert "Hepatitis is logged for this person; it can raise CEA." in rise.message
+    assert "Smoking, logged for this person, can raise CEA." in rise.message
+    assert "Hepatitis, logged for this person, can raise CEA." in rise.message
     assert rise.benign_causes[0] == "cigarette smoking"
     assert len(rise.benign_causes) == 10
 
@@ -590,7 +590,12 @@ def test_trend_document_matches_the_contract() -> None:
     assert cea["doubling_time_days"] == round(cea["doubling_time_days"], 1)
     assert ca["doubling_time_days"] is None
     # 2.0 -> 2.2 -> 2.42 -> 6.3: three increases, +215 % in all.
-    assert cea["rising_run"] == {"increases": 3, "since": "2026-01-05", "change_pct": 215.0}
+    assert cea["rising_run"] == {
+        "increases": 3,
+        "since": "2026-01-05",
+        "change_pct": 215.0,
+        "from_qualifier": None,
+    }
     assert ca["rising_run"] is None
 
     # 6.3 over 2.42: +160.3 %; it also crosses 5.0 (+160.3 % over the previous 2.42).

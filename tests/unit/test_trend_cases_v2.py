@@ -467,8 +467,10 @@ def test_flare_words_follow_the_first_draw_after_the_window() -> None:
     # Not the first result after the window (the review of issue 12, item 4): named by date.
     assert (
         "The result of 26 Mar 2026 (21 U/mL), after the level had settled, had come back "
-        "down, as happens after a flare"
+        "down from 40 U/mL: it was 5% above the level before letrozole started (20 U/mL on "
+        "4 Jan 2026), under the 25% this tracker flags."
     ) in settled
+    assert "as happens after a flare" not in settled
     assert "says nothing either way about whether the treatment works" in settled
 
 
@@ -519,9 +521,13 @@ def test_confirmed_repeat_advice_follows_the_status() -> None:
 
 
 def test_logged_names_start_sentences_with_a_capital() -> None:
+    # "Ovarian cysts is logged" (the clinician's review, item 12): the verb is "can",
+    # which agrees with any name the user chose.
     events = [event(1, "condition", "smoking", -10), event(2, "condition", "hepatitis C", -10)]
     (flag,) = analyse([reading(1, 0, 2.0), reading(2, 30, 3.0)], events).flags
-    assert "Smoking is logged for this person; it can raise CEA." in flag.message
+    assert "Smoking, logged for this person, can raise CEA." in flag.message
+    assert "Hepatitis C, logged for this person, can raise CEA." in flag.message
+    assert "is logged" not in flag.message
     assert flag.logged_conditions[0] == "smoking"
 
 
@@ -529,7 +535,7 @@ def test_a_condition_that_ended_is_not_named() -> None:
     case = _case("issue 4: a condition that ended before the rise is not named")
     (flag,) = analyse(case.readings, case.events).flags
     assert flag.logged_conditions == []
-    assert "is logged for this person" not in flag.message
+    assert "logged for this person" not in flag.message
     ongoing = [ended_condition(1, "smoking", -9000, 40)]
     (flag,) = analyse(case.readings, ongoing).flags
     assert flag.logged_conditions == ["smoking"]
@@ -587,6 +593,7 @@ def test_rising_run_and_doubling_time_of_a_real_rise() -> None:
         "increases": 3,
         "since": "2026-01-05",
         "change_pct": 100.0,
+        "from_qualifier": None,
     }
 
 
@@ -680,4 +687,9 @@ def test_a_treatment_change_names_each_start() -> None:
     ) in message
     assert "a rise within 52 days of the start is not read on its own" in message
     assert "A recheck after that window, from 27 Feb 2026, gives a clearer picture." in message
-    assert "(2.1 ng/mL on 6 Mar 2026) had come back down" in message
+    # 2.6 -> 2.1 is -19 %, within CEA's usual fall (-21.8 %): stated, not called a fall.
+    assert (
+        "The first result after the flare window (2.1 ng/mL on 6 Mar 2026) was 5% above the "
+        "level before letrozole and palbociclib started (2 ng/mL on 3 Jan 2026), under the "
+        "27.9% this tracker flags."
+    ) in message

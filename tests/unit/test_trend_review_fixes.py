@@ -196,14 +196,26 @@ def test_a_rising_run_from_below_the_range_says_at_least() -> None:
     )
     [summary] = result.series
     assert summary.rising_run is not None
+    # Worded in units, as a rise from "<x" is (the clinician's review, item 9): a
+    # percentage of a value below the measurable range ("at least +520%") means nothing.
     assert rising_run_line(summary.rising_run) == (
-        "Rising at 3 tests in a row since 5 Jan 2026: at least +520%"
+        "Rising at 3 tests in a row since 5 Jan 2026: from below 0.5 to 3.1 ng/mL, a rise of "
+        "at least 2.6 ng/mL"
     )
+    assert "%" not in rising_run_line(summary.rising_run)
+    run = trend_document("me", result)["series"][0]["rising_run"]
+    assert run == {
+        "increases": 3,
+        "since": "2026-01-05",
+        "change_pct": 520.0,
+        "from_qualifier": "<",
+    }
     # Measured values on both ends: no "at least".
     plain = analyse([reading(1, 0, 0.5), reading(2, 30, 1.0), reading(3, 60, 2.0)], [])
     [summary] = plain.series
     assert summary.rising_run is not None
     assert "at least" not in rising_run_line(summary.rising_run)
+    assert trend_document("me", plain)["series"][0]["rising_run"]["from_qualifier"] is None
 
 
 # -- 4. the reading named is the one compared with -------------------------------------
@@ -230,9 +242,11 @@ def test_a_flare_settled_by_a_later_result_names_that_result_by_date() -> None:
     flare = _rise(result, 2)
     assert (flare.kind, flare.status) == ("possible_flare", "not_confirmed")
     assert "The first result after the flare window" not in flare.message
+    # 84 is 24 % under the flagged 110, more than CA 27.29's usual fall (-16.9 %): back down.
     assert (
         "The result of 2 Jun 2026 (84 U/mL), after the level had settled, had come back "
-        "down, as happens after a flare." in flare.message
+        "down from 110 U/mL: it was 5% above the level before paclitaxel started (80 U/mL on "
+        "2 Mar 2026), under the 25% this tracker flags." in flare.message
     )
 
 

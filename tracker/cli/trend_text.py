@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import click
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import marker_by_code
 from tracker.cli.output import print_indented
@@ -25,8 +26,10 @@ from tracker.store.models import Patient
 from tracker.trend.headlines import MarkerClosing
 from tracker.trend.text_summary import (
     ENDING,
+    MARKER_END,
     NO_FLAGS,
     flag_lines,
+    last_flagged_position,
     marker_closing_lines,
     no_readings_line,
     opening_lines,
@@ -82,6 +85,7 @@ def print_trend(
 ) -> None:
     """Print the summary of ``trend_lines`` while reading the history once, marker by marker."""
     events = event_points(list_events(session, patient))
+    today = clock.today()
     spools: dict[str | None, SeriesSpool] = {}
     keys: dict[str | None, str | None] = {}  # a flag's lab -> its series
 
@@ -100,15 +104,26 @@ def print_trend(
                 echo_lines(opening_lines(patient.name, events))
                 started = True
             closing = MarkerClosing()
-            for position, summary in enumerate(shown_order(summaries)):
-                echo_lines(series_head_lines(summary, earlier_lab=position > 0))
+            members = shown_order(summaries)
+            last_flagged = last_flagged_position(
+                [lab_key(summary.lab) in spools for summary in members]
+            )
+            for position, summary in enumerate(members):
+                echo_lines(
+                    series_head_lines(
+                        summary, earlier_lab=position > 0, today=today if position == 0 else None
+                    )
+                )
                 flags = spools.pop(lab_key(summary.lab), None)
                 if flags is None:
                     echo_lines([NO_FLAGS])
-                    continue
-                flags.replay()
-                closing.extend(flags.closing)
-            echo_lines(marker_closing_lines(closing.lines(marker_by_code(summaries[0].marker))))
+                else:
+                    flags.replay()
+                    closing.extend(flags.closing)
+                if position == last_flagged:
+                    marker = marker_by_code(summaries[0].marker)
+                    echo_lines(marker_closing_lines(closing.lines(marker)))
+            echo_lines([MARKER_END])
     finally:
         for left in spools.values():
             left.file.close()

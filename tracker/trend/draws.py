@@ -95,7 +95,15 @@ def rising_run(
         return None, None
     in_window = change is not None and change.in_flare_window(latest.drawn_on)
     at_least = first.high.qualifier == "<" or latest.low.qualifier == ">"
-    run = RisingRun(increases, first.drawn_on, pct, in_flare_window=in_window, at_least=at_least)
+    run = RisingRun(
+        increases,
+        first.drawn_on,
+        pct,
+        in_flare_window=in_window,
+        at_least=at_least,
+        first=first.high,
+        last=latest.low,
+    )
     return run, doubling_time_days(points)
 
 

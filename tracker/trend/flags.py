@@ -27,7 +27,7 @@ from tracker.trend.types import (
     Flag,
     ReadingPoint,
 )
-from tracker.trend.wording import RiseFacts, rise_message
+from tracker.trend.wording import BASIS_BASELINE, RiseFacts, rise_message
 
 # The empty list every flag without causes (or logged conditions) shares.
 _NONE: list[str] = []
@@ -110,6 +110,9 @@ def rise_flag(
         treatment_start=change.first_start if change is not None and window else None,
         flare_window_end=change.flare_window_end if change is not None and window else None,
         previous_draw_elsewhere=facts.previous_draw_elsewhere,
+        before_treatment=change.describe()
+        if change is not None and facts.basis == BASIS_BASELINE
+        else None,
     )
 
 
@@ -131,6 +134,7 @@ def make_flag(
     flare_window_end: date | None = None,
     previous_draw_elsewhere: bool = False,
     same_lab_before: date | None = None,
+    before_treatment: str | None = None,
 ) -> Flag:
     """A ``Flag`` of ``reading``; ``change_pct`` is None when no percentage can be given."""
     change = None if compared is None else change_pct(reading, compared)
@@ -166,4 +170,5 @@ def make_flag(
         flare_window_end=flare_window_end,
         previous_draw_elsewhere=previous_draw_elsewhere,
         same_lab_before=same_lab_before,
+        before_treatment=before_treatment,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
 from tracker.catalogue.event_kinds import TREATMENT
 from tracker.catalogue.markers import MARKERS, Marker
@@ -110,6 +111,9 @@ def _basis(flag: Flag, when: str) -> str:
         return f"since the previous result on {when}"
     if flag.kind == FURTHER_RISE:
         return f"since the flagged result on {when}"
+    if flag.kind == "rise_from_nadir" and flag.before_treatment is not None:
+        # The line's nadir is its baseline: named as the full text names it.
+        return f"since the level before {flag.before_treatment} started, on {when}"
     if flag.kind == "rise_from_nadir":
         return f"since the lowest result, on {when}"
     if flag.kind == "steady_rise":
@@ -240,14 +244,45 @@ def draw_values(draw: Sequence[ReadingPoint], unit: str) -> str:
 
 
 def rising_run_line(run: RisingRun) -> str:
-    """``Rising at 3 tests in a row since 12 Jan 2026: +147%``."""
-    pct = f"{run.change_pct:.0f}%" if run.change_pct >= 10 else f"{run.change_pct:.1f}%"
-    # From "<x" the true change is larger than the one computed from x.
-    at_least = "at least " if run.at_least else ""
-    text = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: {at_least}+{pct}"
+    """``Rising at 3 tests in a row since 12 Jan 2026: +147%``.
+
+    A run from ``<x`` is worded in units, as a rise from ``<x`` is (docs/clinical-rules.md,
+    "Qualified values"): a percentage of a value below the measurable range means nothing.
+    """
+    since = f"Rising at {run.increases} tests in a row since {day_text(run.since)}: "
+    first, last = run.first, run.last
+    if first is not None and last is not None and first.qualifier == "<":
+        unit = MARKERS[first.marker].unit
+        text = (
+            f"{since}from below {format_number(first.value)} to "
+            f"{format_value(last.qualifier, last.value)} {unit}, a rise of at least "
+            f"{_amount(last.value - first.value, unit)}"
+        )
+    else:
+        pct = f"{run.change_pct:.0f}%" if run.change_pct >= 10 else f"{run.change_pct:.1f}%"
+        # Ending at ">x" the true change is larger than the one computed from x.
+        at_least = "at least " if run.at_least else ""
+        text = f"{since}{at_least}+{pct}"
     if run.in_flare_window:
         text += " (inside the flare window after a treatment start, when a short rise can happen)"
     return text
+
+
+def age_sentence(drawn_on: date, today: date) -> str | None:
+    """``The latest result is more than 12 months old.``, when it is over a year old.
+
+    Said once per marker (its latest lab's section) against ``today`` (tracker.clock's),
+    in whole months, never rounded up: "13 months old" only from the day 13 months after
+    the draw, "more than 12 months" between. A year-old result is a fact worth seeing
+    beside a trend that may have moved since.
+    """
+    months = (today.year - drawn_on.year) * 12 + today.month - drawn_on.month
+    if today.day < drawn_on.day:
+        months -= 1
+    exact = today.day == drawn_on.day
+    if months < 12 or (months == 12 and exact):
+        return None  # a year old or less (the anniversary itself is not "more than")
+    return f"The latest result is {'' if exact else 'more than '}{plural(months, 'month')} old."
 
 
 def needs_causes(flags: Sequence[Flag]) -> bool:
@@ -268,9 +303,10 @@ def _logged_line(marker: Marker, logged: Sequence[str]) -> str | None:
     names = list(dict.fromkeys(logged))
     if not names:
         return None
-    verb = "is" if len(names) == 1 else "are"
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    return capitalised(f"{listed} {verb} logged for this person and can also raise {marker.name}.")
+    # "can" agrees with any subject: "ovarian cysts", "lupus", "COPD and CKD stage 3" need
+    # no singular or plural verb chosen from words the user typed.
+    listed = treatments_text(names)
+    return capitalised(f"{listed}, logged for this person, can also raise {marker.name}.")
 
 
 def closing_lines(marker: Marker, flags: Sequence[Flag]) -> list[str]:

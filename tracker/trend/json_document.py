@@ -32,6 +32,9 @@ def _rising_run(run: RisingRun | None) -> dict[str, Any] | None:
         "increases": run.increases,
         "since": run.since.isoformat(),
         "change_pct": _round_1(run.change_pct),
+        # "<" when the run starts below the measurable range: change_pct is then a lower
+        # bound computed from that limit (docs/clinical-rules.md, "Qualified values").
+        "from_qualifier": "<" if run.first is not None and run.first.qualifier == "<" else None,
     }
 
 

@@ -146,8 +146,10 @@ def causes_block(marker: Marker, logged_names: Sequence[str]) -> list[str]:
     (docs/clinical-rules.md, "Matching logged conditions").
     """
     sentences = [marker.causes_in_words()]
+    # "can" agrees with any name: "ovarian cysts is logged" took its verb's number from
+    # words the user chose.
     sentences.extend(
-        capitalised(f"{logged} is logged for this person; it can raise {marker.name}.")
+        capitalised(f"{logged}, logged for this person, can raise {marker.name}.")
         for logged in logged_names
     )
     return sentences

@@ -1,6 +1,6 @@
 """The human-readable ``tracker trend`` summary: calm lines, numbers first, flags in brief.
 
-Each marker's series come with the group of its latest reading first (earlier labs
+Each marker's series come with the group of its latest reading first (other labs
 after it); a series that keeps rising leads with its rising run; each flag is one
 headline, and the benign causes and "Discuss with your oncologist." follow once per
 marker (docs/clinical-rules.md, "Wording"). ``verbose`` prints the full flag texts.
@@ -9,11 +9,14 @@ marker (docs/clinical-rules.md, "Wording"). ``verbose`` prints the full flag tex
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from tracker import clock
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import marker_by_code
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import (
+    age_sentence,
     capitalised,
     closing_lines,
     day_text,
@@ -74,9 +77,10 @@ def series_lines(
     earlier_lab: bool = False,
     events: Sequence[EventPoint] = (),
     verbose: bool = False,
+    today: date | None = None,
 ) -> list[tuple[str, bool]]:
     """Lines for one series: (text, whether to wrap it as a paragraph)."""
-    lines = series_head_lines(summary, earlier_lab=earlier_lab)
+    lines = series_head_lines(summary, earlier_lab=earlier_lab, today=today)
     if not flags:
         lines.append(NO_FLAGS)
     for flag in flags:
@@ -89,20 +93,30 @@ NO_FLAGS = ("  No flags", False)
 
 
 def series_head_lines(
-    summary: SeriesSummary, *, earlier_lab: bool = False
+    summary: SeriesSummary, *, earlier_lab: bool = False, today: date | None = None
 ) -> list[tuple[str, bool]]:
-    """The lines of one series before its flags: counts, latest, lowest, threshold, pace."""
+    """The lines of one series before its flags: counts, latest, lowest, threshold, pace.
+
+    ``earlier_lab``: a lab group after the marker's latest one; it is "another lab", which
+    holds whether it was used before the latest lab or beside it on the same days.
+    ``today`` (the marker's latest lab only): the day a latest result over a year old is
+    measured against.
+    """
     marker = marker_by_code(summary.marker)
     lab = summary.lab or "lab not recorded"
     if earlier_lab:
-        lab += ", an earlier lab"
+        lab += ", another lab"
     lines: list[tuple[str, bool]] = [
         (f"{marker.name} ({lab}): {plural(summary.count, 'result')}", False)
     ]
     if summary.rising_run is not None:
-        lines.append((f"  {rising_run_line(summary.rising_run)}", False))
+        # Wrapped: a run from "<x" is worded in units, which can be long.
+        lines.append((f"  {rising_run_line(summary.rising_run)}", True))
     latest = _draw_text(summary.latest_draw, summary.latest, summary.unit)
     lines.append((f"  Latest: {latest}", False))
+    age = None if today is None else age_sentence(summary.latest.drawn_on, today)
+    if age is not None:
+        lines.append((f"  {age}", False))
     if summary.count > 1:
         # Wrapped: it names the current line's treatments, which can be long.
         lines.append((_nadir_line(summary), True))
@@ -155,21 +169,43 @@ def trend_lines(
     *,
     events: Sequence[EventPoint] = (),
     verbose: bool = False,
+    today: date | None = None,
 ) -> list[tuple[str, bool]]:
-    """The whole summary for a patient (``marker_name``: the marker asked for, if one)."""
+    """The whole summary for a patient (``marker_name``: the marker asked for, if one).
+
+    ``today`` defaults to tracker.clock's (``TRACKER_TODAY`` pins it).
+    """
+    if today is None:
+        today = clock.today()
     if not result.series:
         return [no_readings_line(marker_name)]
     lines = opening_lines(patient_name, events)
     for members in _by_marker(result.series):
         marker = marker_by_code(members[0].marker)
-        marker_flags: list[Flag] = []
+        marker_flags = [flag for summary in members for flag in _flags_of(result, summary)]
+        last_flagged = last_flagged_position([bool(_flags_of(result, s)) for s in members])
         for position, summary in enumerate(members):
-            flags = _flags_of(result, summary)
-            marker_flags.extend(flags)
-            lines.extend(series_lines(summary, flags, earlier_lab=position > 0, verbose=verbose))
-        lines.extend(marker_closing_lines(closing_lines(marker, marker_flags)))
+            lines.extend(
+                series_lines(
+                    summary,
+                    _flags_of(result, summary),
+                    earlier_lab=position > 0,
+                    verbose=verbose,
+                    today=today if position == 0 else None,
+                )
+            )
+            if position == last_flagged:
+                lines.extend(marker_closing_lines(closing_lines(marker, marker_flags)))
+        lines.append(MARKER_END)
     lines.append(ENDING)
     return lines
+
+
+def last_flagged_position(flagged: Sequence[bool]) -> int | None:
+    """Where a marker's causes and "Discuss with your oncologist." go: after the last
+    section with flags, never after one reading "No flags" (docs/clinical-rules.md,
+    "Wording"); None when no section has flags."""
+    return max((position for position, has in enumerate(flagged) if has), default=None)
 
 
 def no_readings_line(marker_name: str | None) -> tuple[str, bool]:
@@ -188,9 +224,12 @@ def opening_lines(patient_name: str, events: Sequence[EventPoint]) -> list[tuple
 
 
 def marker_closing_lines(closing: Sequence[str]) -> list[tuple[str, bool]]:
-    """A marker's closing lines (``closing_lines``) as printed, and the blank line after."""
-    return [*((f"  {line}", True) for line in closing), ("", False)]
+    """A marker's closing lines (``closing_lines``) as printed."""
+    return [(f"  {line}", True) for line in closing]
 
+
+# The blank line after each marker.
+MARKER_END = ("", False)
 
 ENDING = (
     "Markers are one piece of evidence beside scans, examination and how you feel; "

@@ -155,6 +155,9 @@ class Flag:
     previous_draw_elsewhere: bool = False
     # lab_changed on a return to a lab with history: that lab's latest earlier draw date.
     same_lab_before: date | None = None
+    # The compared reading is the line's level before these treatments started ("eribulin"):
+    # the headline names it so, as the full text does (docs/clinical-rules.md, "Wording").
+    before_treatment: str | None = None
 
     @cached_property
     def message(self) -> str:
@@ -172,6 +175,11 @@ class RisingRun:
     in_flare_window: bool = False  # the run ends inside a treatment's flare window
     # The run starts at a "<x" value (or ends at ">x"): its change is a lower bound.
     at_least: bool = False
+    # The run's first reading (its draw's highest) and its last (the latest draw's
+    # lowest): a run from "<x" is worded in units from them (docs/clinical-rules.md,
+    # "Rising run and doubling time").
+    first: ReadingPoint | None = None
+    last: ReadingPoint | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from tracker.trend.phrases import (
     pct_text,
     plural,
     shown_change_pct,
+    threshold_text,
     value_text,
     variation_sentence,
 )
@@ -221,10 +222,7 @@ def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
                 "higher level lasted beyond the window."
             ]
         if facts.status == NOT_CONFIRMED:
-            return [
-                f"{after_words}, after the level had settled, had come back down, as happens "
-                "after a flare."
-            ]
+            return [_flare_not_up(f"{after_words}, after the level had settled,", facts, wording)]
     if after is not None and facts.status == CONFIRMED:
         if facts.kind == POSSIBLE_FLARE:
             return [
@@ -239,10 +237,8 @@ def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
         ]
     if after is not None and facts.status == NOT_CONFIRMED:
         if facts.kind == POSSIBLE_FLARE:
-            return [
-                f"The first result after the flare window ({dated_text(after, unit)}) had come "
-                "back down, as happens after a flare."
-            ]
+            first = f"The first result after the flare window ({dated_text(after, unit)})"
+            return [_flare_not_up(first, facts, wording)]
         if after.qualifier != "<" and after.value > base.value:
             return [
                 f"The next result ({dated_text(after, unit)}) was not that far above "
@@ -268,6 +264,45 @@ def _status_sentences(facts: RiseFacts, wording: MarkerWording) -> list[str]:
             "result will show whether this further step holds. Ask when the next test is due."
         ]
     return [UNCONFIRMED_ADVICE]
+
+
+def _flare_not_up(subject: str, facts: RiseFacts, wording: MarkerWording) -> str:
+    """The result that settled a flare without a rise after the window, in numbers.
+
+    It is "back down" only when it is lower than the flagged value by more than the usual
+    fall between tests (the RCV down); a level that stayed near the flare's is not called a
+    fall, and nothing is said of why the level moved (a surge says nothing either way about
+    whether the treatment works: docs/clinical-rules.md, "Flares").
+    """
+    after, flare, base, change = facts.next_reading, facts.reading, facts.compared, facts.change
+    assert after is not None  # called once the flag is settled
+    unit, rules = wording.unit, wording.rules
+    treatment = "the treatment" if change is None else change.describe()
+    is_baseline = change is not None and base.drawn_on <= change.first_start
+    level = f"the level before {treatment} started"
+    if not is_baseline or base.qualifier is not None or after.qualifier is not None:
+        # The flare was compared with a later result (or a value outside the measurable
+        # range): the baseline's own numbers are not at hand to quote.
+        where = f"was not up by the tracker's threshold on {level}"
+    elif after.value <= base.value:
+        where = f"was at or below {level} ({dated_text(base, unit)})"
+    else:
+        pct = change_pct(after, base)
+        level = f"{level} ({dated_text(base, unit)})"
+        if pct is not None and pct < rules.threshold_pct:
+            shown = pct_text(shown_change_pct(pct, rules.threshold_pct, meets=False))
+            threshold = threshold_text(rules)
+            where = f"was {shown} above {level}, under the {threshold} this tracker flags"
+        else:
+            where = (
+                f"was {amount_text(after.value - base.value, unit)} above {level}, less than "
+                f"the {amount_text(rules.floor, unit)} this tracker needs to call a change of "
+                f"{wording.name} measurable"
+            )
+    fall = None if flare.qualifier is not None else change_pct(after, flare)
+    if after.qualifier == "<" or (fall is not None and fall < rules.rcv_down_pct):
+        return f"{subject} had come back down from {value_text(flare, unit)}: it {where}."
+    return f"{subject} {where}."
 
 
 def rise_message(
