@@ -66,7 +66,7 @@ def test_the_streamed_summary_is_the_reference_summary(
     monkeypatch.setattr(trend_text, "SPOOL_BYTES", spool_bytes)
     printed = tracker.ok("trend", *args, patient=PATIENT).stdout
     assert printed == _reference(tracker, capsys, *args)
-    assert printed.count(", an earlier lab") == 9  # all groups but the latest: 3 + 2 + 2 + 2
+    assert printed.count(", another lab") == 9  # all groups but the latest: 3 + 2 + 2 + 2
     assert "\nCEA (lab not recorded): 1 result\n" in printed
     assert "Zoledronic acid is logged as a treatment" in printed
     assert printed.count("\n  - ") > 400
