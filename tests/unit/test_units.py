@@ -14,6 +14,7 @@ from tracker.catalogue.units import (
     measurement,
     parse_date,
     parse_value,
+    shown_value,
 )
 from tracker.errors import ValidationError
 
@@ -131,3 +132,19 @@ def test_format_number(value: float, text: str) -> None:
 def test_format_value() -> None:
     assert format_value("<", 0.5) == "<0.5"
     assert format_value(None, 41.0) == "41"
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "value", "entered", "shown"),
+    [
+        (None, 4.0, "4.0", "4.0"),
+        (None, 21.0, "21,0", "21.0"),  # a decimal comma, shown with the point
+        ("<", 0.5, "<0,50", "<0.50"),
+        (None, 1500.0, "1,500", "1500"),  # a thousands comma is not a decimal one
+        (None, 2.4, "2,4 µg/L", "2.4"),
+    ],
+)
+def test_values_are_shown_as_entered(
+    qualifier: str | None, value: float, entered: str, shown: str
+) -> None:
+    assert shown_value(qualifier, value, entered) == shown

@@ -269,14 +269,17 @@ def format_value(qualifier: str | None, value: float) -> str:
     return f"{qualifier or ''}{format_number(value)}"
 
 
-_PLAIN_ENTERED = re.compile(r"\s*([<>]?)\s*(\d+(?:\.\d+)?)\s*[^\d.,]*")
+_PLAIN_ENTERED = re.compile(r"\s*([<>]?)\s*(\d+(?:[.,]\d+)?)\s*[^\d.,]*")
 
 
 def shown_value(qualifier: str | None, value: float, entered_value: str | None) -> str:
-    """A value as the person entered it (``4.0`` stays ``4.0``), when the stored number is
-    that entry unconverted; otherwise as :func:`format_value` writes it."""
+    """A value as the person entered it (``4.0`` stays ``4.0``; a decimal comma, ``21,0``,
+    is shown with the point, ``21.0``), when the stored number is that entry unconverted;
+    otherwise as :func:`format_value` writes it. A thousands comma (``1,500`` stored as
+    1500) is not that entry read with a point, so it is shown as the number."""
     match = _PLAIN_ENTERED.fullmatch(entered_value or "")
     if match is not None and (match.group(1) or None) == qualifier:
-        if float(match.group(2)) == value:
-            return f"{qualifier or ''}{match.group(2)}"
+        digits = match.group(2).replace(",", ".")
+        if float(digits) == value:
+            return f"{qualifier or ''}{digits}"
     return format_value(qualifier, value)
