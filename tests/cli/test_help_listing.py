@@ -31,6 +31,9 @@ def test_every_summary_is_shown_whole_in_the_listing() -> None:
             summary = command_summary(command)
             assert summary and not summary.endswith("...")
             assert f"{name} {summary}" in listing, (path, name, summary)
+            # At 80 columns the summary fits on its command's own line, unwrapped.
+            [line] = [x for x in result.stdout.splitlines() if x.startswith(f"  {name} ")]
+            assert line.endswith(summary), (path, name, line)
             checked += 1
     assert checked >= 25
 
@@ -49,5 +52,4 @@ def test_the_event_add_usage_line_breaks_no_word() -> None:
 def test_export_help_names_both_formats() -> None:
     # Its one-line help in the listing says what --format can write (issue 15).
     listing = " ".join(CliRunner().invoke(cli, ["--help"]).stdout.split())
-    assert "export Write every reading and event (of one patient, or --all-patients) as CSV " \
-        "or FHIR." in listing  # fmt: skip
+    assert "export Write one patient's readings and events as CSV or FHIR." in listing

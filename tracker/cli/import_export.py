@@ -46,11 +46,12 @@ PROGRESS_MIN_BYTES = 1_000_000
 @click.option("--all-patients", is_flag=True, help="Everyone's data, not just one patient's.")
 @pass_app
 def export_command(app: AppContext, out: str, export_format: str, all_patients: bool) -> None:
-    """Write every reading and event (of one patient, or --all-patients) as CSV or FHIR.
+    """Write one patient's readings and events as CSV or FHIR.
 
-    The columns are record,patient,marker,value,unit,drawn_on,lab,ref_high,note,kind,
-    name,ended_on; `tracker import` reads the file back exactly. `--format fhir` writes
-    a FHIR R4 Bundle (JSON) instead, which `tracker import` reads back just as exactly.
+    With --all-patients, everyone's. The columns are record, patient, marker, value,
+    unit, drawn_on, lab, ref_high, note, kind, name, ended_on; `tracker import` reads
+    the file back exactly. `--format fhir` writes a FHIR R4
+    Bundle (JSON) instead, which `tracker import` reads back just as exactly.
     """
     from tracker.services.exporting.file import export_file, export_stream
 
@@ -96,19 +97,20 @@ def import_command(
     date_format: str | None,
     verbose: bool,
 ) -> None:
-    """Add the readings and events of a CSV, FHIR or HL7 v2 file (- reads standard input).
+    """Add the readings and events of a CSV, FHIR or HL7 v2 file.
 
-    Reads what `export` writes, and also files from spreadsheets and lab portals: any
-    column order, portal headers (Test, Result, Units, Reference range, Collected,
-    Laboratory), `;` or tab separators, decimal commas, DD.MM.YYYY and slashed dates.
-    All or nothing: a file with bad rows adds nothing and names each bad row. Rows that
-    are already stored are skipped, so importing a file twice adds it once.
+    FILE - reads standard input. Reads what `export` writes, and also files from
+    spreadsheets and lab portals: any column order, portal headers (Test, Result, Units,
+    Reference range, Collected, Laboratory), `;` or tab separators, decimal commas,
+    DD.MM.YYYY and slashed dates. All or nothing: a file with bad rows adds nothing and
+    names each bad row. Rows that are already stored are skipped, so importing a file
+    twice adds it once.
 
     A .json file (or content starting with `{`) is read as a FHIR R4 Bundle: the
     tracker's own export, or a portal's Observations with CEA, CA 15-3, CA 27.29 or
     CA 125 LOINC codes (other Observations are counted as skipped). A .ndjson file (FHIR
-    Bulk Data export, one resource a line) is streamed; a .hl7 file (or content
-    starting with MSH|) is read as HL7 v2 ORU^R01 lab messages.
+    Bulk Data export, one resource a line) is streamed; a .hl7 file (or content starting
+    with MSH|) is read as HL7 v2 ORU^R01 lab messages.
     """
     from tracker.services.importing.csv_file import ImportOptions, open_file
     from tracker.services.importing.file import import_stream

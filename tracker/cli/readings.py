@@ -15,7 +15,7 @@ from tracker.cli.output import print_json, print_rows_then_unreadable, print_wra
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (for scripts).")
 @pass_app
 def list_command(app: AppContext, marker: str | None, since: str | None, as_json: bool) -> None:
-    """Show readings, oldest first (and, after them, any stored row that cannot be read)."""
+    """Show readings, oldest first; then stored rows that cannot be read."""
     from tracker.catalogue.markers import find_marker
     from tracker.cli.tables import readings_table, unreadable_lines
     from tracker.services.readings import (
