@@ -69,8 +69,9 @@ def import_case(bench: Bench, backend: Backend, shape: str = "benchmark") -> Row
     """``tracker import FILE`` of many patients' rows into an empty database, every run."""
     rows = bench.sizes.bulk_rows
     source = SHAPES[shape](bench.path(f"import-{shape}.csv"), rows)
-    ours = backend.create("import_tracker")
-    theirs = backend.create("import_baseline")
+    # One database per shape: a server keeps every schema of the run until its end.
+    ours = backend.create(f"import_tracker_{shape.replace('-', '_')}")
+    theirs = backend.create(f"import_baseline_{shape.replace('-', '_')}")
 
     def tracker_import() -> Run:
         backend.reset(ours)
@@ -88,7 +89,7 @@ def import_case(bench: Bench, backend: Backend, shape: str = "benchmark") -> Row
 def export_case(bench: Bench, backend: Backend, shape: str = "benchmark") -> Row:
     """``tracker export --all-patients --out FILE`` of every reading and event."""
     rows = bench.sizes.bulk_rows
-    database = backend.create("export")
+    database = backend.create(f"export_{shape.replace('-', '_')}")
     source = SHAPES[shape](bench.path(f"export-source-{shape}.csv"), rows)
     bench.setup(["import", str(source)], database)  # filling the database is not measured
     out = bench.path("export.csv")
