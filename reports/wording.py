@@ -18,6 +18,7 @@ from tracker.trend.headlines import (
     rising_run_line,
     shown_rise_pct,
 )
+from tracker.trend.phrases import pct_up
 from tracker.trend.rules import change_pct
 from tracker.trend.types import (
     ReadingPoint,
@@ -54,7 +55,13 @@ def pct_text(pct: float, threshold_pct: float | None = None) -> str:
 
 
 def threshold_text(pct: float) -> str:
-    """A threshold shown rounded to 0.1 % (docs/clinical-rules.md)."""
+    """A threshold shown rounded up to 0.1 % (docs/clinical-rules.md, "Wording"): the
+    rounding ``trend`` uses, so the caveats page and the trend text name the same figure."""
+    return f"{pct_up(pct):.1f}%"
+
+
+def variation_text(pct: float) -> str:
+    """The usual test-to-test variation, to the nearest 0.1 % (as ``trend`` shows it)."""
     return f"{pct:.1f}%"
 
 

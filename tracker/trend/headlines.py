@@ -8,7 +8,6 @@ texts stay in ``Flag.message`` (``-v`` and ``--json``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -61,11 +60,6 @@ def plural(count: int, word: str) -> str:
 def capitalised(text: str) -> str:
     """A sentence starts with a capital letter, also when it starts with a logged name."""
     return text[:1].upper() + text[1:]
-
-
-def shown_threshold_pct(threshold_pct: float) -> float:
-    """The threshold as shown: rounded up to 0.1 %, so no change that meets it looks lower."""
-    return math.ceil(round(threshold_pct * 10, 6)) / 10
 
 
 def shown_rise_pct(change_pct: float, threshold_pct: float | None) -> str:
