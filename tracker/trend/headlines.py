@@ -15,8 +15,14 @@ from tracker.catalogue.event_kinds import TREATMENT
 from tracker.catalogue.markers import MARKERS, Marker
 from tracker.catalogue.supportive import supportive_medicine_in
 from tracker.catalogue.units import format_number, format_value
-from tracker.trend.phrases import causes_block, pct_text, shown_change_pct
-from tracker.trend.phrases import day_text as day_text
+from tracker.trend.phrases import (
+    capitalised,
+    causes_block,
+    day_text,
+    pct_text,
+    plural,
+    shown_change_pct,
+)
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
@@ -50,16 +56,6 @@ _KIND_NAMES = {
     "possible_flare": "possible flare",
     "rise_after_flare_window": "still up after the flare window",
 }
-
-
-def plural(count: int, word: str) -> str:
-    """``1 result``, ``3 results``: never "1 results"."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def capitalised(text: str) -> str:
-    """A sentence starts with a capital letter, also when it starts with a logged name."""
-    return text[:1].upper() + text[1:]
 
 
 def shown_rise_pct(change_pct: float, threshold_pct: float | None) -> str:

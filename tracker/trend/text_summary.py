@@ -17,19 +17,16 @@ from tracker.catalogue.markers import marker_by_code
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import (
     age_sentence,
-    capitalised,
     closing_lines,
-    day_text,
     draw_values,
     flag_body,
     flag_headline,
     lowest_label,
-    plural,
     rising_run_line,
     shown_rise_pct,
     supportive_treatment_lines,
 )
-from tracker.trend.phrases import pct_up
+from tracker.trend.phrases import capitalised, day_text, pct_up, plural
 from tracker.trend.rules import change_pct
 from tracker.trend.types import EventPoint, Flag, ReadingPoint, SeriesSummary, TrendResult
 

@@ -22,8 +22,9 @@ from tracker.services.report_input import report_date
 from tracker.services.review import review_patients
 from tracker.services.trend import load_trend_settings
 from tracker.trend.engine import analyse
-from tracker.trend.headlines import closing_lines, day_text
+from tracker.trend.headlines import closing_lines
 from tracker.trend.json_document import trend_document
+from tracker.trend.phrases import day_text
 from tracker.trend.text_summary import series_lines
 from tracker.trend.types import Flag, SeriesSummary, TrendResult
 
