@@ -229,6 +229,9 @@ def _raw_private_copy(source: Path, target: Path) -> None:
     create_private_file(target)
     with source.open("rb") as reader, target.open("wb") as writer:
         shutil.copyfileobj(reader, writer)
+        # On disk before the original is replaced: a power cut must not leave neither.
+        writer.flush()
+        os.fsync(writer.fileno())
     for suffix in ("-wal",):
         extra = Path(f"{source}{suffix}")
         if extra.exists():
@@ -247,6 +250,7 @@ def _replace_damaged_file(source: Path, target: Path) -> Path:
         temps.extend([safety, Path(f"{safety}-wal")])
         try:
             _raw_private_copy(target, safety)
+            sync_folder(safety.parent)  # the safety copy's name too, before the replace
             copy_sqlite(source, fresh)
             os.replace(fresh, target)
         except BaseException:
