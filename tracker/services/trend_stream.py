@@ -1,4 +1,6 @@
-"""The trend engine fed straight from the database, one marker at a time (issue 17).
+"""The trend engine fed straight from the database, one marker at a time.
+
+docs/design.md, "Data flow" (trend): why the memory must not grow with the history.
 
 What the engine must know before a marker's readings are read (each lab group's lab and
 latest date) comes from one grouped query; the readings then come through a cursor (a

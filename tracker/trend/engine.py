@@ -1,13 +1,14 @@
 """The trend engine: readings and events in, series summaries and flags out.
 
-Pure functions: no database, no I/O. The rules are in docs/clinical-rules.md ("Rules the
-trend module implements", version 2). A marker's readings are read once, oldest first, a
-day at a time (``MarkerPass``): each lab group's draws go to its ``tracker.trend.series``
-reader, which keeps only running state and hands each flag on as soon as it is finished,
-so the memory does not grow with the history (issue 17). What must be known before the
-readings are read (each lab group's lab and latest date) is given by ``lab_groups``, from
-the readings themselves or from a grouped database query. The words of every flag come
-from ``tracker.trend.wording``, built only when a flag's message is read.
+Pure functions: no database, no I/O. The rules are in docs/clinical-rules.md (rules
+version 2). A marker's readings are read once, oldest first, a day at a time
+(``MarkerPass``): each lab group's draws go to its ``tracker.trend.series`` reader,
+which keeps only running state and hands each flag on as soon as it is finished, so the
+memory does not grow with the history (docs/design.md, "Data flow"). What must be known
+before the readings are read (each lab group's lab and latest date) is given by
+``lab_groups``, from the readings themselves or from a grouped database query. The words
+of every flag come from ``tracker.trend.wording``, built only when a flag's message is
+read.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Every message of the file is read first (``tracker.interchange.hl7_oru``): a malformed
 segment anywhere imports nothing. The results are then inserted in one transaction, each
-under the patient its PID-5 names (``import_fhir.ReadingSink``: the patient rule for
-imported files), idempotently.
+under the patient its PID-5 names (``services/importing/fhir_bundle.ReadingSink``: the
+patient rule for imported files), idempotently.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """``import FILE.ndjson``: a FHIR Bulk Data export, streamed into one transaction.
 
-Lines are read one at a time (``tracker.interchange.ndjson``) and their readings inserted
-in batches (``import_fhir.ReadingSink``), so memory does not grow with the file. The whole
-file is one transaction: a bad line anywhere rolls back everything read before it, and
-every bad line (up to a limit) is named by its number.
+Lines are read one at a time (``tracker.interchange.ndjson``) and their readings
+inserted in batches (``services/importing/fhir_bundle.ReadingSink``), so memory does not
+grow with the file. The whole file is one transaction: a bad line anywhere rolls back
+everything read before it, and every bad line (up to a limit) is named by its number.
 """
 
 from __future__ import annotations
