@@ -275,12 +275,8 @@ def age_sentence(drawn_on: date, today: date) -> str | None:
     return f"The latest result is {'' if exact else 'more than '}{plural(months, 'month')} old."
 
 
-def needs_causes(flags: Sequence[Flag]) -> bool:
-    """Whether the flags of a marker call for its benign causes (a rise or a high value)."""
-    return any(_calls_for_causes(flag) for flag in flags)
-
-
 def _calls_for_causes(flag: Flag) -> bool:
+    """Whether a flag calls for its marker's benign causes (a rise or a high value)."""
     return flag.kind in RISE_TYPE_KINDS or flag.kind == ABOVE_REFERENCE
 
 
