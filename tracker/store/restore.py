@@ -163,7 +163,7 @@ def _restore_under_lock(plan: RestorePlan, *, keep_safety_copy: bool) -> Path | 
 
 def _verified_revision(live: sqlite3.Connection, source: Path) -> str:
     """Check the attached backup again, now under the lock (it may have changed meanwhile)."""
-    from tracker.store.database import KNOWN_REVISIONS
+    from tracker.store.revisions import KNOWN_REVISIONS
     from tracker.store.schema_shape import differences, expected_shape, read_shape
 
     row = live.execute("SELECT version_num FROM incoming.alembic_version").fetchone()
