@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.trend.lines import TreatmentChange
 from tracker.trend.rules import MarkerRules, change_pct
+from tracker.trend.treatment_lines import TreatmentChange
 from tracker.trend.types import ReadingPoint, RisingRun
 
 # Rising run and doubling time: >= 2 consecutive increases (>= 3 draws).

@@ -26,10 +26,10 @@ from tracker.trend.draws import Draw, rank
 from tracker.trend.flags import make_flag
 from tracker.trend.info_wording import lab_changed_message
 from tracker.trend.json_document import trend_document
-from tracker.trend.lines import TreatmentTimeline
 from tracker.trend.phrases import MarkerWording
 from tracker.trend.rules import MarkerRules, validate_settings
 from tracker.trend.series import KIND_ORDER, FlagSink, SeriesReader
+from tracker.trend.treatment_lines import TreatmentTimeline
 from tracker.trend.types import (
     INFO,
     LAB_CHANGED,

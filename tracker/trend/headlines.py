@@ -214,7 +214,7 @@ def treatments_text(names: Sequence[str]) -> str:
 def lowest_label(summary: SeriesSummary) -> str:
     """How a series' nadir is named: against the current treatment line, or "lowest recorded".
 
-    The line is the engine's (tracker/trend/lines.py): grouped starts, cycles of one
+    The line is the engine's (tracker/trend/treatment_lines.py): grouped starts, cycles of one
     treatment and supportive care counted as docs/clinical-rules.md says. Its nadir may be
     its baseline, drawn before the first dose: then it is "just before" the start.
     """

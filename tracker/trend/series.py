@@ -17,9 +17,9 @@ from datetime import date
 
 from tracker.trend.draws import Draw, RunPoints, rank, rising_run
 from tracker.trend.flags import above_reference_flag, check_entry_flag, rise_flag
-from tracker.trend.lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
 from tracker.trend.phrases import MarkerWording
 from tracker.trend.rules import is_increase, is_lower, upper_limit_of
+from tracker.trend.treatment_lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
