@@ -16,6 +16,7 @@ from tracker.cli.add import add_command
 from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
 from tracker.cli.context import AppContext
+from tracker.cli.db import db_group
 from tracker.cli.due import due_command
 from tracker.cli.events import event_group
 from tracker.cli.groups import TrackerGroup
@@ -25,7 +26,6 @@ from tracker.cli.patients import patient_group
 from tracker.cli.readings import delete_command, edit_command, list_command
 from tracker.cli.report import demo_command, report_command
 from tracker.cli.review import review_command
-from tracker.cli.schema import db_group
 from tracker.cli.serve import serve_command
 from tracker.cli.startup import pause_collector
 from tracker.cli.trend import settings_command, trend_command
