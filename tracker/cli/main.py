@@ -19,8 +19,9 @@ from tracker.cli.context import AppContext
 from tracker.cli.db import db_group
 from tracker.cli.due import due_command
 from tracker.cli.events import event_group
+from tracker.cli.export import export_command
 from tracker.cli.groups import TrackerGroup
-from tracker.cli.import_export import export_command, import_command
+from tracker.cli.import_file import import_command
 from tracker.cli.markers import markers_command
 from tracker.cli.patients import patient_group
 from tracker.cli.readings import delete_command, edit_command, list_command
