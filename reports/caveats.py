@@ -13,7 +13,7 @@ from tracker.catalogue.source_context import BONE_MEDICINES, SPREAD_SITES, SYMPT
 from tracker.catalogue.units import format_number
 
 from .data import ReportInput
-from .wording import INFORMS, threshold_text
+from .wording import INFORMS, threshold_text, variation_text
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def _why_recheck(data: ReportInput, markers: list[Marker]) -> Section:
         cv = settings.analytical_cv_for(marker.code)
         rcv_up = marker.rcv_up_pct(cv)
         basis = (
-            f"tests usually differ by up to {threshold_text(rcv_up)} "
+            f"tests usually differ by up to {variation_text(rcv_up)} "
             f"({marker.variation_source}; analytical CV {format_number(cv)}%)"
             if rcv_up is not None
             else f"no usual variation is settled for it ({marker.variation_source})"

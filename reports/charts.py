@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tracker.catalogue.markers import Marker
+from tracker.trend.phrases import day_text
 
 from .data import ReportInput
 from .legend import KEY_ROW_IN, draw_key, key_rows, key_width_in
@@ -25,7 +26,7 @@ from .timeline import (
     timeline_rows,
     x_range,
 )
-from .wording import INFORMS, day_text
+from .wording import INFORMS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tracker import clock
 from tracker.catalogue.markers import Marker
 from tracker.catalogue.units import format_number, format_value
-from tracker.trend.headlines import plural
+from tracker.trend.phrases import day_text, measured_text, plural
 from tracker.trend.types import (
     NOT_RECHECKED_AT_THIS_LAB,
     NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
@@ -32,10 +32,8 @@ from .style import FLAG_WORDS, TEXT_GREY, fits_core_fonts, rendering
 from .summary import questions, recent_since, summary_flag_blocks, supportive_notes
 from .wording import (
     INFORMS,
-    day_text,
     pct_text,
     series_lines,
-    value_text,
     who_lines,
 )
 
@@ -214,11 +212,11 @@ def _flag_title(flag: Flag) -> str:
 
 
 def _flag_short(flag: Flag) -> str:
-    text = f"{_flag_title(flag)}: {value_text(flag.value, flag.qualifier, flag.unit)}"
+    text = f"{_flag_title(flag)}: {measured_text(flag.value, flag.qualifier, flag.unit)}"
     compared = flag.compared_to
     if compared is not None:
         text += (
-            f", compared with {value_text(compared.value, compared.qualifier, flag.unit)} "
+            f", compared with {measured_text(compared.value, compared.qualifier, flag.unit)} "
             f"on {day_text(compared.drawn_on)}"
         )
         if flag.change_pct is not None:

@@ -14,6 +14,7 @@ from tracker.trend.headlines import (
     flag_headline,
     supportive_treatment_lines,
 )
+from tracker.trend.phrases import day_text, measured_text
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     LAB_CHANGED,
@@ -24,7 +25,7 @@ from tracker.trend.types import (
 )
 
 from .data import ReportInput, lab_label
-from .wording import DISCUSS, day_text, value_text
+from .wording import DISCUSS
 
 # Page 1 lists the flags of the last year of results, at most this many: it is meant to
 # be handed over, and every flag is on its marker's page anyway.
@@ -186,7 +187,7 @@ def _lab_switch_line(flags: list[Flag]) -> str:
     labs = list(dict.fromkeys(lab_label(flag.lab) for flag in flags))
     one_lab = len(labs) == 1
     results = " and ".join(
-        f"{MARKERS[flag.marker].name} {value_text(flag.value, flag.qualifier, flag.unit)}"
+        f"{MARKERS[flag.marker].name} {measured_text(flag.value, flag.qualifier, flag.unit)}"
         + ("" if one_lab else f" ({lab_label(flag.lab)})")
         for flag in flags
     )

@@ -14,13 +14,13 @@ from html import escape
 
 from tracker.catalogue.markers import marker_by_code
 from tracker.catalogue.units import format_value
+from tracker.trend.phrases import day_text
 
 from .charts import overview_figure
 from .data import ReportInput
 from .panel import POINT_SIZE_PT
 from .style import rendering
 from .timeline import day_number
-from .wording import day_text
 
 _TARGET_ID = re.compile(r'<g id="tmt-point-(\d+)">')
 

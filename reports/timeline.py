@@ -21,11 +21,11 @@ from tracker.catalogue.event_kinds import (
     SYMPTOM,
     TREATMENT,
 )
+from tracker.trend.phrases import month_name
 
 from .data import ONGOING_KINDS, ReportInput
 from .layout import DEJAVU
 from .style import RULE_GREY, TEXT_GREY, TREATMENT_BARS
-from .wording import month_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

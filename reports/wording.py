@@ -6,18 +6,16 @@ never names a diagnosis, and every flag line ends with "Discuss with your oncolo
 
 from __future__ import annotations
 
-from datetime import date
-
 from tracker.catalogue.markers import MARKERS
-from tracker.catalogue.units import format_number, format_value
+from tracker.catalogue.units import format_number
 from tracker.trend.headlines import (
     age_sentence,
-    capitalised,
     draw_values,
     lowest_label,
     rising_run_line,
     shown_rise_pct,
 )
+from tracker.trend.phrases import capitalised, day_text, measured_text, pct_up
 from tracker.trend.rules import change_pct
 from tracker.trend.types import (
     ReadingPoint,
@@ -28,20 +26,6 @@ from .data import ReportInput, lab_label
 
 DISCUSS = "Discuss with your oncologist."
 INFORMS = "This report informs; it does not diagnose."
-
-# Month names written out here: strftime("%b") follows the process locale, and the same
-# data must give the same bytes on every machine.
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def month_name(month: int) -> str:
-    """Three-letter English month name (1 = Jan)."""
-    return _MONTHS[month - 1]
-
-
-def day_text(day: date) -> str:
-    """``3 Mar 2025``: unambiguous in every country, unlike 03/03/2025."""
-    return f"{day.day} {month_name(day.month)} {day.year}"
 
 
 def pct_text(pct: float, threshold_pct: float | None = None) -> str:
@@ -54,13 +38,14 @@ def pct_text(pct: float, threshold_pct: float | None = None) -> str:
 
 
 def threshold_text(pct: float) -> str:
-    """A threshold shown rounded to 0.1 % (docs/clinical-rules.md)."""
+    """A threshold shown rounded up to 0.1 % (docs/clinical-rules.md, "Wording"): the
+    rounding ``trend`` uses, so the caveats page and the trend text name the same figure."""
+    return f"{pct_up(pct):.1f}%"
+
+
+def variation_text(pct: float) -> str:
+    """The usual test-to-test variation, to the nearest 0.1 % (as ``trend`` shows it)."""
     return f"{pct:.1f}%"
-
-
-def value_text(value: float, qualifier: str | None, unit: str) -> str:
-    """``6.3 ng/mL``, ``<0.5 ng/mL``."""
-    return f"{format_value(qualifier, value)} {unit}"
 
 
 def delta_text(delta: float, unit: str) -> str:
@@ -118,7 +103,7 @@ def series_lines(data: ReportInput, summary: SeriesSummary, *, name_lab: bool) -
 def _draw_values(draw: tuple[ReadingPoint, ...], point: ReadingPoint, unit: str) -> str:
     if len(draw) > 1:
         return draw_values(draw, unit)
-    return value_text(point.value, point.qualifier, unit)
+    return measured_text(point.value, point.qualifier, unit)
 
 
 def _one_draw(draw: tuple[ReadingPoint, ...]) -> str:

@@ -14,8 +14,9 @@ from tests.helpers.cli_runs import Tracker
 from tests.helpers.paths import file_mode
 from tracker.config import hide_password, location_from
 from tracker.store import migrate as schema
-from tracker.store.database import HEAD_REVISION, open_database
+from tracker.store.database import open_database
 from tracker.store.models import Base
+from tracker.store.revisions import HEAD_REVISION
 
 
 def test_older_sqlite_file_is_backed_up_then_upgraded(sqlite_tracker: Tracker) -> None:

@@ -131,7 +131,7 @@ def test_a_malformed_segment_is_one_error_and_stores_nothing(
 
 
 def test_with_patient_the_one_named_patient_goes_to_the_selected_one(tracker: Tracker) -> None:
-    # The patient rule for imported files (README "Whose rows"): with --patient, a file
+    # The patient rule for imported files (README "CSV export and import"): with --patient, a file
     # naming one patient is filed under the selected one.
     tracker.ok("patient", "add", "Ann")
     tracker.ok("import", str(ORU), patient="Ann")

@@ -88,6 +88,17 @@ def test_bad_lines_are_named_by_number_and_nothing_is_stored(
     assert database_snapshot(tracker.db) == before
 
 
+def test_past_twenty_bad_lines_the_rest_are_counted(tracker: Tracker, tmp_path: Path) -> None:
+    # The limit and its "… and N more" line are the CSV import's (services/importing/summary).
+    tracker.ok("patient", "add", "Ann")
+    path = _export(tmp_path, extra=("{",) * 25)
+    result = tracker.fails("import", str(path))
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Error: nothing was imported: 25 lines have problems in {path}"
+    assert len([line for line in lines if "is not valid JSON" in line]) == 20
+    assert lines[-1] == "  … and 5 more"
+
+
 def test_a_bundle_is_still_a_bundle(tracker: Tracker, tmp_path: Path) -> None:
     # One line holding a whole Bundle is read as a Bundle, not as NDJSON.
     path = tmp_path / "compact.json"

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from tests.helpers.cli_runs import run_tracker
-from tracker.cli.import_export import PROGRESS_MIN_BYTES
+from tracker.cli.import_file import PROGRESS_MIN_BYTES
 
 
 def test_progress_bar_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from tracker.trend.headlines import (
     flag_headline,
     rising_run_line,
     shown_rise_pct,
-    shown_threshold_pct,
 )
+from tracker.trend.phrases import pct_up
 from tracker.trend.text_summary import trend_lines
 from tracker.trend.types import (
     ComparedReading,
@@ -152,7 +152,7 @@ def test_each_kind_has_a_one_line_headline(the_flag: Flag, headline: str) -> Non
 
 def test_a_change_that_met_the_threshold_is_never_shown_below_it() -> None:
     # 27.86% against 27.88%: meets after rounding up, shown as the threshold is shown.
-    assert shown_threshold_pct(27.8807) == 27.9
+    assert pct_up(27.8807) == 27.9
     # Whole percents where they keep the order (the rule the full texts follow too).
     assert shown_rise_pct(27.8807, 27.8807) == "28%"
     assert shown_rise_pct(25.04, 25.0) == "25%"
@@ -184,7 +184,7 @@ def test_a_change_below_the_threshold_is_never_shown_at_it(
 def test_no_displayed_percentage_contradicts_its_comparison(threshold: float, extra: float) -> None:
     change = threshold + extra
     shown = float(shown_rise_pct(change, threshold).rstrip("%"))
-    assert shown >= shown_threshold_pct(threshold) - 1e-9 or change >= 100
+    assert shown >= pct_up(threshold) - 1e-9 or change >= 100
 
 
 def test_rising_run_line_says_when_it_falls_inside_a_flare_window() -> None:

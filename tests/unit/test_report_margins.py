@@ -16,7 +16,14 @@ from pypdf import PageObject, PdfReader
 from pypdf.generic._font import Font
 from tracker.reports import render_report
 
-from tests.unit.test_reports import SMALL_EVENTS, SMALL_READINGS, make_input, page_body, pdf_pages
+from tests.helpers.report_inputs import (
+    SMALL_EVENTS,
+    SMALL_READINGS,
+    make_input,
+    page_body,
+    pdf_pages,
+    reading,
+)
 from tracker.catalogue.fields import clean_name
 from tracker.errors import ValidationError
 
@@ -113,8 +120,6 @@ def test_a_short_name_keeps_a_one_line_footer_a_long_one_is_cut() -> None:
 def test_a_flags_heading_with_only_older_flags_says_so_in_a_sentence() -> None:
     """Clinician review, section 12: "Flags to discuss" with nothing under it but a note
     that an earlier flag is listed with each marker's chart."""
-    from tests.unit.test_reports import reading
-
     readings = [
         reading(1, "CA15-3", "2024-04-08", 60),  # above the limit: one flag, over a year old
         reading(2, "CA15-3", "2024-10-07", 61),

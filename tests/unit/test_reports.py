@@ -220,6 +220,28 @@ def test_caveats_show_the_thresholds_in_force() -> None:
     assert "first 60 days after a treatment starts" in caveats
 
 
+def test_caveats_and_trend_show_one_threshold_figure() -> None:
+    # CEA with an analytical CV of 6 %: a threshold of 29.407...%. Rounded to the nearest
+    # 0.1 it would read 29.4% on the caveats page and 29.5% (rounded up) in `trend`.
+    from dataclasses import replace
+
+    from tracker.catalogue.markers import MARKERS
+    from tracker.trend.phrases import threshold_text
+    from tracker.trend.rules import MarkerRules
+    from tracker.trend.types import TrendSettings
+
+    settings = TrendSettings(analytical_cv_pct={"CEA": 6.0})
+    rules = MarkerRules.for_marker(MARKERS["CEA"], settings)
+    assert 29.4 < rules.threshold_pct < 29.45
+    data = make_input(SMALL_READINGS, SMALL_EVENTS)
+    data = replace(data, trend=analyse(data.readings, data.events, settings), settings=settings)
+    caveats = " ".join(pdf_pages(data)[-2:])
+    assert threshold_text(rules) == "29.5%"
+    assert "CEA: a rise counts from 29.5% and 0.5 ng/mL up" in caveats
+    # The usual variation is not a threshold: it stays at the nearest 0.1 %, as in `trend`.
+    assert "tests usually differ by up to 29.4%" in caveats
+
+
 def test_no_page_uses_diagnostic_words(small: ReportInput) -> None:
     pages = pdf_pages(small)
     text = " ".join(pages).lower()

@@ -20,8 +20,8 @@ from tests.helpers.trend_strategies import DIAGNOSTIC_WORDS, LABS, MARKER_CODES,
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse, trend_document
-from tracker.trend.lines import STALE_BASELINE_DAYS, TreatmentTimeline
 from tracker.trend.rules import MarkerRules
+from tracker.trend.treatment_lines import STALE_BASELINE_DAYS, TreatmentTimeline
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     RISE_KINDS,

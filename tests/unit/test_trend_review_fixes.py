@@ -19,8 +19,8 @@ from tests.helpers.trend_cases import ca153, event, observed, reading
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse, flags_for_reading, trend_document
 from tracker.trend.headlines import flag_headline, lowest_label, rising_run_line
-from tracker.trend.lines import treatment_changes, treatment_key
 from tracker.trend.text_summary import trend_lines
+from tracker.trend.treatment_lines import treatment_changes, treatment_key
 from tracker.trend.types import (
     NOT_RECHECKED_AT_THIS_LAB,
     NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,

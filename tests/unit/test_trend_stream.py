@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from tracker.catalogue.lab_names import lab_key
 from tracker.trend.engine import DEFAULT_SETTINGS, LabGroup, MarkerPass, analyse, lab_groups
-from tracker.trend.lines import TreatmentTimeline
+from tracker.trend.treatment_lines import TreatmentTimeline
 from tracker.trend.types import EventPoint, Flag, ReadingPoint
 
 LABS = ("City Lab", "North Lab", " city  lab", None)

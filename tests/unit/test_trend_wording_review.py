@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import date
 
 from reports.wording import series_lines as report_series_lines
-from tests.unit.test_reports import SMALL_READINGS
-from tests.unit.test_reports import make_input as make_report_input
-from tests.unit.test_trend_cases import ca153, event, observed, reading
+from tests.helpers.report_inputs import SMALL_READINGS
+from tests.helpers.report_inputs import make_input as make_report_input
+from tests.helpers.trend_cases import ca153, event, observed, reading
 from tracker.catalogue.markers import MARKERS
 from tracker.trend.engine import analyse
 from tracker.trend.headlines import age_sentence, flag_headline, logged_line

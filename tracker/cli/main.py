@@ -16,16 +16,17 @@ from tracker.cli.add import add_command
 from tracker.cli.backup import backup_command, restore_command
 from tracker.cli.check import check_command
 from tracker.cli.context import AppContext
+from tracker.cli.db import db_group
 from tracker.cli.due import due_command
 from tracker.cli.events import event_group
+from tracker.cli.export import export_command
 from tracker.cli.groups import TrackerGroup
-from tracker.cli.import_export import export_command, import_command
+from tracker.cli.import_file import import_command
 from tracker.cli.markers import markers_command
 from tracker.cli.patients import patient_group
 from tracker.cli.readings import delete_command, edit_command, list_command
 from tracker.cli.report import demo_command, report_command
 from tracker.cli.review import review_command
-from tracker.cli.schema import db_group
 from tracker.cli.serve import serve_command
 from tracker.cli.startup import pause_collector
 from tracker.cli.trend import settings_command, trend_command

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tracker.catalogue.units import format_value
 from tracker.services.review import OverdueTest, PatientReview, Review, ReviewFlag
-from tracker.trend.headlines import DISCUSS, day_text, plural
+from tracker.trend.headlines import DISCUSS
+from tracker.trend.phrases import day_text, plural
 
 _KIND_WORDS = {
     "rise": "rise",

@@ -11,6 +11,7 @@ import sys
 import click
 
 from tracker.cli.context import AppContext, pass_app
+from tracker.cli.startup import freeze_the_server
 
 
 @click.command("serve")
@@ -52,4 +53,5 @@ def serve_command(
         patient=app.patient_option,
         open_browser=not no_browser,
         say=say,
+        loaded=freeze_the_server,
     )

@@ -62,6 +62,17 @@ def spare_the_collector() -> None:
         gc.freeze()
 
 
+def freeze_the_server() -> None:
+    """Collect once and freeze what a started server holds (console process only).
+
+    The web app, uvicorn and SQLAlchemy live until the server stops: frozen, they are not
+    walked again at every automatic collection while requests are served.
+    """
+    if _console:
+        gc.collect()
+        gc.freeze()
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause cyclic collection while drawing a report (console process only).

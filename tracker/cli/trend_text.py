@@ -3,8 +3,8 @@
 A series' headline lines come first but are known only once the whole series is read,
 while its flags are finished along the way: each series' flag lines wait in a spool (in
 memory while small, then in a temporary file), so the memory of the summary does not
-grow with the number of readings or flags (issue 17). The lines are exactly those of
-``tracker.trend.text_summary.trend_lines``.
+grow with the number of readings or flags (docs/design.md, "Data flow"). The lines are
+exactly those of ``tracker.trend.text_summary.trend_lines``.
 """
 
 from __future__ import annotations

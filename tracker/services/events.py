@@ -257,7 +257,7 @@ def _same_treatment_in_current_line(earlier: list[Event], name: str) -> Event | 
     docs/clinical-rules.md ("Treatment lines"): names are compared normalised and without
     cycle words and numbers, so "Paclitaxel cycle 2" continues a line of "paclitaxel".
     """
-    from tracker.trend.lines import treatment_changes, treatment_key
+    from tracker.trend.treatment_lines import treatment_changes, treatment_key
     from tracker.trend.types import DEFAULT_FLARE_WINDOW_DAYS
 
     points = [EventPoint(item.id, TREATMENT, item.name, item.started_on) for item in earlier]

@@ -1,4 +1,6 @@
-"""The trend engine fed straight from the database, one marker at a time (issue 17).
+"""The trend engine fed straight from the database, one marker at a time.
+
+docs/design.md, "Data flow" (trend): why the memory must not grow with the history.
 
 What the engine must know before a marker's readings are read (each lab group's lab and
 latest date) comes from one grouped query; the readings then come through a cursor (a
@@ -20,9 +22,9 @@ from tracker.services.events import event_points, list_events
 from tracker.store.models import Patient, Reading
 from tracker.store.stored_rows import readable, record_unreadable, unreadable_readings
 from tracker.trend.engine import LabGroup, MarkerPass, lab_groups
-from tracker.trend.lines import TreatmentTimeline
 from tracker.trend.rules import validate_settings
 from tracker.trend.series import FlagSink
+from tracker.trend.treatment_lines import TreatmentTimeline
 from tracker.trend.types import ReadingPoint, SeriesSummary, TrendSettings
 
 # Rows fetched per round trip while a marker is read (a server-side cursor on PostgreSQL).

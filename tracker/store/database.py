@@ -30,8 +30,7 @@ from tracker.store.engines import (
     create_sqlite_file,
     retry_while_busy,
 )
-from tracker.store.revisions import HEAD_REVISION as HEAD_REVISION
-from tracker.store.revisions import KNOWN_REVISIONS as KNOWN_REVISIONS
+from tracker.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from tracker.store.sqlite_timeout import BUSY_TIMEOUT_ENV as BUSY_TIMEOUT_ENV
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
 

@@ -163,7 +163,7 @@ def _restore_under_lock(plan: RestorePlan, *, keep_safety_copy: bool) -> Path | 
 
 def _verified_revision(live: sqlite3.Connection, source: Path) -> str:
     """Check the attached backup again, now under the lock (it may have changed meanwhile)."""
-    from tracker.store.database import KNOWN_REVISIONS
+    from tracker.store.revisions import KNOWN_REVISIONS
     from tracker.store.schema_shape import differences, expected_shape, read_shape
 
     row = live.execute("SELECT version_num FROM incoming.alembic_version").fetchone()
@@ -229,6 +229,9 @@ def _raw_private_copy(source: Path, target: Path) -> None:
     create_private_file(target)
     with source.open("rb") as reader, target.open("wb") as writer:
         shutil.copyfileobj(reader, writer)
+        # On disk before the original is replaced: a power cut must not leave neither.
+        writer.flush()
+        os.fsync(writer.fileno())
     for suffix in ("-wal",):
         extra = Path(f"{source}{suffix}")
         if extra.exists():
@@ -247,6 +250,7 @@ def _replace_damaged_file(source: Path, target: Path) -> Path:
         temps.extend([safety, Path(f"{safety}-wal")])
         try:
             _raw_private_copy(target, safety)
+            sync_folder(safety.parent)  # the safety copy's name too, before the replace
             copy_sqlite(source, fresh)
             os.replace(fresh, target)
         except BaseException:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.trend.lines import TreatmentChange
 from tracker.trend.rules import MarkerRules, change_pct
+from tracker.trend.treatment_lines import TreatmentChange
 from tracker.trend.types import ReadingPoint, RisingRun
 
 # Rising run and doubling time: >= 2 consecutive increases (>= 3 draws).
@@ -57,7 +57,7 @@ class RunPoints:
     The earlier value of the run's first draw, then the later value of each draw after
     it, as day offsets and natural logarithms in two arrays (16 bytes a draw): values
     outside the measurable range (``<x``, ``>x``) and zero have no usable logarithm and
-    are left out (docs/clinical-rules.md "Doubling time").
+    are left out (docs/clinical-rules.md "Rising run and doubling time").
     """
 
     __slots__ = ("days", "first_day", "logs")
@@ -110,9 +110,9 @@ def rising_run(
 def doubling_time_days(run: RunPoints) -> float | None:
     """ln 2 / slope of ln(value) against days, fitted by least squares over ``run``.
 
-    ``run`` holds the series' rising run (docs/clinical-rules.md "Doubling time"); fewer
-    than 3 usable points, or a slope that is not positive, give None. Descriptive only:
-    no validated threshold exists.
+    ``run`` holds the series' rising run (docs/clinical-rules.md "Rising run and
+    doubling time"); fewer than 3 usable points, or a slope that is not positive, give
+    None. Descriptive only: no validated threshold exists.
     """
     days, logs = run.days, run.logs
     if len(days) < RISING_RUN_MIN_INCREASES + 1:

@@ -1,13 +1,14 @@
 """The trend engine: readings and events in, series summaries and flags out.
 
-Pure functions: no database, no I/O. The rules are in docs/clinical-rules.md ("Rules the
-trend module implements", version 2). A marker's readings are read once, oldest first, a
-day at a time (``MarkerPass``): each lab group's draws go to its ``tracker.trend.series``
-reader, which keeps only running state and hands each flag on as soon as it is finished,
-so the memory does not grow with the history (issue 17). What must be known before the
-readings are read (each lab group's lab and latest date) is given by ``lab_groups``, from
-the readings themselves or from a grouped database query. The words of every flag come
-from ``tracker.trend.wording``, built only when a flag's message is read.
+Pure functions: no database, no I/O. The rules are in docs/clinical-rules.md (rules
+version 2). A marker's readings are read once, oldest first, a day at a time
+(``MarkerPass``): each lab group's draws go to its ``tracker.trend.series`` reader,
+which keeps only running state and hands each flag on as soon as it is finished, so the
+memory does not grow with the history (docs/design.md, "Data flow"). What must be known
+before the readings are read (each lab group's lab and latest date) is given by
+``lab_groups``, from the readings themselves or from a grouped database query. The words
+of every flag come from ``tracker.trend.wording``, built only when a flag's message is
+read.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from tracker.trend.draws import Draw, rank
 from tracker.trend.flags import make_flag
 from tracker.trend.info_wording import lab_changed_message
 from tracker.trend.json_document import trend_document
-from tracker.trend.lines import TreatmentTimeline
 from tracker.trend.phrases import MarkerWording
 from tracker.trend.rules import MarkerRules, validate_settings
 from tracker.trend.series import KIND_ORDER, FlagSink, SeriesReader
+from tracker.trend.treatment_lines import TreatmentTimeline
 from tracker.trend.types import (
     INFO,
     LAB_CHANGED,

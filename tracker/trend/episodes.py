@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tracker.catalogue.lab_names import lab_key
-from tracker.trend.lines import TreatmentTimeline
+from tracker.trend.treatment_lines import TreatmentTimeline
 from tracker.trend.types import (
     NOT_RECHECKED_BEFORE_TREATMENT_CHANGE,
     EventPoint,

@@ -8,7 +8,6 @@ texts stay in ``Flag.message`` (``-v`` and ``--json``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -16,8 +15,14 @@ from tracker.catalogue.event_kinds import TREATMENT
 from tracker.catalogue.markers import MARKERS, Marker
 from tracker.catalogue.supportive import supportive_medicine_in
 from tracker.catalogue.units import format_number, format_value
-from tracker.trend.phrases import causes_block, pct_text, shown_change_pct
-from tracker.trend.phrases import day_text as day_text
+from tracker.trend.phrases import (
+    capitalised,
+    causes_block,
+    day_text,
+    pct_text,
+    plural,
+    shown_change_pct,
+)
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,
@@ -51,21 +56,6 @@ _KIND_NAMES = {
     "possible_flare": "possible flare",
     "rise_after_flare_window": "still up after the flare window",
 }
-
-
-def plural(count: int, word: str) -> str:
-    """``1 result``, ``3 results``: never "1 results"."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def capitalised(text: str) -> str:
-    """A sentence starts with a capital letter, also when it starts with a logged name."""
-    return text[:1].upper() + text[1:]
-
-
-def shown_threshold_pct(threshold_pct: float) -> float:
-    """The threshold as shown: rounded up to 0.1 %, so no change that meets it looks lower."""
-    return math.ceil(round(threshold_pct * 10, 6)) / 10
 
 
 def shown_rise_pct(change_pct: float, threshold_pct: float | None) -> str:
@@ -224,7 +214,7 @@ def treatments_text(names: Sequence[str]) -> str:
 def lowest_label(summary: SeriesSummary) -> str:
     """How a series' nadir is named: against the current treatment line, or "lowest recorded".
 
-    The line is the engine's (tracker/trend/lines.py): grouped starts, cycles of one
+    The line is the engine's (tracker/trend/treatment_lines.py): grouped starts, cycles of one
     treatment and supportive care counted as docs/clinical-rules.md says. Its nadir may be
     its baseline, drawn before the first dose: then it is "just before" the start.
     """
@@ -285,12 +275,8 @@ def age_sentence(drawn_on: date, today: date) -> str | None:
     return f"The latest result is {'' if exact else 'more than '}{plural(months, 'month')} old."
 
 
-def needs_causes(flags: Sequence[Flag]) -> bool:
-    """Whether the flags of a marker call for its benign causes (a rise or a high value)."""
-    return any(_calls_for_causes(flag) for flag in flags)
-
-
 def _calls_for_causes(flag: Flag) -> bool:
+    """Whether a flag calls for its marker's benign causes (a rise or a high value)."""
     return flag.kind in RISE_TYPE_KINDS or flag.kind == ABOVE_REFERENCE
 
 

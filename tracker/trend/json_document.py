@@ -76,7 +76,7 @@ def _flag(flag: Flag) -> dict[str, Any]:
         "message": flag.message,
         "benign_causes": list(flag.benign_causes),
         "logged_conditions": list(flag.logged_conditions),
-        # Added with the review of issue 12: why an unconfirmed flag stays so, or null.
+        # Why an unconfirmed flag stays so, or null (docs/design.md, "Command-line contract").
         "status_detail": flag.status_note,
     }
 

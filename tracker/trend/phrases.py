@@ -45,9 +45,14 @@ class MarkerWording:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def month_name(month: int) -> str:
+    """Three-letter English month name (1 = Jan), the same bytes on every machine."""
+    return _MONTHS[month - 1]
+
+
 def day_text(day: date) -> str:
-    """``3 Aug 2023``: unambiguous in every country."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """``3 Aug 2023``: unambiguous in every country, unlike 03/08/2023."""
+    return f"{day.day} {month_name(day.month)} {day.year}"
 
 
 def pct_up(pct: float) -> float:
@@ -82,8 +87,13 @@ def amount_text(value: float, unit: str) -> str:
     return f"{format_number(round(value, 9))} {unit}"
 
 
+def measured_text(value: float, qualifier: str | None, unit: str) -> str:
+    """``6.3 ng/mL``, ``<0.5 ng/mL``."""
+    return f"{format_value(qualifier, value)} {unit}"
+
+
 def value_text(reading: ReadingPoint, unit: str) -> str:
-    return f"{format_value(reading.qualifier, reading.value)} {unit}"
+    return measured_text(reading.value, reading.qualifier, unit)
 
 
 def dated_text(reading: ReadingPoint, unit: str) -> str:

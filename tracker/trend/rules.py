@@ -1,7 +1,7 @@
 """The building blocks of the trend rules: thresholds, comparisons and lab groups.
 
 Pure helpers used by ``tracker.trend``; every rule is explained in docs/clinical-rules.md.
-Treatment lines are in ``tracker.trend.lines``.
+Treatment lines are in ``tracker.trend.treatment_lines``.
 """
 
 from __future__ import annotations

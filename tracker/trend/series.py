@@ -4,7 +4,8 @@ The reader keeps only running state (the previous draw, the line's baseline and 
 current run of increases, the open episode, the flares of the current window, the flags
 whose status a later draw still decides), so the work grows linearly with the series and
 the memory not at all: each flag is handed on once it is finished. The rules are in
-docs/clinical-rules.md ("Rules the trend module implements", version 2).
+docs/clinical-rules.md (rules version 2; "Series and lab groups" to "Rising run and
+doubling time").
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from datetime import date
 
 from tracker.trend.draws import Draw, RunPoints, rank, rising_run
 from tracker.trend.flags import above_reference_flag, check_entry_flag, rise_flag
-from tracker.trend.lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
 from tracker.trend.phrases import MarkerWording
 from tracker.trend.rules import is_increase, is_lower, upper_limit_of
+from tracker.trend.treatment_lines import STALE_BASELINE_DAYS, TreatmentChange, TreatmentTimeline
 from tracker.trend.types import (
     ABOVE_REFERENCE,
     CHECK_ENTRY,

@@ -17,19 +17,16 @@ from tracker.catalogue.markers import marker_by_code
 from tracker.catalogue.units import format_number, format_value
 from tracker.trend.headlines import (
     age_sentence,
-    capitalised,
     closing_lines,
-    day_text,
     draw_values,
     flag_body,
     flag_headline,
     lowest_label,
-    plural,
     rising_run_line,
     shown_rise_pct,
-    shown_threshold_pct,
     supportive_treatment_lines,
 )
+from tracker.trend.phrases import capitalised, day_text, pct_up, plural
 from tracker.trend.rules import change_pct
 from tracker.trend.types import EventPoint, Flag, ReadingPoint, SeriesSummary, TrendResult
 
@@ -63,7 +60,7 @@ def _draw_text(draw: Sequence[ReadingPoint], point: ReadingPoint, unit: str) -> 
 
 
 def _threshold_line(summary: SeriesSummary) -> str:
-    threshold = f"{shown_threshold_pct(summary.threshold_pct):.1f}"
+    threshold = f"{pct_up(summary.threshold_pct):.1f}"
     return (
         f"  A rise is flagged from {threshold}% (the tracker's threshold); upper limit "
         f"{format_number(summary.upper_limit)} {summary.unit}"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from tracker.trend.conditions import LoggedCondition
-from tracker.trend.lines import TreatmentChange
 from tracker.trend.phrases import (
     CLOSING,
     MarkerWording,
@@ -31,6 +30,7 @@ from tracker.trend.phrases import (
     variation_sentence,
 )
 from tracker.trend.rules import change_pct, is_above
+from tracker.trend.treatment_lines import TreatmentChange
 from tracker.trend.types import (
     CONFIRMED,
     FURTHER_RISE,

@@ -1,1 +1,2 @@
-"""The local web app (routes, templates, static files): empty until the web issue."""
+"""The local web app of ``tracker serve``: routes, pages, templates and static files
+(docs/design.md, "Web app")."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import ASSAY_CAVEATS, MARKERS, MIN_RISE_PCT, Marker, marker_by_code
 from tracker.catalogue.source_context import SOURCE, context_lines
 from tracker.catalogue.units import format_number, format_value
@@ -21,8 +22,9 @@ from tracker.services.report_input import report_date
 from tracker.services.review import review_patients
 from tracker.services.trend import load_trend_settings
 from tracker.trend.engine import analyse
-from tracker.trend.headlines import closing_lines, day_text
+from tracker.trend.headlines import closing_lines
 from tracker.trend.json_document import trend_document
+from tracker.trend.phrases import day_text
 from tracker.trend.text_summary import series_lines
 from tracker.trend.types import Flag, SeriesSummary, TrendResult
 
@@ -57,16 +59,12 @@ class Dashboard:
     report: ReportInput | None = None
 
 
-def _lab_key(lab: str | None) -> str | None:
-    return " ".join(lab.split()).lower() if lab and lab.strip() else None
-
-
 def _flags_by_series(result: TrendResult) -> dict[tuple[str, str | None], list[Flag]]:
     """The flags grouped by (marker, lab) in one pass: looking them up series by series
     would read every flag once per series (labs x flags on a file with many labs)."""
     grouped: dict[tuple[str, str | None], list[Flag]] = {}
     for flag in result.flags:
-        grouped.setdefault((flag.marker, _lab_key(flag.lab)), []).append(flag)
+        grouped.setdefault((flag.marker, lab_key(flag.lab)), []).append(flag)
     return grouped
 
 
@@ -114,7 +112,7 @@ def dashboard(database: Database, patient_name: str | None) -> Dashboard:
         lines: list[str] = []
         marker_flags: list[Flag] = []
         for position, summary in enumerate(members):
-            flags = flags_of.get((summary.marker, _lab_key(summary.lab)), [])
+            flags = flags_of.get((summary.marker, lab_key(summary.lab)), [])
             marker_flags.extend(flags)
             lines.extend(
                 text.strip()

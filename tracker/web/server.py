@@ -8,7 +8,6 @@ access log: its first line would hold the token.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import socket
@@ -71,8 +70,12 @@ def serve(
     patient: str | None,
     open_browser: bool,
     say: Callable[[str], None],
+    loaded: Callable[[], None] = lambda: None,
 ) -> None:
-    """Serve ``database`` until SIGINT or SIGTERM; ``say`` prints the address line."""
+    """Serve ``database`` until SIGINT or SIGTERM; ``say`` prints the address line.
+
+    ``loaded`` is called once the app is built, before the first request.
+    """
     import uvicorn
 
     from tracker.web.app import create_app
@@ -87,10 +90,9 @@ def serve(
         server_header=False,
     )
     server = uvicorn.Server(config)
-    # What is loaded now lives until exit: keep the collector from walking it again at
-    # every collection during requests (tracker/cli/startup.py explains the cost).
-    gc.collect()
-    gc.freeze()
+    # The app is built: what is loaded now lives until exit. The caller may tell the
+    # collector so; the web package leaves gc alone (docs/design.md, "Process-wide state").
+    loaded()
 
     # A signal from now on stops the server: before uvicorn installs its own handlers (a
     # SIGTERM right after the address is printed) it is never started; during the run

@@ -8,11 +8,11 @@ those patients (created, with their birth date, when missing); anything else goe
 the selected patient, as a CSV row without a patient does.
 
 ``ReadingSink`` is the insertion path of every format but CSV (this Bundle, NDJSON in
-``import_ndjson``, HL7 v2 in ``import_hl7``): rows that name their patient go through
-``import_patients.PatientIds`` and the batched bulk insert (README "Importing from your
-lab or hospital"). With ``--patient`` the patient rule of
-``tracker.services.importing.patients`` applies: one named patient (or none), filed under
-the selected one.
+``services/importing/ndjson_lines``, HL7 v2 in ``services/importing/hl7_messages``):
+rows that name their patient go through ``services/importing/patients.PatientIds`` and
+the batched bulk insert (README "Importing from your lab or hospital"). With
+``--patient`` the patient rule of ``tracker.services.importing.patients`` applies: one
+named patient (or none), filed under the selected one.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Every message of the file is read first (``tracker.interchange.hl7_oru``): a malformed
 segment anywhere imports nothing. The results are then inserted in one transaction, each
-under the patient its PID-5 names (``import_fhir.ReadingSink``: the patient rule for
-imported files), idempotently.
+under the patient its PID-5 names (``services/importing/fhir_bundle.ReadingSink``: the
+patient rule for imported files), idempotently.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tracker.interchange.hl7_message import Hl7Result
 from tracker.interchange.hl7_oru import read_hl7
 from tracker.services.importing.csv_file import ImportOptions
 from tracker.services.importing.fhir_bundle import FhirImportSummary, ReadingSink
+from tracker.services.importing.summary import import_transaction
 from tracker.services.patients import clean_name
 from tracker.services.readings import clean_lab, parse_ref_high
 
@@ -40,10 +41,6 @@ class Hl7ImportSummary(FhirImportSummary):
     def notes(self) -> list[str]:
         skipped = [skipped_summary(self.skipped)] if self.skipped else []
         return skipped + self.message_notes
-
-
-class _DryRun(Exception):
-    """Leaves the transaction of a dry run without committing it."""
 
 
 def import_hl7(
@@ -70,16 +67,11 @@ def import_hl7(
         message_notes=contents.notes,
     )
     summary.rows = len(readings) + sum(contents.skipped.values())
-    try:
-        with database.writing() as session:
-            sink = ReadingSink(session, options.patient, summary, HL7_SOURCE)
-            for reading in readings:
-                sink.add(reading)
-            sink.finish()
-            if options.dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with import_transaction(database, dry_run=options.dry_run) as session:
+        sink = ReadingSink(session, options.patient, summary, HL7_SOURCE)
+        for reading in readings:
+            sink.add(reading)
+        sink.finish()
     return summary
 
 

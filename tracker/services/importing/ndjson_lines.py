@@ -1,9 +1,9 @@
 """``import FILE.ndjson``: a FHIR Bulk Data export, streamed into one transaction.
 
-Lines are read one at a time (``tracker.interchange.ndjson``) and their readings inserted
-in batches (``import_fhir.ReadingSink``), so memory does not grow with the file. The whole
-file is one transaction: a bad line anywhere rolls back everything read before it, and
-every bad line (up to a limit) is named by its number.
+Lines are read one at a time (``tracker.interchange.ndjson``) and their readings
+inserted in batches (``services/importing/fhir_bundle.ReadingSink``), so memory does not
+grow with the file. The whole file is one transaction: a bad line anywhere rolls back
+everything read before it, and every bad line (up to a limit) is named by its number.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tracker.services.importing.fhir_bundle import (
     ReadingSink,
     create_patients,
 )
-from tracker.services.importing.summary import ERROR_LIMIT
+from tracker.services.importing.summary import ERROR_LIMIT, problem_details
 
 if TYPE_CHECKING:
     from tracker.store.database import Database
@@ -68,10 +68,11 @@ def import_ndjson(
     except _Refused:
         pass
     if problem_count:
-        if problem_count > ERROR_LIMIT:
-            problems.append(f"… and {problem_count - ERROR_LIMIT} more")
         lines = (
             "1 line has a problem" if problem_count == 1 else f"{problem_count} lines have problems"
         )
-        raise ValidationError(f"nothing was imported: {lines} in {name}", details=problems)
+        raise ValidationError(
+            f"nothing was imported: {lines} in {name}",
+            details=problem_details(problems, problem_count),
+        )
     return summary

@@ -2,7 +2,7 @@
 
 With ``--patient`` (or TRACKER_PATIENT), a file whose rows name one patient or none goes
 into the selected patient, and the summary says so; a file naming several patients is
-refused, whole (the README, "Whose rows"). Without it, each patient
+refused, whole (the README, "CSV export and import"). Without it, each patient
 named in the file is used or created, and rows naming none go to the selected patient.
 """
 

@@ -22,7 +22,7 @@ def db_group() -> None:
 @pass_app
 def db_current(app: AppContext) -> None:
     """Show the database's schema revision and whether it is the newest."""
-    from tracker.store.database import HEAD_REVISION
+    from tracker.store.revisions import HEAD_REVISION
 
     database = app.database(migrate=False)
     revision, has_tables = database.schema_state()
@@ -43,7 +43,7 @@ def db_current(app: AppContext) -> None:
 @pass_app
 def db_upgrade(app: AppContext) -> None:
     """Bring the schema to the newest revision (SQLite files are backed up first)."""
-    from tracker.store.database import HEAD_REVISION
+    from tracker.store.revisions import HEAD_REVISION
 
     database = app.database(migrate=False)
     before, _ = database.schema_state()
@@ -71,7 +71,7 @@ def db_downgrade(app: AppContext, revision: str, yes: bool) -> None:
     """
     from tracker.cli.prompts import confirm_or_refuse
     from tracker.errors import ValidationError
-    from tracker.store.database import KNOWN_REVISIONS
+    from tracker.store.revisions import KNOWN_REVISIONS
 
     if revision != "base" and revision not in KNOWN_REVISIONS:
         raise ValidationError(
