@@ -1,9 +1,9 @@
 """``tracker review`` after a treatment change or a change of lab, and its order.
 
-A new treatment line ends every open episode, and so does the marker's latest draw coming
-from another lab group (docs/clinical-rules.md, "Treatment lines", "Series and lab
-groups"): the flag keeps its status ("not rechecked before the treatment changed"), but
-it is no longer open, so the worklist stops listing it (clinician review, problem 7).
+A new treatment line with a result of its own at the flag's lab ends the episode
+(docs/clinical-rules.md, "Treatment lines"): the flag keeps its status ("not rechecked
+before the treatment changed") but the worklist stops listing it — unless that result is
+higher and inside the new line's flare window. A move to another lab ends nothing there.
 """
 
 from __future__ import annotations
@@ -145,3 +145,19 @@ def test_above_the_limit_comes_before_within_the_usual_range_at_equal_status(
     assert lines[2].startswith("Zoe    CA 15-3 rise to 40 U/mL on 2 Feb 2026")
     assert lines[3].startswith("Aaron  CEA rise to 3.5 ng/mL on 2 Mar 2026")
     assert "still within the usual range" in document["patients"][2]["flags"][0]["headline"]
+
+
+def test_a_higher_result_in_the_new_lines_flare_window_keeps_the_rise_listed(
+    tracker: Tracker,
+) -> None:
+    """36 -> 47 (+31 %, not rechecked), fulvestrant, then 58 on day 14: still listed."""
+    tracker = _at_today(tracker)
+    tracker.ok("event", "add", "treatment", "anastrozole", "--date", "2024-01-08")
+    _draws(tracker, "CA15-3", [("2025-07-07", "36"), ("2025-10-06", "47")], "City Lab")
+    tracker.ok("event", "add", "treatment", "fulvestrant", "--date", "2025-10-13")
+    _draws(tracker, "CA15-3", [("2025-10-27", "58")], "City Lab")
+    assert _listed(tracker) == [("CA 15-3", "rise", "unconfirmed", 47.0)]
+    assert tracker("review", "--exit-code").exit_code == 3
+    # A lower result, still inside the window, settles it.
+    _draws(tracker, "CA15-3", [("2025-11-10", "41")], "City Lab")
+    assert _listed(tracker) == []
