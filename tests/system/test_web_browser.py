@@ -43,26 +43,21 @@ ARGS = [
 READY_SECONDS = 120
 
 
-def start_serve(db: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+def spawn_serve(db: Path, *extra: str) -> subprocess.Popen[str]:
+    """``tracker --db DB serve --port 0 --no-browser EXTRA…`` with no TRACKER_ variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tracker",
-            "--db",
-            str(db),
-            "serve",
-            "--port",
-            "0",
-            "--no-browser",
-            *extra,
-        ],
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", str(db), "serve", *extra, "--port", "0",
+         "--no-browser"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
-    )
+    )  # fmt: skip
+
+
+def start_serve(db: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    process = spawn_serve(db, *extra)
     line = first_line(process)
     match = re.fullmatch(r"Serving on (http://127\.0\.0\.1:(\d+)/\?token=[\w-]+)\n", line)
     assert match, (line, process.stderr.read() if process.poll() is not None else "")
@@ -279,27 +274,7 @@ def test_allow_remote_warns(tmp_path: Path) -> None:
 
 
 def start_serve_remote(db: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tracker",
-            "--db",
-            str(db),
-            "serve",
-            "--host",
-            "0.0.0.0",
-            "--allow-remote",
-            "--port",
-            "0",
-            "--no-browser",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    process = spawn_serve(db, "--host", "0.0.0.0", "--allow-remote")
     line = first_line(process)
     assert re.fullmatch(r"Serving on http://0\.0\.0\.0:\d+/\?token=[\w-]+\n", line), line
     return process, line

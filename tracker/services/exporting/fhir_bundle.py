@@ -11,9 +11,10 @@ left out and named, as in the CSV export (``record_skipped``).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tracker.interchange.fhir_resources import (
@@ -80,28 +81,34 @@ class _EntryWriter:
 
 
 def _write_readings(session: Session, writer: _EntryWriter, patient: Patient) -> int:
-    query = (
-        select(Reading)
-        .where(Reading.patient_id == patient.id, readable(session.get_bind().dialect.name))
-        .order_by(Reading.drawn_on, Reading.id)
-        .execution_options(yield_per=FETCH_ROWS)
+    query = select(Reading).where(
+        Reading.patient_id == patient.id, readable(session.get_bind().dialect.name)
     )
-    count = 0
-    for reading in session.scalars(query):
-        writer.write(observation_resource(reading, patient.name))
-        count += 1
-    return count
+    rows = query.order_by(Reading.drawn_on, Reading.id)
+    return _write_rows(session, writer, rows, observation_resource, patient)
 
 
 def _write_events(session: Session, writer: _EntryWriter, patient: Patient) -> int:
-    query = (
-        select(Event)
-        .where(Event.patient_id == patient.id, readable_event(session.get_bind().dialect.name))
-        .order_by(Event.started_on, Event.id)
-        .execution_options(yield_per=FETCH_ROWS)
+    query = select(Event).where(
+        Event.patient_id == patient.id, readable_event(session.get_bind().dialect.name)
     )
+    rows = query.order_by(Event.started_on, Event.id)
+    return _write_rows(session, writer, rows, event_resource, patient)
+
+
+Row = TypeVar("Row", Reading, Event)
+
+
+def _write_rows(
+    session: Session,
+    writer: _EntryWriter,
+    query: Select[Row],
+    resource: Callable[[Row, str], dict[str, Any]],
+    patient: Patient,
+) -> int:
+    """One entry per row of ``query``, streamed in batches; how many were written."""
     count = 0
-    for event in session.scalars(query):
-        writer.write(event_resource(event, patient.name))
+    for row in session.scalars(query.execution_options(yield_per=FETCH_ROWS)):
+        writer.write(resource(row, patient.name))
         count += 1
     return count
