@@ -47,8 +47,6 @@ def export_fhir(
         else:
             selected = resolve_patient(session, patient, create_default=False)
             patients = [] if selected is None else [selected]
-        if patients:
-            record_skipped(session, None if all_patients else patients[0].id)
         out.write('{"resourceType": "Bundle", "type": "collection"')
         if not patients:
             # FHIR JSON has no empty arrays: a Bundle with nothing in it has no "entry".
@@ -61,7 +59,9 @@ def export_fhir(
             writer.readings += _write_readings(session, writer, person)
             writer.events += _write_events(session, writer, person)
         out.write("\n]}\n")
-    return ExportCounts(writer.readings, writer.events)
+        written = ExportCounts(writer.readings, writer.events)
+        record_skipped(session, None if all_patients else patients[0].id, written=written)
+    return written
 
 
 class _EntryWriter:
