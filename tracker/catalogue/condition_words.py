@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.catalogue.condition_synonyms import (
     CONDITION_SYNONYMS,
@@ -166,6 +167,12 @@ class _Name:
         return False
 
 
+# Distinct condition names remembered: the trend engine asks again for every flag of every
+# series (a clinic's review asked 19,000 times for 8,000 events); bounded, so memory is too.
+MATCH_CACHE_NAMES = 4_096
+
+
+@lru_cache(maxsize=MATCH_CACHE_NAMES)
 def match_condition(name: str) -> ConditionMatch:
     """The benign causes a logged condition's name counts for, in catalogue order."""
     parsed = _Name(name)
