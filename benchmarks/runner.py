@@ -130,7 +130,7 @@ def compile_bytecode() -> None:
     then every timed tracker process would compile its own modules from source, about
     10 ms on ``--help`` and 40 ms on ``add``, which no installed copy pays.
     """
-    for package in ("tracker", "reports"):
+    for package in ("tracker", "tracker.reports"):
         spec = importlib.util.find_spec(package)
         folders = (spec.submodule_search_locations if spec else None) or ()
         for folder in folders:

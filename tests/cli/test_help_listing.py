@@ -6,16 +6,28 @@ from __future__ import annotations
 import click
 from click.testing import CliRunner
 
+from tests.helpers.commands import subcommands
 from tracker.cli.groups import command_summary
 from tracker.cli.main import cli
 
 
 def _groups(group: click.Group, path: list[str]) -> list[tuple[list[str], click.Group]]:
     found = [(path, group)]
-    for name, command in group.commands.items():
+    for name, command in subcommands(group).items():
         if isinstance(command, click.Group):
             found += _groups(command, [*path, name])
     return found
+
+
+def test_the_listed_summaries_are_the_commands_own() -> None:
+    """`tracker --help` lists summaries from a table, without loading the commands
+    (tracker/cli/main.py, COMMANDS): each must be what the command itself says."""
+    from tracker.cli.main import COMMANDS
+
+    loaded = subcommands(cli)
+    assert sorted(COMMANDS) == sorted(loaded)
+    for name, lazy in COMMANDS.items():
+        assert lazy.summary == command_summary(loaded[name]), name
 
 
 def test_every_summary_is_shown_whole_in_the_listing() -> None:
@@ -27,7 +39,7 @@ def test_every_summary_is_shown_whole_in_the_listing() -> None:
         assert result.exit_code == 0, result.output
         listing = " ".join(result.stdout.split("Commands:")[1].split())
         assert "..." not in listing, (path, listing)
-        for name, command in group.commands.items():
+        for name, command in subcommands(group).items():
             summary = command_summary(command)
             assert summary and not summary.endswith("...")
             assert f"{name} {summary}" in listing, (path, name, summary)

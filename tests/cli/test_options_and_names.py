@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.helpers.cli_runs import Tracker
+from tests.helpers.commands import subcommands
 from tests.helpers.databases import database_snapshot
 from tracker.config import location_from
 from tracker.store.revisions import HEAD_REVISION
@@ -49,7 +50,7 @@ def test_every_command_accepts_db_and_patient_after_its_name() -> None:
 
     def walk(group: Group, path: str) -> list[tuple[str, set[str]]]:
         found = []
-        for name, command in group.commands.items():
+        for name, command in subcommands(group).items():
             options = {opt for param in command.params for opt in getattr(param, "opts", [])}
             found.append((f"{path} {name}", options))
             if isinstance(command, Group):

@@ -21,6 +21,7 @@ import click
 import pytest
 
 from tests.helpers.cli_runs import Tracker
+from tests.helpers.commands import subcommands
 from tracker.cli.main import cli
 
 NOT_UTF8 = b"ab\xff\xfecd"
@@ -56,7 +57,7 @@ def _commands(
     group: click.Group, path: tuple[str, ...] = ()
 ) -> list[tuple[tuple[str, ...], click.Command]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    for name, command in sorted(subcommands(group).items()):
         if isinstance(command, click.Group):
             found += _commands(command, (*path, name))
         else:

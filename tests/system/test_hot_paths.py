@@ -31,10 +31,56 @@ def imported_modules(args: list[str], home: Path) -> set[str]:
     return modules
 
 
+# importlib.import_module (how the top-level group loads a command) prints no importtime
+# line, so the command modules a run loaded are read from sys.modules when it exits.
+_LOADED_COMMAND_MODULES = """
+import atexit, sys
+from tracker.cli.main import COMMANDS, main
+modules = {lazy.module for lazy in COMMANDS.values()}
+atexit.register(lambda: print("loaded:", *sorted(modules & set(sys.modules)), file=sys.stderr))
+sys.argv[0] = "tracker"
+main()
+"""
+
+
+def loaded_command_modules(args: list[str], home: Path) -> set[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env["HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED_COMMAND_MODULES, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("loaded:")]
+    return set(line.split()[1:])
+
+
 def test_help_imports_no_sqlalchemy(tmp_path: Path) -> None:
     modules = imported_modules(["--help"], tmp_path)
     assert "click" in modules
     assert not modules & {"sqlalchemy", *HEAVY_FOR_ALL}
+
+
+def test_help_loads_no_command_module(tmp_path: Path) -> None:
+    assert loaded_command_modules(["--help"], tmp_path) == set()
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (["add", "CEA", "3", "--date", "2026-02-01"], "tracker.cli.add"),
+        (["list", "--json"], "tracker.cli.readings"),
+        (["event", "list"], "tracker.cli.events"),
+    ],
+    ids=["add", "list", "event-list"],
+)
+def test_a_command_loads_its_own_module_only(tmp_path: Path, args: list[str], module: str) -> None:
+    db = str(tmp_path / "t.db")
+    loaded_command_modules(["--db", db, "add", "CEA", "2", "--date", "2026-01-01"], tmp_path)
+    assert loaded_command_modules(["--db", db, *args], tmp_path) == {module}
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import re
 
 import click
 
+from tests.helpers.commands import subcommands
 from tests.helpers.paths import ROOT
 from tracker.cli.main import cli
 
@@ -14,7 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def _command_paths(group: click.Group, prefix: str = "") -> list[str]:
     paths = []
-    for name, command in group.commands.items():
+    for name, command in subcommands(group).items():
         path = f"{prefix}{name}"
         if isinstance(command, click.Group):
             paths.extend(_command_paths(command, f"{path} "))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import AppContext
-
 # option, the AppContext attribute it sets, metavar, help: in the order --help lists them.
 _GLOBAL_OPTIONS = (
     ("--db", "db_option", "URL|PATH", "Database (as before the command name)."),
@@ -16,6 +14,8 @@ _GLOBAL_OPTIONS = (
 def _set_app_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value is None:
         return
+    from tracker.cli.context import AppContext  # loaded with the command, not by --help
+
     app = ctx.find_object(AppContext)
     if app is not None and param.name is not None:
         setattr(app, param.name, value)

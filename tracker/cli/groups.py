@@ -4,14 +4,15 @@ the command listing of ``--help``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import sys
-from typing import IO, Any
+from collections.abc import Mapping
+from typing import IO, Any, NamedTuple
 
 import click
 
-from tracker.cli.context import AppContext
 from tracker.cli.global_options import accept_global_options
 from tracker.cli.raw_arguments import refuse_undecodable, shown_bytes
 from tracker.errors import TrackerError
@@ -55,21 +56,62 @@ class SummaryGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command_summary(command)))
+            summary = self.listed_summary(ctx, name)
+            if summary is not None:
+                rows.append((name, summary))
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+    def listed_summary(self, ctx: click.Context, name: str) -> str | None:
+        """The summary ``--help`` lists for command ``name``; None if it is not listed."""
+        command = self.get_command(ctx, name)
+        if command is None or command.hidden:
+            return None
+        return command_summary(command)
+
+
+class LazyCommand(NamedTuple):
+    """A command loaded only when it runs: where it is, and the line ``--help`` lists.
+
+    The summary repeats the command's own (tests/cli/test_help_listing.py checks that
+    they agree), so that ``tracker --help`` and ``tracker add`` import one command
+    module, or none, instead of all twenty.
+    """
+
+    module: str
+    attribute: str
+    summary: str
 
 
 class TrackerGroup(SummaryGroup):
     """A click group that turns every tracker error into one line and an exit code."""
 
+    def __init__(
+        self, *args: Any, lazy_commands: Mapping[str, LazyCommand] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         super().add_command(cmd, name)
         if self.parent_group_is_root:
             accept_global_options(cmd)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            lazy = self.lazy_commands[cmd_name]
+            command = getattr(importlib.import_module(lazy.module), lazy.attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def listed_summary(self, ctx: click.Context, name: str) -> str | None:
+        if name not in self.commands and name in self.lazy_commands:
+            return self.lazy_commands[name].summary
+        return super().listed_summary(ctx, name)
 
     @property
     def parent_group_is_root(self) -> bool:
@@ -132,6 +174,8 @@ def _note_unreadable(ctx: click.Context) -> None:
 
     stderr, so that ``--json`` output stays one document.
     """
+    from tracker.cli.context import AppContext
+
     app = ctx.find_object(AppContext)
     if app is None or not app.read_patients():
         return

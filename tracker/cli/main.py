@@ -3,8 +3,9 @@
 Each command lives in a module of this package named for what it does; this one only
 registers them. Commands parse, call a service and print: no SQL and no maths.
 
-Services are imported inside each command, so ``tracker --help`` loads neither
-SQLAlchemy nor anything heavier.
+Command modules are imported only when their command runs (``LazyCommand``), and
+services inside each command, so ``tracker --help`` loads no command module and
+``tracker add`` only its own: neither loads SQLAlchemy or anything heavier than it needs.
 """
 
 from __future__ import annotations
@@ -12,30 +13,100 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
-from tracker.cli.add import add_command
-from tracker.cli.backup import backup_command, restore_command
-from tracker.cli.check import check_command
-from tracker.cli.context import AppContext
-from tracker.cli.db import db_group
-from tracker.cli.due import due_command
-from tracker.cli.events import event_group
-from tracker.cli.export import export_command
-from tracker.cli.groups import TrackerGroup
-from tracker.cli.import_file import import_command
-from tracker.cli.markers import markers_command
-from tracker.cli.patients import patient_group
-from tracker.cli.readings import delete_command, edit_command, list_command
-from tracker.cli.report import demo_command, report_command
-from tracker.cli.review import review_command
-from tracker.cli.serve import serve_command
+from tracker.cli.groups import LazyCommand, TrackerGroup
 from tracker.cli.startup import pause_collector
-from tracker.cli.trend import settings_command, trend_command
 from tracker.config import DB_URL_ENV, PATIENT_ENV
 
+# Every command: its module, its object and the summary `tracker --help` lists (the
+# command's own short help; tests/cli/test_help_listing.py checks that they agree).
+COMMANDS = {
+    "add": LazyCommand(
+        "tracker.cli.add", "add_command", "Log one draw, e.g. `add CEA 3.1 CA15-3 28`."
+    ),
+    "backup": LazyCommand(
+        "tracker.cli.backup",
+        "backup_command",
+        "Copy the database to a new FILE (private, consistent).",
+    ),
+    "check": LazyCommand(
+        "tracker.cli.check",
+        "check_command",
+        "Look for stored rows that cannot be right (read-only).",
+    ),
+    "db": LazyCommand(
+        "tracker.cli.db", "db_group", "Show, upgrade or downgrade the database's schema."
+    ),
+    "delete": LazyCommand(
+        "tracker.cli.readings", "delete_command", "Remove readings (asks first unless --yes)."
+    ),
+    "demo": LazyCommand(
+        "tracker.cli.report",
+        "demo_command",
+        "Fill a demo patient with two years of results; write a report.",
+    ),
+    "due": LazyCommand(
+        "tracker.cli.due", "due_command", "Show each marker's last test and when the next is due."
+    ),
+    "edit": LazyCommand(
+        "tracker.cli.readings", "edit_command", "Correct a reading (see ids with `tracker list`)."
+    ),
+    "event": LazyCommand(
+        "tracker.cli.events",
+        "event_group",
+        "Log treatments, supportive care, conditions, symptoms, scans.",
+    ),
+    "export": LazyCommand(
+        "tracker.cli.export",
+        "export_command",
+        "Write one patient's readings and events as CSV or FHIR.",
+    ),
+    "import": LazyCommand(
+        "tracker.cli.import_file",
+        "import_command",
+        "Add the readings and events of a CSV, FHIR or HL7 v2 file.",
+    ),
+    "list": LazyCommand(
+        "tracker.cli.readings",
+        "list_command",
+        "Show readings, oldest first; then stored rows that cannot be read.",
+    ),
+    "markers": LazyCommand(
+        "tracker.cli.markers",
+        "markers_command",
+        "The marker catalogue: names, units, limits, benign causes.",
+    ),
+    "patient": LazyCommand(
+        "tracker.cli.patients", "patient_group", "Manage the people whose results are stored."
+    ),
+    "report": LazyCommand(
+        "tracker.cli.report",
+        "report_command",
+        "Write the PDF report for your oncologist, or a PNG chart.",
+    ),
+    "restore": LazyCommand(
+        "tracker.cli.backup", "restore_command", "Put a backup FILE back (asks first unless --yes)."
+    ),
+    "review": LazyCommand(
+        "tracker.cli.review", "review_command", "Every patient's open flags and overdue tests."
+    ),
+    "serve": LazyCommand(
+        "tracker.cli.serve",
+        "serve_command",
+        "Serve the tracker as a local web page until interrupted (Ctrl+C).",
+    ),
+    "settings": LazyCommand(
+        "tracker.cli.trend", "settings_command", "Show or change the stored trend defaults."
+    ),
+    "trend": LazyCommand(
+        "tracker.cli.trend",
+        "trend_command",
+        "Each marker's series (latest, lowest, change) and its flags.",
+    ),
+}
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(cls=TrackerGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=TrackerGroup, context_settings=CONTEXT_SETTINGS, lazy_commands=COMMANDS)
 @click.option(
     "--db",
     "db_option",
@@ -65,31 +136,11 @@ def cli(ctx: click.Context, db_option: str | None, patient_option: str | None) -
       tracker list
       tracker demo --out demo-report.pdf
     """
+    from tracker.cli.context import AppContext
+
     app = AppContext(db_option, patient_option)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-cli.add_command(add_command)
-cli.add_command(list_command)
-cli.add_command(edit_command)
-cli.add_command(delete_command)
-cli.add_command(patient_group)
-cli.add_command(event_group)
-cli.add_command(db_group)
-cli.add_command(markers_command)
-cli.add_command(trend_command)
-cli.add_command(settings_command)
-cli.add_command(report_command)
-cli.add_command(demo_command)
-cli.add_command(due_command)
-cli.add_command(review_command)
-cli.add_command(check_command)
-cli.add_command(backup_command)
-cli.add_command(restore_command)
-cli.add_command(export_command)
-cli.add_command(import_command)
-cli.add_command(serve_command)
 
 
 def main() -> None:
