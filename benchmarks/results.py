@@ -99,7 +99,10 @@ readings and four events each) compare `review --json` with a psycopg script sel
 every reading and dumping it as JSON (goal 3×), `import` of the clinic's CSV with `COPY`
 into a plain table of text columns, and `patient list` with the same query from psycopg.
 The web rows are in-process (Starlette's TestClient), CPU seconds of the process. Other
-PostgreSQL rows are for information and carry no goal.
+PostgreSQL rows are for information and carry no goal. Before timing, the run compiles
+the tracker's modules to bytecode, as `pip install .` does and as it did for the
+baselines' packages: with `PYTHONDONTWRITEBYTECODE` set (as on this machine) an editable
+install would otherwise compile them from source in every timed process.
 
 Why not pyperf: its runner would replace benchmarks/timing.py (about 130 lines) but not
 what the cases need. `bench_command` runs all of one command's processes, then all of the
