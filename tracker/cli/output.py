@@ -20,7 +20,7 @@ def print_json(document: Any) -> None:
 
     if isinstance(document, list) and document:
         encode = json.JSONEncoder(ensure_ascii=False).encode
-        click.echo("[\n" + ",\n".join("  " + encode(item) for item in document) + "\n]")
+        click.echo("[\n  " + ",\n  ".join(map(encode, document)) + "\n]")
         return
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 

@@ -21,6 +21,7 @@ from tracker.catalogue.units import (
     shown_value,
 )
 from tracker.errors import DatabaseError, DuplicateError, NotFoundError, ValidationError
+from tracker.store.driver_rows import driver_rows, stored_date
 from tracker.store.models import Patient, Reading, utcnow
 from tracker.store.stored_rows import (
     UnreadableReading,
@@ -29,6 +30,9 @@ from tracker.store.stored_rows import (
     unreadable_readings,
 )
 from tracker.trend.types import ReadingPoint
+
+# Rows fetched per round trip by list_readings.
+FETCH_ROWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,8 @@ def list_readings(
 
     Rows that cannot be read are left out and their ids recorded on the session
     (``unreadable_in``), so one malformed row never stops a listing, a trend or a report.
-    Selected as columns, not ORM objects: a long series loads several times faster, and
+    Selected as columns, not ORM objects, and read as the driver returns them
+    (tracker/store/driver_rows.py): a long series loads several times faster, and
     listing, trends and reports only read them.
     """
     # The columns named like ListedReading's fields, in its order.
@@ -185,19 +190,36 @@ def list_readings(
         query = query.where(Reading.marker == marker_code)
     if since is not None:
         query = query.where(Reading.drawn_on >= since)
-    rows = session.execute(query.order_by(Reading.drawn_on, Reading.id))
-    listed = [ListedReading._make(row) for row in rows]
-    unreadable_in(session, patient, marker_code=marker_code)
+    rows = driver_rows(session, query.order_by(Reading.drawn_on, Reading.id), batch=FETCH_ROWS)
+    listed = [
+        ListedReading(id_, code, value, qualifier, unit, stored_date(day), lab, high, note, typed)
+        for id_, code, value, qualifier, unit, day, lab, high, note, typed in rows
+    ]
+    read_all = len(listed) if since is None else None
+    unreadable_in(session, patient, marker_code=marker_code, readable_count=read_all)
     return listed
 
 
 def unreadable_in(
-    session: Session, patient: Patient, *, marker_code: str | None = None
+    session: Session,
+    patient: Patient,
+    *,
+    marker_code: str | None = None,
+    readable_count: int | None = None,
 ) -> list[UnreadableReading]:
     """The patient's rows that cannot be read (of one marker, when given).
 
-    They are recorded on the session for the command line's notice.
+    They are recorded on the session for the command line's notice. ``readable_count``:
+    how many readable rows (of that marker, any date) the caller has just read; when the
+    table holds no more than that, nothing is unreadable and the search (a pass over
+    every row of the patient) is skipped.
     """
+    if readable_count is not None:
+        stored = select(func.count()).where(Reading.patient_id == patient.id)
+        if marker_code is not None:
+            stored = stored.where(Reading.marker == marker_code)
+        if session.scalar(stored) == readable_count:
+            return []
     rows = [
         row
         for row in unreadable_readings(session, patient.id)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import MARKERS
 from tracker.services.events import event_points, list_events
+from tracker.store.driver_rows import driver_rows, stored_date
 from tracker.store.models import Patient, Reading
 from tracker.store.stored_rows import readable, record_unreadable, unreadable_readings
 from tracker.trend.engine import LabGroup, MarkerPass, lab_groups
@@ -136,7 +137,6 @@ def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[Re
         )
         .where(*_readable_of(session, patient), Reading.marker == code)
         .order_by(Reading.drawn_on, Reading.id)
-        .execution_options(stream_results=True)
     )
     shared: dict[str, str] = {}
 
@@ -150,16 +150,17 @@ def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[Re
             found = shared[text] = text
         return found
 
-    # Core rows, not ORM loading: plain tuples are all the engine needs. (A qualifier is
-    # one character, which Python already shares.)
-    rows = session.connection().execute(query).yield_per(FETCH_ROWS)
-    for row_id, value, qualifier, drawn_on, lab, ref_high, note in rows:
+    # The driver's tuples, not SQLAlchemy rows: plain values are all the engine needs. (A
+    # qualifier is one character, which Python already shares.)
+    for row_id, value, qualifier, drawn_on, lab, ref_high, note in driver_rows(
+        session, query, batch=FETCH_ROWS
+    ):
         yield ReadingPoint(
             id=row_id,
             marker=code,
             value=value,
             qualifier=qualifier,
-            drawn_on=drawn_on,
+            drawn_on=stored_date(drawn_on),
             lab=share(lab),
             ref_high=ref_high,
             note=share(note),
