@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -23,6 +24,12 @@ def print_json(document: Any) -> None:
         click.echo("[\n  " + ",\n  ".join(map(encode, document)) + "\n]")
         return
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def print_json_texts(items: Iterable[str]) -> None:
+    """A JSON array of already encoded items, laid out as ``print_json`` lays out a list."""
+    text = ",\n  ".join(items)
+    click.echo(f"[\n  {text}\n]" if text else "[]")
 
 
 def print_wrapped(text: str, indent: str = "  ") -> None:

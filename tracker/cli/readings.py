@@ -6,7 +6,7 @@ import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.ids_and_dates import optional_date, parse_id
-from tracker.cli.output import print_json, print_rows_then_unreadable, print_wrapped
+from tracker.cli.output import print_json_texts, print_rows_then_unreadable, print_wrapped
 
 
 @click.command("list")
@@ -18,12 +18,8 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
     """Show readings, oldest first; then stored rows that cannot be read."""
     from tracker.catalogue.markers import find_marker
     from tracker.cli.tables import readings_table, unreadable_lines
-    from tracker.services.readings import (
-        has_readings,
-        list_readings,
-        reading_json,
-        unreadable_in,
-    )
+    from tracker.services.readings import has_readings, list_readings, unreadable_in
+    from tracker.services.readings_json import reading_json_texts
 
     marker_code = find_marker(marker).code if marker else None
     since_date = optional_date(since, what="--since date")
@@ -36,7 +32,7 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
         )
         if as_json:
             # The array keeps its documented shape; unreadable rows are named on stderr.
-            print_json([reading_json(r, patient.name) for r in readings] if patient else [])
+            print_json_texts(reading_json_texts(readings, patient.name) if patient else ())
             return
         unreadable = (
             [] if patient is None else unreadable_in(session, patient, marker_code=marker_code)

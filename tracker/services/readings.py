@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,9 @@ from tracker.store.stored_rows import (
     record_unreadable,
     unreadable_readings,
 )
-from tracker.trend.types import ReadingPoint
+
+if TYPE_CHECKING:
+    from tracker.trend.types import ReadingPoint
 
 # Rows fetched per round trip by list_readings.
 FETCH_ROWS = 2_000
@@ -237,6 +239,8 @@ def has_readings(session: Session, patient: Patient) -> bool:
 
 def reading_points(readings: Sequence[ListedReading | Reading]) -> list[ReadingPoint]:
     """Plain data for the trend engine and the reports."""
+    from tracker.trend.types import ReadingPoint  # not needed by add, list or edit
+
     return [
         ReadingPoint(
             id=r.id,
@@ -250,19 +254,3 @@ def reading_points(readings: Sequence[ListedReading | Reading]) -> list[ReadingP
         )
         for r in readings
     ]
-
-
-def reading_json(reading: ListedReading | Reading, patient_name: str) -> dict[str, Any]:
-    """One reading as ``list --json`` prints it (docs/design.md: exactly these keys)."""
-    return {
-        "id": reading.id,
-        "patient": patient_name,
-        "marker": marker_by_code(reading.marker).name,
-        "value": reading.value,
-        "qualifier": reading.qualifier,
-        "unit": reading.unit,
-        "drawn_on": reading.drawn_on.isoformat(),
-        "lab": reading.lab,
-        "ref_high": reading.ref_high,
-        "note": reading.note,
-    }
