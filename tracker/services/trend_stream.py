@@ -50,17 +50,19 @@ class PatientPass:
         self.session = session
         self.patient = patient
         self.settings = settings
+        self.groups, readable_count = marker_lab_groups(session, patient, markers=markers)
         # Unreadable rows are left out and recorded for the notice
-        # (tracker/store/stored_rows.py).
-        record_unreadable(
-            session,
-            (
-                row.id
-                for row in unreadable_readings(session, patient.id)
-                if markers is None or row.marker in markers
-            ),
-        )
-        self.groups = marker_lab_groups(session, patient, markers=markers)
+        # (tracker/store/stored_rows.py). They are searched for (a pass over every row of
+        # the patient) only when the table holds more rows than the readable ones counted.
+        if _stored_count(session, patient, markers) != readable_count:
+            record_unreadable(
+                session,
+                (
+                    row.id
+                    for row in unreadable_readings(session, patient.id)
+                    if markers is None or row.marker in markers
+                ),
+            )
         self.events = event_points(list_events(session, patient))
         self.timeline = TreatmentTimeline(self.events, settings.flare_window_days)
 
@@ -105,17 +107,28 @@ def _readable_of(session: Session, patient: Patient) -> tuple[ColumnElement[bool
 
 def marker_lab_groups(
     session: Session, patient: Patient, *, markers: Collection[str] | None = None
-) -> dict[str, list[LabGroup]]:
-    """Each marker's lab groups: one row per (marker, lab as written) and its latest date."""
-    query = select(Reading.marker, Reading.lab, func.max(Reading.drawn_on)).where(
+) -> tuple[dict[str, list[LabGroup]], int]:
+    """Each marker's lab groups (one row per marker and lab as written, with its latest
+    date), and how many readable readings they hold."""
+    query = select(Reading.marker, Reading.lab, func.max(Reading.drawn_on), func.count()).where(
         *_readable_of(session, patient)
     )
     if markers is not None:
         query = query.where(Reading.marker.in_(sorted(markers)))
     labs: dict[str, list[tuple[str | None, date]]] = {}
-    for code, lab, latest in session.execute(query.group_by(Reading.marker, Reading.lab)):
+    readable_count = 0
+    for code, lab, latest, count in session.execute(query.group_by(Reading.marker, Reading.lab)):
         labs.setdefault(code, []).append((lab, latest))
-    return {code: lab_groups(written) for code, written in labs.items()}
+        readable_count += count
+    return {code: lab_groups(written) for code, written in labs.items()}, readable_count
+
+
+def _stored_count(session: Session, patient: Patient, markers: Collection[str] | None) -> int:
+    """How many readings of the patient (of ``markers``) the table holds, readable or not."""
+    query = select(func.count()).where(Reading.patient_id == patient.id)
+    if markers is not None:
+        query = query.where(Reading.marker.in_(sorted(markers)))
+    return session.scalar(query) or 0
 
 
 def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[ReadingPoint]:
