@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from benchmarks.results import (
     RESULTS_FILE,
+    code_version,
     machine,
     quiet_ratios,
     results_markdown,
@@ -19,6 +21,7 @@ from benchmarks.results import (
 from benchmarks.runner import CASE_KEYS, Options, run_cases
 
 PG_ENV = "TRACKER_BENCH_PG_URL"
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RUNS = 9
 
 
@@ -84,7 +87,8 @@ def main(argv: list[str]) -> int:
     missed its goal)."""
     arguments = parse_arguments(argv)
     options = Options(arguments.quick, arguments.runs, arguments.postgres, arguments.only)
-    print(f"Running {_command(arguments)} …", file=sys.stderr, flush=True)
+    code, started = code_version(ROOT), datetime.now().astimezone()
+    print(f"Running {_command(arguments)} on {code} …", file=sys.stderr, flush=True)
     outcome = run_cases(options)
     print(table(outcome.rows))
     if arguments.under_load is not None:
@@ -95,7 +99,7 @@ def main(argv: list[str]) -> int:
         return 1 if any(row.error for row in outcome.rows) else 0
     target = arguments.results or (None if arguments.quick else RESULTS_FILE)
     if target is not None and not arguments.no_results:
-        facts = machine(outcome.postgres_version)
+        facts = machine(outcome.postgres_version, code, started)
         target.write_text(results_markdown(outcome.rows, facts, _command(arguments)))
         print(f"\nWrote {target}", file=sys.stderr)
     if any(row.error for row in outcome.rows):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
+import subprocess
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import metadata
@@ -61,9 +62,32 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def machine(postgres_version: str | None) -> list[str]:
+# What the run times: a change here after the run started is not in its numbers.
+MEASURED_PATHS = ("tracker", "reports", "migrations", "benchmarks", "pyproject.toml")
+
+
+def code_version(root: Path) -> str:
+    """The commit measured (read when the run starts) and whether the timed code had
+    uncommitted changes then."""
+    try:
+        commit = _git(root, "rev-parse", "--short=12", "HEAD")
+        changed = _git(root, "status", "--porcelain", "--", *MEASURED_PATHS)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit}, with uncommitted changes" if changed else commit
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def machine(postgres_version: str | None, code: str, started: datetime) -> list[str]:
     """One ``- name: value`` line per fact about the machine and the software measured."""
     facts = [
+        ("code", code),
         ("CPU", _cpu_model()),
         ("cores", str(os.cpu_count())),
         ("RAM", _memory_gib()),
@@ -76,7 +100,8 @@ def machine(postgres_version: str | None) -> list[str]:
     ]
     if postgres_version is not None:
         facts += [("PostgreSQL", postgres_version), ("psycopg", _version("psycopg"))]
-    facts.append(("date", datetime.now().astimezone().isoformat(timespec="minutes")))
+    facts.append(("started", started.isoformat(timespec="minutes")))
+    facts.append(("ended", datetime.now().astimezone().isoformat(timespec="minutes")))
     return [f"- {name}: {value}" for name, value in facts]
 
 

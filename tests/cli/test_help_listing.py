@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 from click.testing import CliRunner
 
@@ -28,6 +33,20 @@ def test_the_listed_summaries_are_the_commands_own() -> None:
     assert sorted(COMMANDS) == sorted(loaded)
     for name, lazy in COMMANDS.items():
         assert lazy.summary == command_summary(loaded[name]), name
+        assert not loaded[name].hidden, name  # the table lists every command it holds
+
+
+def test_a_mistyped_command_gets_a_suggestion_from_every_command(tmp_path: Path) -> None:
+    """click suggests from the commands loaded so far; before any is, all must count."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "lst"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.endswith("Error: No such command 'lst'. Did you mean 'list'?\n")
 
 
 def test_every_summary_is_shown_whole_in_the_listing() -> None:

@@ -8,6 +8,7 @@ it (an unknown marker code in a text column, NaN in a float column).
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,24 @@ def test_an_unreadable_event_can_be_deleted(malformed_event: Tracker) -> None:
     )
     assert [event["id"] for event in malformed_event.json("event", "list")] == [1]
     assert malformed_event.ok("trend").stderr == ""
+
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [("-1e999", "value -inf is not a finite number"), ("-2.5", "value -2.5 is negative")],
+    ids=["minus-infinity", "negative"],
+)
+def test_a_value_below_zero_is_unreadable_and_json_stays_valid(
+    sqlite_tracker: Tracker, value: str, problem: str
+) -> None:
+    """Another program can switch the schema's check off; `list --json` must still be a
+    JSON document (minus infinity has no JSON form) and the row is named, not shown."""
+    three_readings(sqlite_tracker)
+    with sqlite3.connect(sqlite_tracker.db) as connection:
+        connection.execute("PRAGMA ignore_check_constraints = ON")
+        connection.execute(f"UPDATE reading SET value = {value} WHERE id = 2")
+    connection.close()
+    listed = sqlite_tracker.ok("list", "--json")
+    assert [row["id"] for row in json.loads(listed.stdout)] == [1, 3]
+    assert listed.stderr == NOTICE.format(count="1 stored reading", ids="#2")
+    assert f"  #2 (unreadable) {problem}\n" in sqlite_tracker.ok("list").stdout

@@ -19,6 +19,8 @@ texts = st.text(max_size=20)
 numbers = st.one_of(
     st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
     st.integers(min_value=0, max_value=10**6),
+    # Not readable (tracker/store/stored_rows.py), but written as the json module would.
+    st.sampled_from([float("-inf"), float("inf"), float("nan"), -1.5]),
 )
 readings = st.builds(
     ListedReading,

@@ -108,6 +108,17 @@ class TrackerGroup(SummaryGroup):
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:
+            # click (8.4+) suggests from the commands loaded so far: offer every command.
+            raise click.exceptions.NoSuchCommand(
+                error.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
+
     def listed_summary(self, ctx: click.Context, name: str) -> str | None:
         if name not in self.commands and name in self.lazy_commands:
             return self.lazy_commands[name].summary

@@ -34,8 +34,11 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
             # The array keeps its documented shape; unreadable rows are named on stderr.
             print_json_texts(reading_json_texts(readings, patient.name) if patient else ())
             return
+        read_all = len(readings) if since_date is None else None  # as list_readings did
         unreadable = (
-            [] if patient is None else unreadable_in(session, patient, marker_code=marker_code)
+            []
+            if patient is None
+            else unreadable_in(session, patient, marker_code=marker_code, readable_count=read_all)
         )
         app.forget_unreadable(session)  # shown here in full, so no notice after
         if not readings and not unreadable:

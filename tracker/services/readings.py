@@ -25,6 +25,7 @@ from tracker.store.driver_rows import driver_rows, stored_date
 from tracker.store.models import Patient, Reading, utcnow
 from tracker.store.stored_rows import (
     UnreadableReading,
+    holds_more_than,
     readable,
     record_unreadable,
     unreadable_readings,
@@ -212,16 +213,14 @@ def unreadable_in(
     """The patient's rows that cannot be read (of one marker, when given).
 
     They are recorded on the session for the command line's notice. ``readable_count``:
-    how many readable rows (of that marker, any date) the caller has just read; when the
-    table holds no more than that, nothing is unreadable and the search (a pass over
-    every row of the patient) is skipped.
+    how many readable rows (of that marker, any date) the caller has just read in this
+    session; the search runs only when the table holds more (``holds_more_than``).
     """
-    if readable_count is not None:
-        stored = select(func.count()).where(Reading.patient_id == patient.id)
-        if marker_code is not None:
-            stored = stored.where(Reading.marker == marker_code)
-        if session.scalar(stored) == readable_count:
-            return []
+    markers = None if marker_code is None else (marker_code,)
+    if readable_count is not None and not holds_more_than(
+        session, Reading, readable_count, patient_id=patient.id, markers=markers
+    ):
+        return []
     rows = [
         row
         for row in unreadable_readings(session, patient.id)

@@ -11,6 +11,7 @@ tests/unit/test_readings_json.py checks on generated readings.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,11 @@ CACHE_LIMIT = 4_096
 
 
 def reading_json(reading: ListedReading | Reading, patient_name: str) -> dict[str, Any]:
-    """One reading as ``list --json`` prints it (docs/design.md: exactly these keys)."""
+    """One reading as ``list --json`` prints it (docs/design.md: exactly these keys).
+
+    The specification of ``reading_json_texts``, which writes the same text without the
+    dict; tests/unit/test_readings_json.py holds the two together.
+    """
     return {
         "id": reading.id,
         "patient": patient_name,
@@ -74,6 +79,8 @@ def _encode(value: str | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    # float.__repr__ is what the json module writes for a finite float; readable rows
-    # hold no NaN or infinity (tracker/store/stored_rows.py).
-    return "null" if value is None else repr(value)
+    # float.__repr__ is what the json module writes for a finite float (readable rows
+    # hold no other: tracker/store/stored_rows.py); anything else goes to the module.
+    if value is None:
+        return "null"
+    return repr(value) if math.isfinite(value) else json.dumps(value)

@@ -21,7 +21,12 @@ from tracker.catalogue.markers import MARKERS
 from tracker.services.events import event_points, list_events
 from tracker.store.driver_rows import driver_rows, stored_date
 from tracker.store.models import Patient, Reading
-from tracker.store.stored_rows import readable, record_unreadable, unreadable_readings
+from tracker.store.stored_rows import (
+    holds_more_than,
+    readable,
+    record_unreadable,
+    unreadable_readings,
+)
 from tracker.trend.engine import LabGroup, MarkerPass, lab_groups
 from tracker.trend.rules import validate_settings
 from tracker.trend.series import FlagSink
@@ -52,9 +57,10 @@ class PatientPass:
         self.settings = settings
         self.groups, readable_count = marker_lab_groups(session, patient, markers=markers)
         # Unreadable rows are left out and recorded for the notice
-        # (tracker/store/stored_rows.py). They are searched for (a pass over every row of
-        # the patient) only when the table holds more rows than the readable ones counted.
-        if _stored_count(session, patient, markers) != readable_count:
+        # (tracker/store/stored_rows.py), searched for only when there are any.
+        if holds_more_than(
+            session, Reading, readable_count, patient_id=patient.id, markers=markers
+        ):
             record_unreadable(
                 session,
                 (
@@ -121,14 +127,6 @@ def marker_lab_groups(
         labs.setdefault(code, []).append((lab, latest))
         readable_count += count
     return {code: lab_groups(written) for code, written in labs.items()}, readable_count
-
-
-def _stored_count(session: Session, patient: Patient, markers: Collection[str] | None) -> int:
-    """How many readings of the patient (of ``markers``) the table holds, readable or not."""
-    query = select(func.count()).where(Reading.patient_id == patient.id)
-    if markers is not None:
-        query = query.where(Reading.marker.in_(sorted(markers)))
-    return session.scalar(query) or 0
 
 
 def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[ReadingPoint]:

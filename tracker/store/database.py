@@ -53,6 +53,16 @@ class Database:
         self.location = location
         self.engine = engine
         self.write_engine = engine.execution_options(tracker_write=True)
+        # A read sees one snapshot on both backends: SQLite's transaction gives one;
+        # PostgreSQL's default (read committed) takes a new one per statement, and a read
+        # that compares two counts, or a row list with a count, must not see a write
+        # land between them (tracker/store/stored_rows.py, ``holds_more_than``). For a
+        # transaction that only reads, repeatable read costs nothing and never fails.
+        self.read_engine = (
+            engine
+            if engine.dialect.name == "sqlite"
+            else engine.execution_options(isolation_level="REPEATABLE READ")
+        )
         # Each session's ``info``: reads record there the stored rows they had to skip
         # (tracker.store.stored_rows), and the command line names them once at the end.
         self.session_infos: list[dict[Any, Any]] = []
@@ -65,7 +75,7 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A session for reads, in one transaction."""
         with self._translated():
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            with Session(self.read_engine, expire_on_commit=False) as session, session.begin():
                 self.session_infos.append(session.info)
                 yield session
 

@@ -17,11 +17,14 @@ from itertools import count
 from typing import Any
 
 from sqlalchemy import ClauseElement
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 # PostgreSQL streams through named (server-side) cursors, so memory stays flat; each
-# gets its own name, so a reader left unfinished never blocks the next one.
+# gets its own name, so two readers of one transaction never clash.
 _CURSOR_NUMBERS = count(1)
+# What the SQLite driver takes as SQLAlchemy would store it (a date is converted below).
+_SQLITE_AS_IS = (str, int, float, bytes, type(None))
 
 
 def driver_rows(
@@ -36,6 +39,7 @@ def driver_rows(
     assert driver is not None  # a connection in use is never detached
     params: Any
     if dialect.name == "postgresql":
+        # psycopg adapts every Python value as SQLAlchemy's own binds would.
         cursor = driver.cursor(name=f"tracker_rows_{next(_CURSOR_NUMBERS)}")
         params = compiled.params
     else:
@@ -43,12 +47,27 @@ def driver_rows(
         # qmark style: the parameters in the order the SQL text names them.
         positions = getattr(compiled, "positiontup", None) or ()
         params = tuple(_sqlite_value(compiled.params[name]) for name in positions)
+    transaction = connection.get_transaction()
     try:
         cursor.execute(str(compiled), params)
         while rows := cursor.fetchmany(batch):
             yield from rows
+    except dialect.loaded_dbapi.Error as error:
+        # As SQLAlchemy's own execute would: its error types (which the store turns into
+        # one-line messages), and a lost connection is not handed out again.
+        lost = dialect.is_disconnect(error, driver, cursor)
+        if lost:
+            connection.invalidate()
+        raise DBAPIError.instance(
+            str(compiled), params, error, dialect.loaded_dbapi.Error,
+            connection_invalidated=lost, dialect=dialect,
+        ) from error  # fmt: skip
     finally:
-        cursor.close()
+        # A reader dropped after its transaction ended (an error's traceback can keep it
+        # until later) must not touch the connection, which may by then serve another
+        # session: the server closed its cursor with that transaction anyway.
+        if dialect.name != "postgresql" or (transaction is not None and transaction.is_active):
+            cursor.close()
 
 
 def stored_date(value: date | str) -> date:
@@ -60,5 +79,11 @@ def stored_date(value: date | str) -> date:
 
 
 def _sqlite_value(value: Any) -> Any:
-    # SQLAlchemy stores a Date on SQLite as ISO text; its bind step is skipped here.
-    return value.isoformat() if isinstance(value, date) else value
+    # SQLAlchemy's bind step is skipped here: a Date is stored as ISO text; a value of
+    # any other type (a datetime, a bool, an enum) would need its own rule, so none is
+    # guessed at.
+    if type(value) is date:
+        return value.isoformat()
+    if not isinstance(value, _SQLITE_AS_IS) or isinstance(value, bool):
+        raise TypeError(f"driver_rows has no SQLite rule for a {type(value).__name__} parameter")
+    return value

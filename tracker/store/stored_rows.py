@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -57,6 +57,9 @@ def readable(dialect_name: str) -> ColumnElement[bool]:
     infinity = float("inf")
     conditions: list[ColumnElement[bool]] = [
         Reading.marker.in_(sorted(MARKERS)),
+        # Not below zero (the schema's own check, which another program can bypass):
+        # this also leaves out minus infinity, which no JSON document can hold.
+        Reading.value >= 0,
         Reading.value < infinity,
         or_(
             Reading.ref_high.is_(None),
@@ -150,8 +153,10 @@ def _problems(marker: str, drawn_on: Any, value: Any, ref_high: Any) -> tuple[st
         found.append(f"drawn on {drawn_on!r} is not a date")
     if isinstance(value, float) and not math.isfinite(value):
         found.append(f"value {value} is not a finite number")
-    elif _stored_number(value) is None:
+    elif (number := _stored_number(value)) is None:
         found.append(f"value {value!r} is not a number")
+    elif number < 0:
+        found.append(f"value {value!r} is negative")
     if ref_high is not None:
         if _stored_number(ref_high) is None:
             found.append(f"upper reference limit {ref_high!r} is not a number")
@@ -176,6 +181,30 @@ def unreadable_readings(
         UnreadableReading(row.id, row.marker, row.drawn_on, row.value, _problems(*tuple(row)[1:]))
         for row in rows
     ]
+
+
+def holds_more_than(
+    session: Session,
+    table: type[Reading] | type[Event],
+    read: int,
+    *,
+    patient_id: int | None,
+    markers: Collection[str] | None = None,
+) -> bool:
+    """Whether ``table`` holds rows besides the ``read`` readable ones a caller has just
+    read in this session (of the patient, when given; of ``markers``, for readings).
+
+    The search for unreadable rows is a pass over every row with each date checked; a
+    count uses the patient's index. Callers search only when this says so, which it does
+    exactly when an unreadable row is there: a reading session sees one snapshot
+    (tracker/store/database.py), so the count and the rows read cannot disagree.
+    """
+    query = select(func.count()).select_from(table)
+    if patient_id is not None:
+        query = query.where(table.patient_id == patient_id)
+    if markers is not None:
+        query = query.where(Reading.marker.in_(sorted(markers)))
+    return (session.scalar(query) or 0) != read
 
 
 def record_unreadable(session: Session, ids: Iterable[int], *, key: str = UNREADABLE_KEY) -> None:
