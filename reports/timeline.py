@@ -189,11 +189,17 @@ def timeline_height_in(rows: list[TimelineRow]) -> float:
 
 def draw_timeline(ax: Axes, rows: list[TimelineRow], x0: float, x1: float) -> None:
     """Draw the events strip: bars for periods, marks for single days, names beside them."""
+    from matplotlib.ticker import NullLocator
+
     total = sum(row.lanes for row in rows)
     ax.set_xlim(x0, x1)
     ax.set_ylim(total, 0)
-    ax.set_yticks([])
-    ax.tick_params(axis="x", length=0, labelbottom=False)
+    # No ticks at all (the panels below carry the dates): a tick hidden by length=0 and
+    # labelbottom=False is still made and drawn.
+    ax.xaxis.set_major_locator(NullLocator())
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator())
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color(RULE_GREY)
