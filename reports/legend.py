@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.catalogue.event_kinds import SYMPTOM, TREATMENT
 from tracker.catalogue.markers import Marker
@@ -13,18 +13,34 @@ from tracker.trend.types import NOT_CONFIRMED
 from .data import ReportInput
 from .layout import DEJAVU
 from .panel import FLAG_SIZE_PT, LIMIT_DASHES, NADIR_RING_PT, POINT_SIZE_PT
-from .style import BAND_COLOUR, FLAG_ORDER, FLAG_STYLES, SERIES_STYLES, TEXT_GREY, TREATMENT_BARS
+from .style import (
+    BAND_COLOUR,
+    BLACK,
+    FLAG_ORDER,
+    FLAG_STYLES,
+    SERIES_STYLES,
+    TEXT_GREY,
+    TREATMENT_BARS,
+)
+from .textblock import Line, TextBlock
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.transforms import Transform
 
 KEY_SIZE_PT = 8.0
 KEY_ROW_IN = 0.165
-# The symbol column and the gap before the text, in inches (handlelength 2.2 em + pad).
+# The symbol column and the gap before the text, in inches (a symbol 2.2 em long + pad).
 KEY_HANDLE_IN = 0.36
+KEY_HANDLE_LENGTH_IN = 2.2 * KEY_SIZE_PT / 72.0
+KEY_PATCH_HEIGHT_IN = 0.7 * KEY_SIZE_PT / 72.0
+# From a row's middle down to its text's baseline: half a capital letter's height.
+KEY_TEXT_DROP_IN = 0.36 * KEY_SIZE_PT / 72.0
 KEY_COLUMN_GAP_IN = 0.2
+# A key beside its panel starts this fraction of the panel's width to its right.
+BESIDE_GAP = 0.015
 # A key beside the panels (PNG) is at most this wide; longer texts (lab names) are cut.
 MAX_KEY_WIDTH_IN = 3.6
 
@@ -83,27 +99,38 @@ def _entries(data: ReportInput, marker: Marker) -> list[tuple[str, str]]:
     return entries
 
 
-def _symbol(kind: str) -> Artist:
+def _symbol(kind: str, x_in: float, y_in: float, transform: Transform) -> Artist:
+    """The symbol of ``kind`` with its handle's left end at ``x_in``, centred on ``y_in``."""
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Rectangle
+
+    middle = x_in + KEY_HANDLE_LENGTH_IN / 2
+
+    def mark(**style: Any) -> Line2D:
+        return Line2D([middle], [y_in], linestyle="none", transform=transform, **style)
+
+    def patch(**style: Any) -> Rectangle:
+        height = KEY_PATCH_HEIGHT_IN
+        corner = (x_in, y_in - height / 2)
+        return Rectangle(corner, KEY_HANDLE_LENGTH_IN, height, transform=transform, **style)
 
     if kind.startswith("series:"):
         style = SERIES_STYLES[int(kind.split(":")[1]) % len(SERIES_STYLES)]
+        # A stretch of the series' line with one point in its middle.
         return Line2D(
-            [],
-            [],
+            [x_in, middle, x_in + KEY_HANDLE_LENGTH_IN],
+            [y_in, y_in, y_in],
             color=style.colour,
             linestyle=style.linestyle,
             marker="o",
+            markevery=[1],
             markersize=POINT_SIZE_PT,
             linewidth=1.6,
+            transform=transform,
         )
     if kind.startswith("flag:"):
         flag = FLAG_STYLES[kind.split(":")[1]]
-        return Line2D(
-            [],
-            [],
-            linestyle="none",
+        return mark(
             marker=flag.symbol,
             markersize=FLAG_SIZE_PT * flag.scale,
             markerfacecolor=flag.colour,
@@ -112,10 +139,7 @@ def _symbol(kind: str) -> Artist:
         )
     if kind == "open":
         colour = SERIES_STYLES[0].colour
-        return Line2D(
-            [],
-            [],
-            linestyle="none",
+        return mark(
             marker="o",
             markersize=POINT_SIZE_PT,
             markerfacecolor="white",
@@ -123,22 +147,16 @@ def _symbol(kind: str) -> Artist:
             markeredgewidth=1.4,
         )
     if kind == "band":
-        return Patch(facecolor=BAND_COLOUR, alpha=0.35, edgecolor=TEXT_GREY, linestyle=LIMIT_DASHES)
+        return patch(facecolor=BAND_COLOUR, alpha=0.35, edgecolor=TEXT_GREY, linestyle=LIMIT_DASHES)
     if kind == "nadir":
-        return Line2D(
-            [],
-            [],
-            linestyle="none",
+        return mark(
             marker="o",
             markersize=NADIR_RING_PT * 0.85,
             markerfacecolor="none",
             markeredgecolor="black",
         )
     if kind == "hollow":
-        return Line2D(
-            [],
-            [],
-            linestyle="none",
+        return mark(
             marker="^",
             markersize=FLAG_SIZE_PT,
             markerfacecolor="white",
@@ -146,8 +164,8 @@ def _symbol(kind: str) -> Artist:
             markeredgewidth=1.3,
         )
     if kind == TREATMENT:
-        return Patch(facecolor=TREATMENT_BARS[0], edgecolor=TEXT_GREY, linewidth=0.6)
-    return Line2D([], [], linestyle="none", marker="|", markersize=9, mew=1.6, color="black")
+        return patch(facecolor=TREATMENT_BARS[0], edgecolor=TEXT_GREY, linewidth=0.6)
+    return mark(marker="|", markersize=9, mew=1.6, color="black")
 
 
 def draw_key(
@@ -158,35 +176,34 @@ def draw_key(
     *,
     below: tuple[float, float, float] | None,
 ) -> None:
-    """Draw the key of ``ax``: beside it, or ``below`` at (left, top) inches, ``width``."""
+    """Draw the key of ``ax``: beside it, or ``below`` at (left, top) inches, ``width``.
+
+    Symbols and texts are placed on a fixed grid (rows of ``KEY_ROW_IN``, columns side by
+    side) and drawn directly: matplotlib's legend measures and packs every entry through
+    its layout boxes, which cost more than the rest of a chart's panel.
+    """
     entries = _entries(data, marker)
-    handles = [_symbol(kind) for kind, _label in entries]
+    width_in, height_in = fig.get_size_inches()
     if below is None:
-        text_pt = (MAX_KEY_WIDTH_IN - KEY_HANDLE_IN) * 72.0
-        labels = [DEJAVU.shorten(label, text_pt, KEY_SIZE_PT) for _kind, label in entries]
-        ax.legend(
-            handles,
-            labels,
-            loc="upper left",
-            bbox_to_anchor=(1.015, 1.0),
-            handlelength=2.2,
-            borderaxespad=0.0,
-            fontsize=KEY_SIZE_PT,
-        )
-        return
-    left, top, width = below
-    # Two columns; a long lab name is cut so the second column stays on the page.
-    text_pt = ((width - KEY_COLUMN_GAP_IN) / 2 - KEY_HANDLE_IN) * 72.0
-    labels = [DEJAVU.shorten(label, text_pt, KEY_SIZE_PT) for _kind, label in entries]
-    ax.legend(
-        handles,
-        labels,
-        loc="upper left",
-        ncol=2,
-        bbox_to_anchor=(left, top),
-        bbox_transform=fig.dpi_scale_trans,
-        handlelength=2.2,
-        columnspacing=1.2,
-        borderaxespad=0.0,
-        fontsize=KEY_SIZE_PT,
-    )
+        box = ax.get_position()  # figure fractions
+        left = (box.x1 + BESIDE_GAP * box.width) * width_in
+        top = box.y1 * height_in
+        columns, column_in = 1, MAX_KEY_WIDTH_IN
+    else:
+        left, top, width = below
+        # Two columns; a long lab name is cut so the second column stays on the page.
+        columns, column_in = 2, (width - KEY_COLUMN_GAP_IN) / 2
+    text_pt = (column_in - KEY_HANDLE_IN) * 72.0
+    rows = math.ceil(len(entries) / columns)
+    block = TextBlock(fig)
+    transform = fig.dpi_scale_trans
+    # Entries fill the first column top to bottom, then the next.
+    for index, (kind, label) in enumerate(entries):
+        column, row = divmod(index, rows)
+        x = left + column * (column_in + KEY_COLUMN_GAP_IN)
+        middle = top - (row + 0.5) * KEY_ROW_IN
+        fig.add_artist(_symbol(kind, x, middle, transform))
+        text = DEJAVU.shorten(label, text_pt, KEY_SIZE_PT)
+        baseline = middle - KEY_TEXT_DROP_IN
+        block.add(Line(x + KEY_HANDLE_IN, baseline, text, KEY_SIZE_PT, False, BLACK, "left"))
+    fig.add_artist(block)

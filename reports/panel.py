@@ -279,6 +279,8 @@ def _draw_nadir(
         ha="center",
         va="top" if below else "bottom",
         fontsize=7.5,
-        fontstyle="italic",
+        # Grey, not italic: it names a point, it is not a value (and an italic face
+        # would be one more font to load for a single word).
+        color=TEXT_GREY,
         zorder=7,
     )
