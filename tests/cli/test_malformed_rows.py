@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.helpers.cli_runs import Tracker
 from tests.helpers.databases import database_snapshot
@@ -243,3 +244,21 @@ def test_a_value_below_zero_is_unreadable_and_json_stays_valid(
     assert [row["id"] for row in json.loads(listed.stdout)] == [1, 3]
     assert listed.stderr == NOTICE.format(count="1 stored reading", ids="#2")
     assert f"  #2 (unreadable) {problem}\n" in sqlite_tracker.ok("list").stdout
+
+
+def test_list_looks_for_unreadable_rows_once(malformed: Tracker) -> None:
+    # The rows it shows at the end are the ones found while listing: one count of the
+    # table, one search for what could not be read (there used to be two of each).
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(" ".join(str(args[2]).split()))
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", seen)
+    try:
+        result = malformed.ok("list")
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", seen)
+    assert "#2 (unreadable)" in result.stdout and "#3 (unreadable)" in result.stdout
+    counts = [s for s in statements if s.startswith("SELECT count(*)") and "FROM reading" in s]
+    assert len(counts) == 1, counts

@@ -18,28 +18,24 @@ def list_command(app: AppContext, marker: str | None, since: str | None, as_json
     """Show readings, oldest first; then stored rows that cannot be read."""
     from tracker.catalogue.markers import find_marker
     from tracker.cli.tables import readings_table, unreadable_lines
-    from tracker.services.readings import has_readings, list_readings, unreadable_in
+    from tracker.services.readings import has_readings, readings_and_unreadable
     from tracker.services.readings_json import reading_json_texts
 
     marker_code = find_marker(marker).code if marker else None
     since_date = optional_date(since, what="--since date")
     with app.database().reading() as session:
         patient = app.patient(session, create=False)
-        readings = (
-            []
+        readings, unreadable = (
+            ([], [])
             if patient is None
-            else list_readings(session, patient, marker_code=marker_code, since=since_date)
+            else readings_and_unreadable(
+                session, patient, marker_code=marker_code, since=since_date
+            )
         )
         if as_json:
             # The array keeps its documented shape; unreadable rows are named on stderr.
             print_json_texts(reading_json_texts(readings, patient.name) if patient else ())
             return
-        read_all = len(readings) if since_date is None else None  # as list_readings did
-        unreadable = (
-            []
-            if patient is None
-            else unreadable_in(session, patient, marker_code=marker_code, readable_count=read_all)
-        )
         app.forget_unreadable(session)  # shown here in full, so no notice after
         if not readings and not unreadable:
             if (

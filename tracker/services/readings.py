@@ -177,7 +177,22 @@ def list_readings(
     marker_code: str | None = None,
     since: date | None = None,
 ) -> list[ListedReading]:
-    """The patient's readable readings, oldest first (by date, then entry).
+    """The patient's readable readings, oldest first (see :func:`readings_and_unreadable`)."""
+    listed, _unreadable = readings_and_unreadable(
+        session, patient, marker_code=marker_code, since=since
+    )
+    return listed
+
+
+def readings_and_unreadable(
+    session: Session,
+    patient: Patient,
+    *,
+    marker_code: str | None = None,
+    since: date | None = None,
+) -> tuple[list[ListedReading], list[UnreadableReading]]:
+    """The patient's readable readings, oldest first (by date, then entry), and the rows
+    of that marker (any date) that cannot be read.
 
     Rows that cannot be read are left out and their ids recorded on the session
     (``unreadable_in``), so one malformed row never stops a listing, a trend or a report.
@@ -199,8 +214,7 @@ def list_readings(
         for id_, code, value, qualifier, unit, day, lab, high, note, typed in rows
     ]
     read_all = len(listed) if since is None else None
-    unreadable_in(session, patient, marker_code=marker_code, readable_count=read_all)
-    return listed
+    return listed, unreadable_in(session, patient, marker_code=marker_code, readable_count=read_all)
 
 
 def unreadable_in(
