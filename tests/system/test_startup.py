@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.helpers.cli_runs import Tracker
 from tracker.cli.startup import resume_collector
@@ -33,6 +35,36 @@ def test_resume_without_a_pause_changes_nothing() -> None:
     frozen = gc.get_freeze_count()
     resume_collector()
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+# How many objects the collector still tracks when the interpreter starts to exit (atexit
+# runs just before its final collection).
+TRACKED_AT_EXIT = """
+import atexit, gc, sys
+from tracker.cli.main import main
+atexit.register(lambda: print("tracked:", len(gc.get_objects()), file=sys.stderr))
+sys.argv[0] = "tracker"
+main()
+"""
+
+
+def test_the_final_collection_has_next_to_nothing_to_walk(tracker: Tracker, tmp_path: Path) -> None:
+    # A report imports and draws after its last freeze; a failed command exits through
+    # SystemExit: in both, the command's objects are frozen before the process exits.
+    tracker.ok("add", "CEA", "3.1", "--date", "2026-01-05")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env["HOME"] = str(tmp_path)
+    for args in (["report", "--out", str(tmp_path / "r.pdf")], ["edit", "99", "--value", "2"]):
+        result = subprocess.run(
+            [sys.executable, "-c", TRACKED_AT_EXIT, "--db", tracker.db, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        [line] = [x for x in result.stderr.splitlines() if x.startswith("tracked:")]
+        # At most the exception on its way out (there were some 59,000 after a report).
+        assert int(line.split()[1]) < 10, (args, result.stderr)
 
 
 def test_json_arrays_print_one_element_per_line(tracker: Tracker) -> None:

@@ -14,7 +14,7 @@ import click
 
 from tracker import __version__
 from tracker.cli.groups import LazyCommand, TrackerGroup
-from tracker.cli.startup import pause_collector
+from tracker.cli.startup import pause_collector, spare_the_final_collection
 from tracker.config import DB_URL_ENV, PATIENT_ENV
 
 # Every command: its module, its object and the summary `tracker --help` lists (the
@@ -146,4 +146,7 @@ def cli(ctx: click.Context, db_option: str | None, patient_option: str | None) -
 def main() -> None:
     """Console-script entry point."""
     pause_collector()  # until the command opens its database (tracker/cli/startup.py says why)
-    cli(prog_name="tracker")
+    try:
+        cli(prog_name="tracker")
+    finally:
+        spare_the_final_collection()  # the process ends here
