@@ -50,9 +50,6 @@ def pdf_dates() -> datetime | None:
 
 def render_pdf(data: ReportInput) -> bytes:
     """The whole report as PDF bytes."""
-    from .font_tools import defer_font_tools
-
-    defer_font_tools()
     from matplotlib.backends.backend_pdf import PdfPages
 
     core_fonts = fits_core_fonts(data.texts())

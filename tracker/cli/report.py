@@ -13,7 +13,7 @@ import click
 from tracker import clock
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.ids_and_dates import optional_date
-from tracker.cli.startup import collector_paused, spare_the_collector
+from tracker.cli.startup import collector_paused, console_process, spare_the_collector
 
 if TYPE_CHECKING:
     from tracker.reports.data import ReportInput
@@ -54,9 +54,15 @@ def report_command(app: AppContext, out: str, marker: str | None, since: str | N
 
 
 def _draw(data: ReportInput, out: Path) -> str:
-    """Write the report with the collector spared (tracker/cli/startup.py says why)."""
+    """Write the report with the collector spared (tracker/cli/startup.py says why) and,
+    in the console process, fontTools' subsetter left until a font is embedded
+    (reports/font_tools.py says why only there)."""
     from tracker.services.report_input import write_patient_report
 
+    if console_process():
+        from tracker.reports.font_tools import defer_font_subsetting
+
+        defer_font_subsetting()
     spare_the_collector()
     with collector_paused():
         return write_patient_report(data, out)
