@@ -147,6 +147,7 @@ def main() -> None:
     """Console-script entry point."""
     pause_collector()  # until the command opens its database (tracker/cli/startup.py says why)
     try:
-        cli(prog_name="tracker")
-    finally:
-        spare_the_final_collection()  # the process ends here
+        cli(prog_name="tracker")  # ends in SystemExit with the command's exit code
+    except SystemExit as ending:
+        spare_the_final_collection(ending.code)  # the process ends here
+        raise

@@ -10,8 +10,9 @@ database, after its imports) switches it back on for the real work, so that long
 such as an import keep their memory in check. Each step first freezes what exists
 (``gc.freeze``): those objects are never scanned again and never freed before exit,
 which is as long as they live anyway; `--help`, which opens no database, saves the
-final walk over click's objects that way. When the command is over, what it made is
-frozen too (``spare_the_final_collection``), so that final walk has next to nothing left.
+final walk over click's objects that way. When a command has ended well, what it made
+is frozen too (``spare_the_final_collection``), so that final walk has next to nothing
+left.
 
 The collector belongs to the process: only the console entry point (``main``, which
 calls ``pause_collector``) may change it. In a long-lived process (tests that run a
@@ -21,25 +22,46 @@ command in-process, a library user) every function here leaves ``gc`` as it foun
 from __future__ import annotations
 
 import gc
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 _paused = False
 # True once the console entry point started this process; nothing else owns the collector.
 _console = False
+# True once the console process received Ctrl-C (SIGINT), whoever caught it.
+_interrupted = False
 
 
 def pause_collector() -> None:
     """Freeze what is loaded so far and switch cyclic collection off while modules load.
 
-    Called by the console entry point only: it marks this process as the command's own.
+    Called by the console entry point only: it marks this process as the command's own,
+    and notes any Ctrl-C from now on (``spare_the_final_collection``).
     """
     global _paused, _console
     _console = True
+    # Only Python's own handler is wrapped: an ignored SIGINT (a job started in the
+    # background) stays ignored.
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _note_interrupt)
     if gc.isenabled():
         gc.disable()
         gc.freeze()
         _paused = True
+
+
+def console_process() -> bool:
+    """Whether this process is the command line's own (``main`` started it)."""
+    return _console
+
+
+def _note_interrupt(number: int, frame: FrameType | None) -> None:
+    """Ctrl-C, as Python handles it (KeyboardInterrupt), noted first."""
+    global _interrupted
+    _interrupted = True
+    signal.default_int_handler(number, frame)
 
 
 def resume_collector() -> None:
@@ -63,17 +85,20 @@ def spare_the_collector() -> None:
         gc.freeze()
 
 
-def spare_the_final_collection() -> None:
-    """The command is over: freeze what is alive (console process only).
+def spare_the_final_collection(exit_code: object) -> None:
+    """The command is over: freeze what is alive, when it ended well (console only).
 
     Python runs one full collection as it exits. After a report it walked matplotlib's
     modules and every artist of the pages, imported and drawn after the last freeze:
     about 30 ms of the command's time, for memory the process is about to give back.
-    Objects left in cycles are then never finalised, which is why files and database
-    connections are closed explicitly before this point (``AppContext.close``, which
-    click runs as the command's context closes; ``tracker.store.private_files``).
+    A command that failed or was interrupted (even one that caught the Ctrl-C and
+    exits 0, as ``add`` and ``import`` do after their commit) is left to that collection:
+    an interrupt can land while a session holds its connection, kept alive by the
+    traceback's cycle, and freeing that cycle is what closes it (else SQLite leaves its
+    ``-wal`` and ``-shm`` files beside the database).
     """
-    spare_the_collector()
+    if exit_code in (None, 0) and not _interrupted:
+        spare_the_collector()
 
 
 def freeze_the_server() -> None:

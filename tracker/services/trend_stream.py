@@ -11,6 +11,7 @@ is that of the engine's running state whatever the length of the history.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Iterator
 from datetime import date
 
@@ -21,6 +22,7 @@ from tracker.catalogue.markers import MARKERS
 from tracker.services.events import event_points, list_events
 from tracker.store.driver_rows import driver_rows, stored_date
 from tracker.store.models import Patient, Reading
+from tracker.store.pauses_for_tests import pause_while_flagging_for_tests
 from tracker.store.stored_rows import (
     holds_more_than,
     readable,
@@ -163,9 +165,12 @@ def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[Re
 
     # The driver's tuples, not SQLAlchemy rows: plain values are all the engine needs. (A
     # qualifier is one character, which Python already shares.)
-    for row_id, value, qualifier, drawn_on, lab, ref_high, note in driver_rows(
-        session, query, batch=FETCH_ROWS
-    ):
+    rows = driver_rows(session, query, batch=FETCH_ROWS)
+    first = next(rows, None)  # the statement has run: its cursor is open
+    pause_while_flagging_for_tests()
+    if first is None:
+        return
+    for row_id, value, qualifier, drawn_on, lab, ref_high, note in itertools.chain((first,), rows):
         yield ReadingPoint(
             id=row_id,
             marker=code,

@@ -12,6 +12,7 @@ of either is the ISO date); numbers are floats on both.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import date
 from itertools import count
 from typing import Any
@@ -65,8 +66,13 @@ def driver_rows(
     finally:
         # A reader dropped after its transaction ended (an error's traceback can keep it
         # until later) must not touch the connection, which may by then serve another
-        # session: the server closed its cursor with that transaction anyway.
-        if dialect.name != "postgresql" or (transaction is not None and transaction.is_active):
+        # session: the server closed its cursor with that transaction anyway. A SQLite
+        # connection closed meanwhile (Ctrl-C while reading) took its cursors with it;
+        # closing one then raises, which would print "Exception ignored" at exit.
+        if dialect.name != "postgresql":
+            with suppress(dialect.loaded_dbapi.ProgrammingError):
+                cursor.close()
+        elif transaction is not None and transaction.is_active:
             cursor.close()
 
 

@@ -11,6 +11,10 @@ that no other module carries test code.
   ``tracker-test: committed`` once their data is committed, so a test can send Ctrl-C
   (SIGINT) then and check that the command reports what it stored and exits 0
   (docs/design.md, "Entering and correcting").
+- ``TRACKER_TEST_PAUSE_WHILE_FLAGGING=SECONDS``: the trend pass prints
+  ``tracker-test: flagging`` once it has started reading a marker's readings (its session
+  and cursor open), so a test can interrupt ``import`` there and check that the command
+  closes its database as it ends (no SQLite journal files left beside it).
 - ``TRACKER_TEST_PAUSE_DURING_COPY=SECONDS``: every SQLite copy (backup, restore's safety
   copy, the copy before a migration) prints ``tracker-test: copying`` once its pages are
   copied and before the rename, so a test can send a signal while the partial file exists.
@@ -24,6 +28,8 @@ import time
 
 PAUSE_AFTER_COMMIT_ENV = "TRACKER_TEST_PAUSE_AFTER_COMMIT"
 COMMITTED_SIGNAL = "tracker-test: committed"
+PAUSE_WHILE_FLAGGING_ENV = "TRACKER_TEST_PAUSE_WHILE_FLAGGING"
+FLAGGING_SIGNAL = "tracker-test: flagging"
 PAUSE_DURING_COPY_ENV = "TRACKER_TEST_PAUSE_DURING_COPY"
 COPYING_SIGNAL = "tracker-test: copying"
 
@@ -38,6 +44,11 @@ def _pause(variable: str, signal: str) -> None:
 def pause_after_commit_for_tests() -> None:
     """Sleep the seconds TRACKER_TEST_PAUSE_AFTER_COMMIT names (for tests only)."""
     _pause(PAUSE_AFTER_COMMIT_ENV, COMMITTED_SIGNAL)
+
+
+def pause_while_flagging_for_tests() -> None:
+    """Sleep the seconds TRACKER_TEST_PAUSE_WHILE_FLAGGING names (for tests only)."""
+    _pause(PAUSE_WHILE_FLAGGING_ENV, FLAGGING_SIGNAL)
 
 
 def pause_during_copy_for_tests() -> None:
