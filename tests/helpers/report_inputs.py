@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from tracker.reports.data import ReportInput
 from tracker.reports.output import render_report
 
@@ -72,6 +74,32 @@ SMALL_EVENTS = [
     event(3, "symptom", "bone pain", "2025-04-01"),
     event(4, "supportive", "zoledronate", "2025-02-01"),
 ]
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """One run of text drawn on a PDF page, where it starts (points from the corner)."""
+
+    text: str
+    x: float
+    y: float
+    font: Any  # the page's font resource (None when pypdf has none for the run)
+    size: float
+
+
+def text_runs(page: PageObject) -> list[TextRun]:
+    """Every run of a page that is not blank, stripped, as pypdf's text visitor sees it.
+
+    (pypdf puts a space before a run drawn apart from the one before: "Page 1 of 4".)
+    """
+    runs: list[TextRun] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            runs.append(TextRun(text.strip(), cm[4] + tm[4], cm[5] + tm[5], font, size))
+
+    page.extract_text(visitor_text=visit)
+    return runs
 
 
 def pdf_pages(data: ReportInput) -> list[str]:

@@ -8,48 +8,16 @@ from __future__ import annotations
 
 import io
 import itertools
-from dataclasses import dataclass
-from typing import Any
 
 from pypdf import PdfReader
 from tracker.reports import render_report
 from tracker.reports.legend import KEY_COLUMN_GAP_IN, KEY_ROW_IN, KEY_SIZE_PT, key_labels
 
-from tests.helpers.report_inputs import SMALL_EVENTS, make_input, reading
+from tests.helpers.report_inputs import SMALL_EVENTS, make_input, reading, text_runs
 from tracker.catalogue.markers import MARKERS
 
 PAGE_WIDTH_PT = 8.27 * 72
 MARGIN_PT = 0.75 * 72
-
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    x: float
-    y: float
-
-
-def _runs_at_key_size(page: Any) -> list[Run]:
-    runs: list[Run] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        if text.strip() and size == KEY_SIZE_PT:
-            runs.append(Run(text.strip(), cm[4] + tm[4], cm[5] + tm[5]))
-
-    page.extract_text(visitor_text=visit)
-    return runs
-
-
-def _run_y(page: Any, text: str) -> float:
-    found: list[float] = []
-
-    def visit(run: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        if run.strip() == text:
-            found.append(cm[5] + tm[5])
-
-    page.extract_text(visitor_text=visit)
-    [y] = found
-    return y
 
 
 def test_the_key_under_a_chart_lists_every_entry_in_two_aligned_columns() -> None:
@@ -66,7 +34,8 @@ def test_the_key_under_a_chart_lists_every_entry_in_two_aligned_columns() -> Non
     labels = key_labels(data, MARKERS["CEA"])
     assert len(labels) >= 6  # enough for both columns to hold several rows
     page = PdfReader(io.BytesIO(render_report(data, "pdf"))).pages[1]
-    runs = {run.text: run for run in _runs_at_key_size(page)}
+    on_page = text_runs(page)
+    runs = {run.text: run for run in on_page if run.size == KEY_SIZE_PT}
 
     assert set(labels) <= set(runs), set(labels) - set(runs)
     drawn = [runs[label] for label in labels]
@@ -84,4 +53,5 @@ def test_the_key_under_a_chart_lists_every_entry_in_two_aligned_columns() -> Non
     assert abs(first[0].y - second[0].y) < 0.01
     assert MARGIN_PT <= first[0].x and second[0].x < PAGE_WIDTH_PT - MARGIN_PT
     # The readings table's heading comes below the key's last row.
-    assert _run_y(page, "CEA results, oldest first") < min(run.y for run in drawn) - 6
+    [heading] = [run for run in on_page if run.text == "CEA results, oldest first"]
+    assert heading.y < min(run.y for run in drawn) - 6

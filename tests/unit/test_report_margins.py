@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from pypdf import PageObject, PdfReader
@@ -19,10 +18,12 @@ from tracker.reports import render_report
 from tests.helpers.report_inputs import (
     SMALL_EVENTS,
     SMALL_READINGS,
+    TextRun,
     make_input,
     page_body,
     pdf_pages,
     reading,
+    text_runs,
 )
 from tracker.catalogue.fields import clean_name
 from tracker.errors import ValidationError
@@ -47,18 +48,15 @@ def _margin_runs(payload: bytes) -> list[list[Run]]:
 
 
 def _page_runs(page: PageObject) -> list[Run]:
-    runs: list[Run] = []
+    return [
+        Run(run.text, run.x, run.y, _width(run))
+        for run in text_runs(page)
+        if run.font is not None and run.size == FOOTER_PT
+    ]
 
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        if not text.strip() or font is None or size != FOOTER_PT:
-            return
-        # pypdf puts a space before a run drawn apart from the one before ("Page 1 of 4").
-        text = text.strip()
-        width = Font.from_font_resource(font).get_text_width(text) * size / 1000.0
-        runs.append(Run(text, cm[4] + tm[4], cm[5] + tm[5], width))
 
-    page.extract_text(visitor_text=visit)
-    return runs
+def _width(run: TextRun) -> float:
+    return Font.from_font_resource(run.font).get_text_width(run.text) * run.size / 1000.0
 
 
 # Plain Latin (the PDF core font Helvetica), Greek and Chinese (DejaVu Sans embedded),
