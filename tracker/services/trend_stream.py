@@ -171,13 +171,6 @@ def _marker_points(session: Session, patient: Patient, code: str) -> Iterator[Re
     if first is None:
         return
     for row_id, value, qualifier, drawn_on, lab, ref_high, note in itertools.chain((first,), rows):
-        yield ReadingPoint(
-            id=row_id,
-            marker=code,
-            value=value,
-            qualifier=qualifier,
-            drawn_on=stored_date(drawn_on),
-            lab=share(lab),
-            ref_high=ref_high,
-            note=share(note),
+        yield ReadingPoint.stored(
+            row_id, code, value, qualifier, stored_date(drawn_on), share(lab), ref_high, share(note)
         )
