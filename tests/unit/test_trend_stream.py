@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import FrozenInstanceError
 from datetime import date, timedelta
 
+import pytest
+
 from tracker.catalogue.lab_names import lab_key
+from tracker.trend.draws import Draw
 from tracker.trend.engine import DEFAULT_SETTINGS, LabGroup, MarkerPass, analyse, lab_groups
 from tracker.trend.treatment_lines import TreatmentTimeline
 from tracker.trend.types import EventPoint, Flag, ReadingPoint
@@ -124,3 +128,62 @@ def test_lab_groups_show_the_spelling_of_the_latest_date_and_come_latest_first()
         LabGroup(None, None, START + timedelta(days=7)),
         LabGroup("city lab", "CITY LAB", START + timedelta(days=5)),
     ]
+
+
+class _EveryDayAsSeveral(MarkerPass):
+    """The pass with its one-reading shortcut turned off: every date goes through the
+    general grouping, as it did before the shortcut existed."""
+
+    def day(self, members: list[ReadingPoint]) -> None:
+        self._several_readings_day(members)
+
+
+def _sparse_history(count: int, seed: int) -> list[ReadingPoint]:
+    """Mostly one reading a date, sometimes two (another lab, or a replicate), labs
+    switching now and then, values jumping about: every kind of day the shortcut meets."""
+    rng = random.Random(seed)
+    readings = []
+    day = START
+    for index in range(count):
+        if rng.random() > 0.2:
+            day += timedelta(days=rng.randint(1, 40))
+        value = round(3.0 * rng.uniform(0.5, 2.5), 1)
+        qualifier = rng.choice((None,) * 12 + ("<", ">"))
+        lab = rng.choice(LABS) if rng.random() < 0.3 else "City Lab"
+        ref_high = rng.choice((None, None, 5.0))
+        readings.append(ReadingPoint(index + 1, "CEA", value, qualifier, day, lab, ref_high))
+    return readings
+
+
+def test_a_date_of_one_reading_is_read_as_the_general_grouping_reads_it() -> None:
+    timeline = TreatmentTimeline(tuple(EVENTS), DEFAULT_SETTINGS.flare_window_days)
+    for seed in range(12):
+        readings = _sparse_history(300, seed)
+        assert any(a.drawn_on == b.drawn_on for a, b in zip(readings, readings[1:]))
+        groups = lab_groups((reading.lab, reading.drawn_on) for reading in readings)
+        wanted = {reading.id for reading in readings[seed::5]}
+        for keep in (None, wanted.__contains__):
+            shortcut: list[Flag] = []
+            general: list[Flag] = []
+            passes = [
+                kind("CEA", groups, timeline, EVENTS, DEFAULT_SETTINGS, sink.append, keep=keep)
+                for kind, sink in ((MarkerPass, shortcut), (_EveryDayAsSeveral, general))
+            ]
+            assert passes[0].read(readings) == passes[1].read(readings)
+            assert [_facts(flag) for flag in shortcut] == [_facts(flag) for flag in general]
+            assert shortcut == general
+            assert len(shortcut) > 10
+
+
+def test_points_and_draws_built_for_speed_are_the_ordinary_frozen_values() -> None:
+    args = (7, "CEA", 3.1, "<", START, "City Lab", 5.0, "fasting")
+    stored = ReadingPoint.stored(*args)
+    plain = ReadingPoint(*args)
+    assert stored == plain and hash(stored) == hash(plain) and repr(stored) == repr(plain)
+    with pytest.raises(FrozenInstanceError):
+        stored.value = 4.0  # type: ignore[misc]
+    single = Draw.single(plain)
+    assert single == Draw((plain,), plain, plain) == Draw.of([plain])
+    assert hash(single) == hash(Draw((plain,), plain, plain))
+    with pytest.raises(FrozenInstanceError):
+        single.low = stored  # type: ignore[misc]

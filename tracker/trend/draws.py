@@ -20,6 +20,7 @@ from tracker.trend.types import ReadingPoint, RisingRun
 RISING_RUN_MIN_INCREASES = 2
 
 _QUALIFIER_RANK = {"<": 0, None: 1, ">": 2}
+_new_instance = object.__new__
 
 
 def rank(reading: ReadingPoint) -> tuple[float, int]:
@@ -42,9 +43,18 @@ class Draw:
     @classmethod
     def of(cls, readings: Sequence[ReadingPoint]) -> Draw:
         ordered = tuple(readings)
-        if len(ordered) == 1:  # the usual case, kept cheap for long histories
-            return cls(ordered, ordered[0], ordered[0])
+        if len(ordered) == 1:
+            return cls.single(ordered[0])
         return cls(ordered, max(ordered, key=rank), min(ordered, key=rank))
+
+    @classmethod
+    def single(cls, reading: ReadingPoint) -> Draw:
+        """The draw of one reading: the usual case, once per draw of a long history, so
+        its fields are filled at once rather than through the frozen ``__init__`` (as
+        ``ReadingPoint.stored``); the draw is the same and as frozen."""
+        draw = _new_instance(cls)
+        draw.__dict__.update(readings=(reading,), high=reading, low=reading)
+        return draw
 
     @property
     def drawn_on(self) -> date:

@@ -183,6 +183,13 @@ class MarkerPass:
 
     def day(self, members: list[ReadingPoint]) -> None:
         """The marker's readings of one date, later than every date read so far."""
+        if len(members) == 1:
+            self._one_reading_day(members[0])
+        else:
+            self._several_readings_day(members)
+
+    def _several_readings_day(self, members: list[ReadingPoint]) -> None:
+        """``day`` for a date with several readings (replicates, or labs of one day)."""
         by_group: dict[str | None, list[ReadingPoint]] = {}
         keys = self.keys
         for reading in members:
@@ -201,6 +208,24 @@ class MarkerPass:
             self.day_of_group[key] = day
         self.previous_groups = set(by_group)
         self.previous_draw = members[0] if len(members) == 1 else max(members, key=rank)
+
+    def _one_reading_day(self, reading: ReadingPoint) -> None:
+        """``day`` for a date with a single reading (most dates of most histories), without
+        the per-group lists: the same state and flags (tests/unit/test_trend_stream.py
+        compares the two), for two thirds of the cost."""
+        lab = reading.lab
+        keys = self.keys
+        key = keys[lab] if lab in keys else keys.setdefault(lab, lab_key(lab))
+        reader = self.readers.get(key)
+        if reader is None:
+            reader = self._unexpected_group(key, reading, reading.drawn_on)
+        lab_changed = None if key in self.previous_groups else self._lab_changed(key, [reading])
+        reader.feed(Draw.single(reading), lab_changed)
+        self.latest_by_lab[key] = reading
+        self.day_of_group[key] = reading.drawn_on
+        if len(self.previous_groups) != 1 or key not in self.previous_groups:
+            self.previous_groups = {key}
+        self.previous_draw = reading
 
     def finish(self) -> list[SeriesSummary]:
         readers = [self.readers[group.key] for group in self.groups]

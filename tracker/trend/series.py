@@ -148,22 +148,28 @@ class SeriesReader:
             self._decide_awaiting(draw)
         facts = self._judge(draw)
         keep = self.keep
-        found: list[Flag | RiseFacts] = []
-        if lab_changed is not None:
-            found.append(lab_changed)
-        if keep is None or keep(draw.high.id):
-            flag = check_entry_flag(draw, self.lab, self.wording)
-            if flag is not None:
-                found.append(flag)
-        if facts is not None and (keep is None or keep(facts.reading.id)):
-            found.append(facts)
-        if keep is None or keep(draw.low.id):
-            flag = self._above_reference(draw, beside_rise=facts is not None)
-            if flag is not None:
-                found.append(flag)
-        if len(found) > 1:
-            found.sort(key=_order_in_draw)
-        self.held.extend(found)
+        low, high = draw.low, draw.high
+        # Whose flags are wanted: asked once per reading (a draw is mostly one reading).
+        keep_low = keep is None or keep(low.id)
+        keep_high = keep_low if high is low else keep is None or keep(high.id)
+        if keep_low or keep_high or lab_changed is not None:
+            found: list[Flag | RiseFacts] = []
+            if lab_changed is not None:
+                found.append(lab_changed)
+            if keep_high:
+                flag = check_entry_flag(draw, self.lab, self.wording)
+                if flag is not None:
+                    found.append(flag)
+            # A rise is carried by the draw's lowest reading (the later value).
+            if facts is not None and keep_low:
+                found.append(facts)
+            if keep_low:
+                flag = self._above_reference(draw, beside_rise=facts is not None)
+                if flag is not None:
+                    found.append(flag)
+            if len(found) > 1:
+                found.sort(key=_order_in_draw)
+            self.held.extend(found)
         if self.nadir is None or is_lower(draw.high, self.nadir.high):
             self.nadir = draw
         if self.line_base is None:
