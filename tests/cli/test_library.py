@@ -85,7 +85,7 @@ def test_flags_are_judged_after_the_write_is_committed(
 ) -> None:
     """While the trend engine runs, another writer can take the write lock at once."""
     seen: list[int] = []
-    judge = log_reading_module.flags_for_reading
+    judge = log_reading_module.flags_for_readings
 
     def judge_while_another_writer_writes(*args: Any) -> list[Flag]:
         other = sqlite3.connect(sqlite_path, timeout=0)
@@ -97,7 +97,7 @@ def test_flags_are_judged_after_the_write_is_committed(
             other.close()
         return judge(*args)
 
-    monkeypatch.setattr(log_reading_module, "flags_for_reading", judge_while_another_writer_writes)
+    monkeypatch.setattr(log_reading_module, "flags_for_readings", judge_while_another_writer_writes)
     with Tracker.open(sqlite_path) as t:
         t.add_reading("CEA", "3.1", drawn_on=date(2026, 1, 5))
     assert seen == [1]  # committed, and visible to the other connection

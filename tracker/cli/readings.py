@@ -79,7 +79,7 @@ def edit_command(
     from tracker.errors import ValidationError
     from tracker.services.reading_edits import edit_reading
     from tracker.services.readings import describe
-    from tracker.services.trend import flags_for_reading
+    from tracker.services.trend import flags_for_readings
     from tracker.store.stored_rows import UnreadableReading
     from tracker.trend.text_summary import brief_flag_lines
 
@@ -111,7 +111,7 @@ def edit_command(
             return
     # As after `add`: the flags the corrected reading now raises, briefly (committed above).
     with app.database().reading() as session:
-        flags = flags_for_reading(session, patient, reading.id)
+        flags = flags_for_readings(session, patient, {reading.id: reading.marker})
     for line in brief_flag_lines(flags, verbose=False):
         print_wrapped(line)
 

@@ -18,6 +18,7 @@ from tracker.store.models import Event, Patient, utcnow
 from tracker.store.stored_rows import (
     UNREADABLE_EVENTS_KEY,
     UnreadableEvent,
+    holds_more_than,
     readable_event,
     record_unreadable,
     unreadable_events,
@@ -149,8 +150,10 @@ def list_events(session: Session, patient: Patient) -> list[Event]:
         Event.patient_id == patient.id, readable_event(session.get_bind().dialect.name)
     )
     events = list(session.scalars(query.order_by(Event.started_on, Event.id)))
-    unreadable = unreadable_events(session, patient.id)
-    record_unreadable(session, (row.id for row in unreadable), key=UNREADABLE_EVENTS_KEY)
+    # Searched for only when the patient holds rows besides those read (a count).
+    if holds_more_than(session, Event, len(events), patient_id=patient.id):
+        unreadable = unreadable_events(session, patient.id)
+        record_unreadable(session, (row.id for row in unreadable), key=UNREADABLE_EVENTS_KEY)
     return events
 
 

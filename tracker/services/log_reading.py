@@ -21,7 +21,7 @@ from tracker.catalogue.units import format_number
 from tracker.errors import DuplicateError, ValidationError
 from tracker.services.patients import resolve_patient
 from tracker.services.readings import ReadingFields, add_reading, clean_lab
-from tracker.services.trend import flags_for_reading
+from tracker.services.trend import flags_for_readings
 from tracker.store.models import Patient, Reading
 from tracker.store.pauses_for_tests import pause_after_commit_for_tests
 
@@ -134,12 +134,9 @@ def store_draw(
 
 def flag_draw(database: Database, stored: StoredDraw) -> LoggedReading:
     """The flags the committed readings raise (computed after the commit)."""
-    flags: list[Flag] = []
+    wanted = {reading.id: reading.marker for reading in stored.readings}
     with database.reading() as session:
-        for reading in stored.readings:
-            for flag in flags_for_reading(session, stored.patient, reading.id):
-                if flag not in flags:
-                    flags.append(flag)
+        flags = flags_for_readings(session, stored.patient, wanted)
     return LoggedReading(readings=stored.readings, flags=tuple(flags), notices=stored.notices)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.orm import Session
 
 from tracker.catalogue.markers import MARKERS, find_marker
 from tracker.errors import ValidationError
 from tracker.services.settings import get_settings, set_setting
 from tracker.services.trend_stream import PatientPass, stream_trend
-from tracker.store.models import Patient, Reading
+from tracker.store.models import Patient
 from tracker.trend.engine import flag_order
 from tracker.trend.rules import MAX_ANALYTICAL_CV_PCT
 from tracker.trend.types import MAX_FLARE_WINDOW_DAYS, Flag, TrendResult, TrendSettings
@@ -145,18 +147,22 @@ def patient_trend(
     return TrendResult(series=series, flags=flags)
 
 
-def flags_for_reading(session: Session, patient: Patient, reading_id: int) -> list[Flag]:
-    """The flags a (new) reading raises, judged against its whole series.
+def flags_for_readings(
+    session: Session, patient: Patient, readings: Mapping[int, str]
+) -> list[Flag]:
+    """The flags new readings raise (reading id -> marker code), each judged against its
+    whole series, marker by marker in the order given.
 
-    The series is read once with the engine's running state, and only this reading's
-    flags are built: neither time nor memory goes into the history's other flags.
+    Each marker's series is read once with the engine's running state, and only these
+    readings' flags are built: neither time nor memory goes into the history's other
+    flags. A reading deleted since it was written raises none (its id is never read).
     """
-    reading = session.get(Reading, reading_id)
-    if reading is None:
-        return []
+    markers = list(dict.fromkeys(readings.values()))
     flags: list[Flag] = []
-    trend = PatientPass(session, patient, load_trend_settings(session), (reading.marker,))
-    trend.read_marker(reading.marker, flags.append, keep=reading_id.__eq__)
+    trend = PatientPass(session, patient, load_trend_settings(session), markers)
+    for code in markers:
+        wanted = {reading_id for reading_id, marker in readings.items() if marker == code}
+        trend.read_marker(code, flags.append, keep=wanted.__contains__)
     return flags
 
 
