@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from tracker.catalogue.fields import clean_name as clean_name
 from tracker.catalogue.typed_text import normalise_spaces
 from tracker.errors import AmbiguousPatientError, DuplicateError, NotFoundError
-from tracker.services.due_intervals import forget_patient_intervals
 from tracker.store.models import Event, Patient, Reading, name_key_of, utcnow
 from tracker.store.sql import insert_ignoring_duplicates
 
@@ -151,6 +150,9 @@ def delete_patient(session: Session, patient: Patient) -> None:
     session.query(Reading).filter(Reading.patient_id == patient.id).delete()
     session.query(Event).filter(Event.patient_id == patient.id).delete()
     # Their own test intervals go too: SQLite may give the id to the next patient added.
+    # (Imported here: every command resolves a patient, only this one needs intervals.)
+    from tracker.services.due_intervals import forget_patient_intervals
+
     forget_patient_intervals(session, patient.id)
     session.delete(patient)
     session.flush()

@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from tracker.config import DatabaseLocation
 from tracker.errors import DatabaseError
 from tracker.store.driver_errors import is_busy_error, unusable_url_error
+from tracker.store.free_space import folder_writable
 from tracker.store.sqlite_timeout import server_lock_timeout_ms, sqlite_busy_timeout_ms
 
 if TYPE_CHECKING:
@@ -112,9 +113,7 @@ def _pg_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def cannot_write(path: Path) -> bool:
     """The file or its folder is not writable (root included: chattr +i, read-only mounts),
-    or the disk is full (tracker.store.sqlite_copies.folder_writable)."""
-    from tracker.store.sqlite_copies import folder_writable
-
+    or the disk is full (tracker.store.free_space.folder_writable)."""
     return not os.access(path, os.W_OK) or not folder_writable(path)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tracker.errors import TrackerError
+from tracker.store.free_space import folder_writable
 from tracker.store.pauses_for_tests import pause_during_copy_for_tests
 from tracker.store.private_files import removed_on_termination, sync_folder
 from tracker.store.sqlite_timeout import sqlite_busy_timeout_ms
@@ -25,23 +26,6 @@ JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
 def sqlite_uri(path: Path, mode: str = "ro") -> str:
     """A ``file:`` URI for ``path`` (quoted, so '?', '#' or '%' in a name are safe)."""
     return f"{path.absolute().as_uri()}?mode={mode}"
-
-
-# Below this much free space, the disk is treated as full: SQLite could not even create
-# the 32 KiB -shm file a WAL reader needs (a design choice, not a measured figure).
-FULL_DISK_BYTES = 1024 * 1024
-
-
-def folder_writable(path: Path) -> bool:
-    """Whether files can be created beside ``path`` (root included: chattr +i, ro mounts,
-    and a disk with next to no free space)."""
-    if not os.access(path.parent, os.W_OK):
-        return False
-    try:
-        usage = os.statvfs(path.parent)
-    except OSError:
-        return True
-    return usage.f_bavail * usage.f_frsize >= FULL_DISK_BYTES
 
 
 def _wal_is_empty(path: Path) -> bool:
