@@ -4,13 +4,19 @@ through the CLI and the library, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests.helpers.cli_runs import Tracker
 from tests.helpers.databases import database_snapshot
 from tracker import Tracker as Library
+from tracker.config import location_from
 from tracker.errors import ValidationError
+from tracker.services import log_reading as log_reading_module
+from tracker.store.models import Reading
+from tracker.trend.types import Flag
 
 
 def test_one_draw_stores_every_marker_in_one_command(tracker: Tracker) -> None:
@@ -146,3 +152,75 @@ def test_prompts_on_both_backends(tracker: Tracker, monkeypatch: pytest.MonkeyPa
     assert (cea["drawn_on"], cea["lab"]) == ("2026-02-01", "Other Lab")
     refused = tracker("add", input="CEA\n3\n2099-01-01\n\n")
     assert refused.exit_code == 1 and "is in the future" in refused.stderr
+
+
+def test_a_draw_of_two_markers_prints_each_markers_flags(tracker: Tracker) -> None:
+    tracker.ok("add", "CEA", "2.0", "CA15-3", "20", "--date", "2026-01-05")
+    tracker.ok("add", "CEA", "2.1", "CA15-3", "21", "--date", "2026-02-05")
+    lines = tracker.ok("add", "CEA", "6", "CA15-3", "60", "--date", "2026-03-05").stdout
+    assert [line for line in lines.splitlines() if " rise: " in line] == [
+        "  CEA rise: 2.1 -> 6 ng/mL (+186%) since the previous result on 5 Feb 2026 —",
+        "  CA 15-3 rise: 21 -> 60 U/mL (+186%) since the previous result on 5 Feb 2026 —",
+    ]
+    assert lines.count("Discuss with your oncologist.") == 2
+
+
+def test_a_draws_flags_are_listed_in_the_order_of_its_entries(db_url: str) -> None:
+    """Each marker's series is read once, yet the flags come reading by reading, as the
+    entries were given (a CA 15-3 pair around a CEA)."""
+    with Library.open(db_url) as t:
+        t.add_draw([("CEA", 2.0, None), ("CA15-3", 20, None)], drawn_on="2026-01-05")
+        logged = t.add_draw(
+            [("CA15-3", 30, None), ("CEA", 6, None), ("CA15-3", 45, None)], drawn_on="2026-02-05"
+        )
+    first, cea, second = (reading.id for reading in logged.readings)
+    assert [(flag.reading_id, flag.kind) for flag in logged.flags] == [
+        (first, "rise"),  # carried by the draw's lower CA 15-3 result
+        (cea, "rise"),
+        (cea, "above_reference"),
+        (second, "check_entry"),  # two results of one day far apart
+    ]
+
+
+def test_a_reading_deleted_before_its_flags_are_computed_raises_none(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flags are computed after the commit: another session may delete a reading between
+    the two. It then raises no flag, and the draw's other readings are still judged."""
+    judge = log_reading_module.flags_for_readings
+    new_day = date(2026, 2, 5)
+
+    def judge_after_another_session_deleted_the_cea(*args: Any) -> list[Flag]:
+        engine = sa.create_engine(location_from(db_url).url)
+        try:
+            with engine.begin() as connection:
+                gone = sa.delete(Reading).where(
+                    Reading.marker == "CEA", Reading.drawn_on == new_day
+                )
+                assert connection.execute(gone).rowcount == 1
+        finally:
+            engine.dispose()
+        return judge(*args)
+
+    with Library.open(db_url) as t:
+        t.add_draw([("CEA", 2.0, None), ("CA15-3", 20, None)], drawn_on="2026-01-05")
+        monkeypatch.setattr(
+            log_reading_module, "flags_for_readings", judge_after_another_session_deleted_the_cea
+        )
+        logged = t.add_draw([("CEA", 6, None), ("CA15-3", 60, None)], drawn_on=new_day)
+    ca153 = logged.readings[1].id
+    assert [(flag.reading_id, flag.kind) for flag in logged.flags] == [
+        (ca153, "rise"),
+        (ca153, "above_reference"),
+    ]
+    assert len(database_snapshot(db_url)["reading"]) == 3
+
+
+def test_edit_to_another_marker_prints_that_markers_flags(tracker: Tracker) -> None:
+    tracker.ok("add", "CA15-3", "20", "--date", "2026-01-05")
+    tracker.ok("add", "CEA", "2.2", "--date", "2026-02-05")
+    edited = tracker.ok("edit", "2", "--marker", "CA15-3", "--value", "90").stdout
+    assert edited.splitlines()[:2] == [
+        "Updated #2: CA 15-3 90 U/mL on 2026-02-05",
+        "  CA 15-3 rise: 20 -> 90 U/mL (+350%) since the previous result on 5 Jan 2026 —",
+    ]

@@ -151,7 +151,7 @@ def flags_for_readings(
     session: Session, patient: Patient, readings: Mapping[int, str]
 ) -> list[Flag]:
     """The flags new readings raise (reading id -> marker code), each judged against its
-    whole series, marker by marker in the order given.
+    whole series, listed reading by reading in the order given.
 
     Each marker's series is read once with the engine's running state, and only these
     readings' flags are built: neither time nor memory goes into the history's other
@@ -163,6 +163,10 @@ def flags_for_readings(
     for code in markers:
         wanted = {reading_id for reading_id, marker in readings.items() if marker == code}
         trend.read_marker(code, flags.append, keep=wanted.__contains__)
+    # Read marker by marker; listed as the readings were given (a stable sort keeps each
+    # reading's own flags in their order).
+    place = {reading_id: index for index, reading_id in enumerate(readings)}
+    flags.sort(key=lambda flag: place[flag.reading_id])
     return flags
 
 
