@@ -3,10 +3,12 @@ series order, only those asked for built, and the same results as ``analyse``.""
 
 from __future__ import annotations
 
+import inspect
 import random
 from collections.abc import Callable
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, fields
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -14,7 +16,7 @@ from tracker.catalogue.lab_names import lab_key
 from tracker.trend.draws import Draw
 from tracker.trend.engine import DEFAULT_SETTINGS, LabGroup, MarkerPass, analyse, lab_groups
 from tracker.trend.treatment_lines import TreatmentTimeline
-from tracker.trend.types import EventPoint, Flag, ReadingPoint
+from tracker.trend.types import RISE_KINDS, EventPoint, Flag, ReadingPoint
 
 LABS = ("City Lab", "North Lab", " city  lab", None)
 START = date(2020, 1, 1)
@@ -159,7 +161,7 @@ def test_a_date_of_one_reading_is_read_as_the_general_grouping_reads_it() -> Non
     timeline = TreatmentTimeline(tuple(EVENTS), DEFAULT_SETTINGS.flare_window_days)
     for seed in range(12):
         readings = _sparse_history(300, seed)
-        assert any(a.drawn_on == b.drawn_on for a, b in zip(readings, readings[1:]))
+        assert any(a.drawn_on == b.drawn_on for a, b in pairwise(readings))
         groups = lab_groups((reading.lab, reading.drawn_on) for reading in readings)
         wanted = {reading.id for reading in readings[seed::5]}
         for keep in (None, wanted.__contains__):
@@ -175,6 +177,20 @@ def test_a_date_of_one_reading_is_read_as_the_general_grouping_reads_it() -> Non
             assert len(shortcut) > 10
 
 
+def test_only_the_flags_asked_for_are_built_on_mixed_histories() -> None:
+    """Any subset of the readings, on histories of one- and two-reading dates."""
+    for seed in range(8):
+        readings = _sparse_history(300, seed)
+        wanted = {r.id for r in random.Random(seed).sample(readings, 60)}
+        everything: list[Flag] = []
+        _pass(readings, everything).read(readings)
+        asked: list[Flag] = []
+        _pass(readings, asked, keep=wanted.__contains__).read(readings)
+        expected = [flag for flag in everything if flag.reading_id in wanted]
+        assert [_facts(flag) for flag in asked] == [_facts(flag) for flag in expected]
+        assert any(flag.kind in RISE_KINDS for flag in asked)
+
+
 def test_points_and_draws_built_for_speed_are_the_ordinary_frozen_values() -> None:
     args = (7, "CEA", 3.1, "<", START, "City Lab", 5.0, "fasting")
     stored = ReadingPoint.stored(*args)
@@ -187,3 +203,11 @@ def test_points_and_draws_built_for_speed_are_the_ordinary_frozen_values() -> No
     assert hash(single) == hash(Draw((plain,), plain, plain))
     with pytest.raises(FrozenInstanceError):
         single.low = stored  # type: ignore[misc]
+
+
+def test_a_stored_point_takes_exactly_the_fields_of_a_reading_point() -> None:
+    """``stored`` fills ``__dict__`` itself: a field added to the class must be added there
+    too, or the points it builds would lack it."""
+    parameters = list(inspect.signature(ReadingPoint.stored).parameters)
+    assert parameters == [field.name for field in fields(ReadingPoint)]
+    assert [field.name for field in fields(Draw)] == ["readings", "high", "low"]

@@ -50,8 +50,9 @@ class Draw:
     @classmethod
     def single(cls, reading: ReadingPoint) -> Draw:
         """The draw of one reading: the usual case, once per draw of a long history, so
-        its fields are filled at once rather than through the frozen ``__init__`` (as
-        ``ReadingPoint.stored``); the draw is the same and as frozen."""
+        its fields are filled at once rather than through the frozen ``__init__``; the
+        draw is the same and as frozen (``ReadingPoint.stored`` says why and what that
+        asks of the class: a ``__dict__``, no ``__post_init__``)."""
         draw = _new_instance(cls)
         draw.__dict__.update(readings=(reading,), high=reading, low=reading)
         return draw

@@ -160,8 +160,11 @@ class SeriesReader:
                 flag = check_entry_flag(draw, self.lab, self.wording)
                 if flag is not None:
                     found.append(flag)
-            # A rise is carried by the draw's lowest reading (the later value).
-            if facts is not None and keep_low:
+            # A rise is carried by the draw's lowest reading (the later value of its
+            # comparison), whose wish is known; any other is asked.
+            if facts is not None and (
+                keep_low if facts.reading is low else keep is None or keep(facts.reading.id)
+            ):
                 found.append(facts)
             if keep_low:
                 flag = self._above_reference(draw, beside_rise=facts is not None)
