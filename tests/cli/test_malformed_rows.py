@@ -210,6 +210,31 @@ def test_event_list_names_an_unreadable_event(malformed_event: Tracker) -> None:
     assert as_json.stderr == EVENT_NOTICE
 
 
+def test_an_event_of_an_unknown_kind_is_found_on_both_backends(tracker: Tracker) -> None:
+    """Another program dropped the kind check and wrote a kind the tracker does not know:
+    the count of the patient's events (which decides whether to search) sees it on
+    PostgreSQL as on SQLite, so every read names it."""
+    tracker.ok("add", "CEA", "3", "--date", "2025-01-01")
+    tracker.ok("event", "add", "condition", "smoking", "--date", "2025-01-01")
+    tracker.ok("event", "add", "treatment", "letrozole", "--date", "2025-01-02")
+    if tracker.db.startswith("postgresql"):
+        plant(tracker.db, "ALTER TABLE event DROP CONSTRAINT ck_event_kind_known")
+        plant(tracker.db, "UPDATE event SET kind = 'holiday' WHERE id = 2")
+    else:
+        with sqlite3.connect(tracker.db) as connection:
+            connection.execute("PRAGMA ignore_check_constraints = ON")
+            connection.execute("UPDATE event SET kind = 'holiday' WHERE id = 2")
+        connection.close()
+    for args in (["trend"], ["trend", "--json"], ["event", "list", "--json"]):
+        assert tracker.ok(*args).stderr == EVENT_NOTICE
+    assert "  #2 (unreadable) holiday letrozole: unknown event kind 'holiday'\n" in (
+        tracker.ok("event", "list").stdout
+    )
+    added = tracker.ok("add", "CEA", "9", "--date", "2025-03-01")
+    assert added.stderr == EVENT_NOTICE  # its flags were judged without that event
+    assert "CEA rise: 3 -> 9 ng/mL" in added.stdout
+
+
 @pytest.mark.parametrize("args", [["trend"], ["trend", "--json"]])
 def test_trend_skips_an_unreadable_event(malformed_event: Tracker, args: list[str]) -> None:
     assert malformed_event.ok(*args).stderr == EVENT_NOTICE

@@ -13,7 +13,7 @@ import pytest
 HEAVY_FOR_ALL = ("matplotlib", "numpy", "alembic", "starlette", "jinja2", "uvicorn", "multipart")
 
 
-def imported_modules(args: list[str], home: Path) -> set[str]:
+def imported_modules(args: list[str], home: Path, *, whole_names: bool = False) -> set[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env["HOME"] = str(home)
     result = subprocess.run(
@@ -27,7 +27,8 @@ def imported_modules(args: list[str], home: Path) -> set[str]:
     modules = set()
     for line in result.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
-            modules.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+            name = line.rsplit("|", 1)[1].strip()
+            modules.add(name if whole_names else name.split(".")[0])
     return modules
 
 
@@ -97,3 +98,26 @@ def test_add_and_list_import_no_matplotlib_numpy_or_alembic(
     modules = imported_modules(["--db", db, *args], tmp_path)
     assert "sqlalchemy" in modules
     assert not modules & set(HEAVY_FOR_ALL)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["add", "CEA", "3.1", "--date", "2026-01-05"], ["list"], ["list", "--json"]],
+    ids=["add", "list", "list-json"],
+)
+def test_add_and_list_leave_copies_and_test_intervals_unloaded(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """Opening a file asks only whether its folder is writable (tracker/store/free_space.py),
+    and resolving the patient needs no test intervals: the code for copies, private output
+    files and intervals stays unloaded."""
+    db = str(tmp_path / "t.db")
+    imported_modules(["--db", db, "add", "CEA", "2", "--date", "2026-01-01"], tmp_path)
+    modules = imported_modules(["--db", db, *args], tmp_path, whole_names=True)
+    assert "tracker.store.free_space" in modules
+    unwanted = {
+        "tracker.store.sqlite_copies",
+        "tracker.store.private_files",
+        "tracker.services.due_intervals",
+    }
+    assert not modules & unwanted
