@@ -287,3 +287,41 @@ def test_list_looks_for_unreadable_rows_once(malformed: Tracker) -> None:
     assert "#2 (unreadable)" in result.stdout and "#3 (unreadable)" in result.stdout
     counts = [s for s in statements if s.startswith("SELECT count(*)") and "FROM reading" in s]
     assert len(counts) == 1, counts
+
+
+@pytest.fixture
+def pg_tracker(pg_schema_url: str, tmp_path: Path) -> Tracker:
+    """The CLI bound to a fresh, migrated PostgreSQL schema (server-only behaviour)."""
+    tracker = Tracker(pg_schema_url, {"HOME": str(tmp_path / "home"), "TRACKER_PATIENT": ""})
+    tracker.ok("db", "upgrade")
+    return tracker
+
+
+@pytest.mark.parametrize("stored", ["infinity", "10000-01-01", "0044-03-15 BC"])
+def test_a_server_date_python_cannot_hold_is_named_not_fatal(
+    pg_tracker: Tracker, stored: str
+) -> None:
+    """PostgreSQL keeps dates a Python date cannot hold. Written by another program, one
+    such date made every read fail ("date too large"); it is now an unreadable row,
+    named and correctable, like a malformed date in a SQLite file."""
+    pg_tracker.ok("add", "CEA", "3", "--date", "2025-01-01")
+    pg_tracker.ok("add", "CEA", "4", "--date", "2025-02-01")
+    pg_tracker.ok("event", "add", "treatment", "letrozole", "--date", "2025-01-02")
+    plant(pg_tracker.db, f"UPDATE reading SET drawn_on = '{stored}' WHERE id = 2")
+    plant(pg_tracker.db, "UPDATE event SET started_on = 'infinity' WHERE id = 1")
+    reading_problem = f"drawn on '{stored}' is not a date"
+    assert f"  #2 (unreadable) {reading_problem}\n" in pg_tracker.ok("list").stdout
+    event_problem = "treatment letrozole: start date 'infinity' is not a date"
+    assert f"  #1 (unreadable) {event_problem}\n" in pg_tracker.ok("event", "list").stdout
+    trend = pg_tracker.ok("trend", "--json")
+    event_notice = EVENT_NOTICE.replace("(#2)", "(#1)")
+    assert trend.stderr == NOTICE.format(count="1 stored reading", ids="#2") + event_notice
+    checked = pg_tracker.fails("check")
+    assert checked.stderr.splitlines()[1:] == [
+        f"  reading #2 (me): {reading_problem}",
+        "  event #1 (me): start date 'infinity' is not a date",
+    ]
+    pg_tracker.ok("edit", "2", "--date", "2025-03-01")
+    pg_tracker.ok("event", "delete", "1", "--yes")
+    assert [row["drawn_on"] for row in pg_tracker.json("list")] == ["2025-01-01", "2025-03-01"]
+    assert pg_tracker.ok("check").stderr == ""

@@ -14,8 +14,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import select, type_coerce
-from sqlalchemy.types import NullType
+from sqlalchemy import select
 
 from tracker.catalogue.lab_names import lab_key
 from tracker.catalogue.markers import MARKERS
@@ -33,6 +32,7 @@ from tracker.store.database import Database
 from tracker.store.models import Event, Patient, Reading
 from tracker.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from tracker.store.schema_differences import schema_differences
+from tracker.store.stored_rows import as_stored
 
 # A named default (a design choice, not a published figure): a marker whose last
 # LAB_SWITCH_WINDOW readings switch lab more than LAB_SWITCH_LIMIT times is reported,
@@ -97,6 +97,12 @@ def check_database(database: Database, *, today: date) -> CheckReport:
         Problem(0, 0, f"schema: {line}") for line in schema_differences(database, revision)
     )
     with database.reading() as session:
+        dialect_name = session.get_bind().dialect.name
+
+        def _raw(column: Any) -> Any:
+            # A malformed stored value must not stop the check (stored_rows.as_stored).
+            return as_stored(column, dialect_name)
+
         patients = {
             row.id: PatientInfo(row.name, as_date(row.born))
             for row in session.execute(select(Patient.id, Patient.name, _raw(Patient.born)))
@@ -138,11 +144,6 @@ def check_database(database: Database, *, today: date) -> CheckReport:
     report.problems.extend(_duplicates(readings, patients))
     report.problems.extend(_lab_switches(readings, patients))
     return report
-
-
-def _raw(column: Any) -> Any:
-    """The column as the driver returns it: a malformed stored date must not stop the check."""
-    return type_coerce(column, NullType()).label(column.key)
 
 
 def _owner(patient_id: int, patients: dict[int, PatientInfo]) -> str:

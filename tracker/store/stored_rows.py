@@ -16,7 +16,20 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, String, and_, func, not_, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    not_,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -103,9 +116,14 @@ def unreadable_events(
     session: Session, patient_id: int, *, event_id: int | None = None
 ) -> list[UnreadableEvent]:
     """The patient's events that cannot be read (or just ``event_id``, if it is one)."""
+    dialect_name = session.get_bind().dialect.name
     query = select(
-        Event.id, Event.kind, Event.name, _raw(Event.started_on), _raw(Event.ended_on)
-    ).where(Event.patient_id == patient_id, not_(readable_event(session.get_bind().dialect.name)))
+        Event.id,
+        Event.kind,
+        Event.name,
+        as_stored(Event.started_on, dialect_name),
+        as_stored(Event.ended_on, dialect_name),
+    ).where(Event.patient_id == patient_id, not_(readable_event(dialect_name)))
     if event_id is not None:
         query = query.where(Event.id == event_id)
     found = []
@@ -123,8 +141,20 @@ def unreadable_events(
     return found
 
 
-def _raw(column: Any) -> Any:
-    """The column as the driver returns it, without SQLAlchemy's conversion."""
+def as_stored(column: Any, dialect_name: str) -> Any:
+    """The column as stored, without SQLAlchemy's conversion: a malformed value must not
+    stop the read that names it.
+
+    On PostgreSQL a date column comes as ISO text: the server holds dates Python cannot
+    (``infinity``, years after 9999 or before 1), and psycopg would stop the whole read at
+    the first one (``date too large``). In range, ``to_char`` writes ``YYYY-MM-DD``
+    whatever the server's DateStyle; out of range, the server's own text names it.
+    SQLite hands over dates as the text it holds anyway.
+    """
+    if dialect_name == "postgresql" and isinstance(column.type, Date):
+        in_range = column.between(date.min, date.max)
+        text = case((in_range, func.to_char(column, "YYYY-MM-DD")), else_=cast(column, Text))
+        return text.label(column.key)
     return type_coerce(column, NullType()).label(column.key)
 
 
@@ -167,13 +197,14 @@ def unreadable_readings(
     session: Session, patient_id: int, *, reading_id: int | None = None
 ) -> list[UnreadableReading]:
     """The patient's readings that cannot be read (or just ``reading_id``, if it is one)."""
+    dialect_name = session.get_bind().dialect.name
     query = select(
         Reading.id,
         Reading.marker,
-        _raw(Reading.drawn_on),
-        _raw(Reading.value),
-        _raw(Reading.ref_high),
-    ).where(Reading.patient_id == patient_id, not_(readable(session.get_bind().dialect.name)))
+        as_stored(Reading.drawn_on, dialect_name),
+        as_stored(Reading.value, dialect_name),
+        as_stored(Reading.ref_high, dialect_name),
+    ).where(Reading.patient_id == patient_id, not_(readable(dialect_name)))
     if reading_id is not None:
         query = query.where(Reading.id == reading_id)
     rows = session.execute(query.order_by(Reading.id))
