@@ -97,15 +97,13 @@ def check_database(database: Database, *, today: date) -> CheckReport:
         Problem(0, 0, f"schema: {line}") for line in schema_differences(database, revision)
     )
     with database.reading() as session:
-        dialect_name = session.get_bind().dialect.name
-
-        def _raw(column: Any) -> Any:
-            # A malformed stored value must not stop the check (stored_rows.as_stored).
-            return as_stored(column, dialect_name)
-
+        # As stored: a malformed value must not stop the check (stored_rows.as_stored).
+        dialect = session.get_bind().dialect.name
         patients = {
             row.id: PatientInfo(row.name, as_date(row.born))
-            for row in session.execute(select(Patient.id, Patient.name, _raw(Patient.born)))
+            for row in session.execute(
+                select(Patient.id, Patient.name, as_stored(Patient.born, dialect))
+            )
         }
         readings = [
             ReadingRow(*row)
@@ -114,12 +112,12 @@ def check_database(database: Database, *, today: date) -> CheckReport:
                     Reading.id,
                     Reading.patient_id,
                     Reading.marker,
-                    _raw(Reading.value),
+                    as_stored(Reading.value, dialect),
                     Reading.qualifier,
                     Reading.unit,
-                    _raw(Reading.drawn_on),
+                    as_stored(Reading.drawn_on, dialect),
                     Reading.lab,
-                    _raw(Reading.ref_high),
+                    as_stored(Reading.ref_high, dialect),
                 ).order_by(Reading.id)
             )
         ]
@@ -129,8 +127,8 @@ def check_database(database: Database, *, today: date) -> CheckReport:
                     Event.id,
                     Event.patient_id,
                     Event.kind,
-                    _raw(Event.started_on),
-                    _raw(Event.ended_on),
+                    as_stored(Event.started_on, dialect),
+                    as_stored(Event.ended_on, dialect),
                 ).order_by(Event.id)
             )
         )
